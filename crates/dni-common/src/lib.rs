@@ -1,0 +1,12 @@
+//! Types shared by every consent-dni crate.
+//!
+//! * [`Category`]: the four cookie categories the product reasons about.
+//! * [`cookie_header`]: tolerant `Cookie` header parsing.
+//! * [`ConfigIssue`]: one problem found while validating configuration, with the key path.
+
+mod category;
+mod config_issue;
+pub mod cookie_header;
+
+pub use category::{Category, ParseCategoryError};
+pub use config_issue::{ConfigIssue, Validate};

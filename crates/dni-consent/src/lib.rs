@@ -1,0 +1,1 @@
+//! dni-consent (in progress)

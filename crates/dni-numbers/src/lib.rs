@@ -1,0 +1,1 @@
+//! dni-numbers (in progress)

@@ -1,0 +1,1 @@
+//! dni-privacy (in progress)

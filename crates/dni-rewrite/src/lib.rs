@@ -1,0 +1,1 @@
+//! dni-rewrite (in progress)

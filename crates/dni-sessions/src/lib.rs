@@ -1,0 +1,1 @@
+//! dni-sessions (in progress)

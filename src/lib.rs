@@ -1,0 +1,1 @@
+//! consent-dni: consent-aware dynamic number insertion at the edge.
