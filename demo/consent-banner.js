@@ -136,7 +136,11 @@
     var b = banner();
     if (!b) return;
     syncCheckboxes();
-    if (showPreferences && prefs()) prefs().hidden = false;
+    if (showPreferences && prefs()) {
+      prefs().hidden = false;
+      var c = document.getElementById("consent-choose");
+      if (c) c.setAttribute("aria-expanded", "true");
+    }
     b.hidden = false;
     var first = document.getElementById("consent-accept");
     if (first && showPreferences !== undefined) first.focus();
@@ -153,10 +157,11 @@
     on("consent-choose", function () {
       var p = prefs();
       if (!p) return;
-      syncCheckboxes();
-      p.hidden = !p.hidden;
+      // Always reveals (never toggles), so "Cookie settings" then "Choose" still shows them.
+      if (p.hidden) syncCheckboxes();
+      p.hidden = false;
       var c = document.getElementById("consent-choose");
-      if (c) c.setAttribute("aria-expanded", String(!p.hidden));
+      if (c) c.setAttribute("aria-expanded", "true");
     });
     on("consent-save", function () { save(); });
     on("cookie-settings", function () { open(true); });

@@ -29,7 +29,7 @@
       .then(function (data) {
         clearTimeout(timer);
         window.__dniConsent = data;
-        show(JSON.stringify(data, null, 2), "ok");
+        show(JSON.stringify(data), "ok");
       })
       .catch(function (err) {
         clearTimeout(timer);
