@@ -1,0 +1,225 @@
+//! Scanning printed numbers: digit runs with the separators people put between digits.
+//!
+//! A *run* is a maximal sequence `[+] digit (separators digit)*` where separators are at most
+//! [`MAX_SEPARATOR_TOKENS`] of: space, `-`, `.`, `/`, `(`, `)`, non-breaking / thin /
+//! narrow no-break / figure spaces (as characters or as HTML entities: `&nbsp;`, `&#160;`,
+//! `&#xA0;`, `&thinsp;`, `&#8201;`, `&#x202F;`, ...), Unicode hyphens and dashes (U+2010 to
+//! U+2013, `&ndash;`), and, in `tel:` URIs, `%20`. Text from lol_html is not entity-decoded,
+//! which is why entities are separators here.
+
+/// At most this many separator tokens between two digits (`") - "` is three).
+pub(crate) const MAX_SEPARATOR_TOKENS: usize = 3;
+
+/// Whether we scan page text or the number part of a `tel:` URI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Text,
+    Tel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SepKind {
+    /// A space of some kind: a number may end before it (lists of numbers).
+    Space,
+    /// `-`, `.`, `/`, dashes: binds digits together.
+    Tight,
+    Open,
+    Close,
+}
+
+/// One digit of a run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DigitInfo {
+    /// Byte offset of the digit.
+    pub pos: usize,
+    /// Byte offset where the separators before this digit start (`== pos` when none).
+    pub sep_start: usize,
+    /// The separators before this digit include a space.
+    pub space_before: bool,
+    /// Byte offset of an opening parenthesis among the separators before this digit.
+    pub open_paren_before: Option<usize>,
+}
+
+/// A scanned run of digits.
+#[derive(Debug, Default)]
+pub(crate) struct Run {
+    /// Byte offset of the `+` (or `%2B` in `tel:`), if the run starts with one.
+    pub plus_at: Option<usize>,
+    /// The ASCII digits of the run.
+    pub values: Vec<u8>,
+    pub digits: Vec<DigitInfo>,
+}
+
+impl Run {
+    /// Byte offset just after the last digit.
+    pub fn end(&self) -> usize {
+        self.digits.last().map_or(0, |d| d.pos + 1)
+    }
+
+    /// Whether the run starts with an international prefix (`+` or `00`).
+    pub fn international_prefix(&self) -> bool {
+        self.plus_at.is_some() || self.values.starts_with(b"00")
+    }
+}
+
+/// Recognises one separator token at `i`; returns its byte length and kind.
+fn separator_at(b: &[u8], i: usize, mode: Mode) -> Option<(usize, SepKind)> {
+    let c = *b.get(i)?;
+    match c {
+        b' ' => Some((1, SepKind::Space)),
+        b'-' | b'.' | b'/' => Some((1, SepKind::Tight)),
+        b'(' => Some((1, SepKind::Open)),
+        b')' => Some((1, SepKind::Close)),
+        0xC2 if b.get(i + 1) == Some(&0xA0) => Some((2, SepKind::Space)),
+        0xE2 if b.get(i + 1) == Some(&0x80) => {
+            let kind = classify_code_point(0x2000 + u32::from(*b.get(i + 2)? & 0x3F))?;
+            Some((3, kind))
+        }
+        b'&' if mode == Mode::Text => entity_separator(b, i),
+        b'%' if mode == Mode::Tel => (b.get(i + 1) == Some(&b'2') && b.get(i + 2) == Some(&b'0'))
+            .then_some((3, SepKind::Space)),
+        _ => None,
+    }
+}
+
+fn classify_code_point(cp: u32) -> Option<SepKind> {
+    match cp {
+        0x20 | 0xA0 | 0x2007 | 0x2009 | 0x202F => Some(SepKind::Space),
+        0x2D | 0x2E | 0x2F | 0x2010..=0x2013 => Some(SepKind::Tight),
+        0x28 => Some(SepKind::Open),
+        0x29 => Some(SepKind::Close),
+        _ => None,
+    }
+}
+
+/// An HTML character reference that stands for a separator (`&nbsp;`, `&#160;`, `&#x2009;`).
+fn entity_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
+    let rest = b.get(i + 1..)?;
+    let semi = rest.iter().take(9).position(|&c| c == b';')?;
+    let name = rest.get(..semi)?;
+    let len = semi + 2;
+    let kind = match name {
+        b"nbsp" | b"thinsp" | b"NonBreakingSpace" => SepKind::Space,
+        b"ndash" | b"hyphen" | b"dash" => SepKind::Tight,
+        [b'#', b'x' | b'X', hex @ ..] if !hex.is_empty() => {
+            classify_code_point(parse_radix(hex, 16)?)?
+        }
+        [b'#', dec @ ..] if !dec.is_empty() => classify_code_point(parse_radix(dec, 10)?)?,
+        _ => return None,
+    };
+    Some((len, kind))
+}
+
+fn parse_radix(s: &[u8], radix: u32) -> Option<u32> {
+    let mut v: u32 = 0;
+    for &c in s {
+        let d = (c as char).to_digit(radix)?;
+        v = v.checked_mul(radix)?.checked_add(d)?;
+    }
+    Some(v)
+}
+
+/// Byte length of a `+` at `i` (`+`, or `%2B` in `tel:` URIs), if any.
+pub(crate) fn plus_at(b: &[u8], i: usize, mode: Mode) -> Option<usize> {
+    match b.get(i)? {
+        b'+' => Some(1),
+        b'%' if mode == Mode::Tel
+            && b.get(i + 1) == Some(&b'2')
+            && matches!(b.get(i + 2), Some(b'B' | b'b')) =>
+        {
+            Some(3)
+        }
+        _ => None,
+    }
+}
+
+/// Scans the run starting at `start` (a digit, a `+`, or a `(` before a digit).
+/// Returns an empty run when no digit follows.
+pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) {
+    run.values.clear();
+    run.digits.clear();
+    run.plus_at = None;
+    let mut pos = start;
+    if let Some(len) = plus_at(b, pos, mode) {
+        run.plus_at = Some(pos);
+        pos += len;
+    }
+    loop {
+        let sep_start = pos;
+        let mut tokens = 0;
+        let mut space_before = false;
+        let mut open_paren_before = None;
+        while tokens < MAX_SEPARATOR_TOKENS {
+            let Some((len, kind)) = separator_at(b, pos, mode) else {
+                break;
+            };
+            // Before the first digit only an opening parenthesis is allowed: `(555)`, `+(44)`.
+            if run.digits.is_empty() && kind != SepKind::Open {
+                break;
+            }
+            match kind {
+                SepKind::Space => space_before = true,
+                SepKind::Open => open_paren_before = Some(pos),
+                _ => {}
+            }
+            pos += len;
+            tokens += 1;
+        }
+        match b.get(pos) {
+            Some(&d) if d.is_ascii_digit() => {
+                run.values.push(d);
+                run.digits.push(DigitInfo {
+                    pos,
+                    sep_start,
+                    space_before,
+                    open_paren_before,
+                });
+                pos += 1;
+            }
+            _ => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn digits(s: &str, mode: Mode) -> String {
+        let mut run = Run::default();
+        scan_run(s.as_bytes(), 0, mode, &mut run);
+        String::from_utf8(run.values).unwrap()
+    }
+
+    #[test]
+    fn separators_of_every_kind() {
+        for s in [
+            "(555) 123-4567",
+            "555.123.4567",
+            "555 123 4567",
+            "555\u{a0}123\u{2009}4567",
+            "555\u{202f}123\u{2011}4567",
+            "555&nbsp;123&#160;4567",
+            "555&#xA0;123&thinsp;4567",
+            "555 - 123 - 4567",
+            "555/123/4567",
+        ] {
+            assert_eq!(digits(s, Mode::Text), "5551234567", "{s}");
+        }
+    }
+
+    #[test]
+    fn stops_at_non_separators() {
+        assert_eq!(digits("555-123-4567, 555", Mode::Text), "5551234567");
+        assert_eq!(digits("555-123-4567x12", Mode::Text), "5551234567");
+        assert_eq!(digits("555&amp;123", Mode::Text), "555");
+        assert_eq!(digits("555    123", Mode::Text), "555");
+    }
+
+    #[test]
+    fn tel_mode_percent_space_and_plus() {
+        assert_eq!(digits("(555)%20123-4567", Mode::Tel), "5551234567");
+        assert_eq!(digits("%2B15551234567", Mode::Tel), "15551234567");
+        assert_eq!(digits("555&nbsp;123", Mode::Tel), "555");
+    }
+}

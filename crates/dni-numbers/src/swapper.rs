@@ -1,0 +1,357 @@
+//! [`NumberSwapper`]: finds the target numbers in text, attributes and `tel:` URIs and
+//! replaces them, preserving the printed format.
+//!
+//! # What counts as a printed target number
+//! A run of digits and separators (see the scanner: spaces of every kind, `-`, `.`, `/`,
+//! parentheses, dashes, their HTML entities) whose digits are one of the target's forms:
+//! * international: `+1 555 123 4567`, `+44 20 7946 0018`, `+44 (0)20 7946 0018` (trunk after
+//!   the country code, for countries with a `0`-style trunk prefix), `0044 20 7946 0018`;
+//! * national: NANP `555 123 4567` and `1-555-123-4567`; trunk-prefix countries `020 7946 0018`,
+//!   `01 23 45 67 89` (Russia `8`, Hungary `06`); countries without trunk prefix (Italy,
+//!   Spain, ...) the national number itself.
+//!
+//! # What never matches
+//! * Part of a longer number: the run must not go on with more digits after a tight
+//!   separator or none (`5551234567890`, `555-123-4567-89`, `+44 555 123 4567` for a NANP
+//!   target: a run that starts with `+`/`00` is only re-examined after 7 digits).
+//! * Digit-ish context before the run: an ASCII letter, digit or `_` (`ABC5551234567`, an ID),
+//!   `#` (`#5551234567`, an order number), a currency sign (`$ £ € ¥ ₹`), `%`, `@`, `=`, `+`,
+//!   or a decimal point/comma after a digit (`3,5551234567`). (`1.5551234567` reads as the
+//!   NANP form `1.555...` and matches.)
+//! * Digit-ish context after it: an ASCII letter, digit, `_`, `%`, or `,` before a digit.
+//! * A different number sharing digits: every digit of the printed form must match.
+//!
+//! Several numbers in one run separated by spaces (`555 123 4567 555 987 6543`) are each
+//! found; a number ends before a space-like separator only, and only when at least 7 more
+//! digits follow (`555 123 4567 8` is not the target followed by an `8`).
+//!
+//! # Replacement
+//! When the replacement has as many digits in the printed style as the target had, each digit
+//! is replaced in place: separators, grouping, parentheses and prefix style are kept exactly.
+//! Otherwise (another length, or a national style that the replacement cannot be written in
+//! because it belongs to another country) the span is rewritten in a standard form of the same
+//! style (`+cc`, `+cc (0)`, `00cc`, trunk `0`), grouped by the country's usual grouping and
+//! joined with the first non-parenthesis separator the original used (none if it used none);
+//! a national style for a foreign replacement becomes the `+cc` style.
+
+use crate::country::{national_rules, NationalRules};
+use crate::format::{standard_form, style_digits, Style};
+use crate::scan::{scan_run, Mode, Run};
+use crate::E164;
+
+/// Runs that start with `+`/`00` are only split into several numbers after this many digits.
+const MIN_DIGITS_BEFORE_SPLIT_AFTER_PREFIX: usize = 7;
+
+/// A number ends before a space inside a run only when at least this many digits follow
+/// (another whole number): `555 123 4567 8` is one 11-digit number, not a target and an `8`.
+const MIN_DIGITS_AFTER_SPLIT: usize = 7;
+
+struct Swap {
+    target: E164,
+    replacement: E164,
+    rules: NationalRules,
+}
+
+/// A match of a target at digit `a` of a run.
+struct Found<'s> {
+    swap: &'s Swap,
+    style: Style,
+    /// Number of digits of the run the printed form uses.
+    len: usize,
+}
+
+/// The result of [`NumberSwapper::swap_in_text`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Swapped {
+    /// The text with every found target replaced.
+    pub text: String,
+    /// How many numbers were replaced.
+    pub count: u32,
+}
+
+/// Replaces printed target numbers by their replacement, built once per request from the
+/// `(target, replacement)` pairs.
+///
+/// Pairs whose replacement equals the target are ignored; when a target is listed twice the
+/// first pair wins. All methods return `None` when nothing changed, so callers copy nothing.
+pub struct NumberSwapper {
+    swaps: Vec<Swap>,
+}
+
+impl NumberSwapper {
+    /// Compiles the `(target, replacement)` pairs.
+    pub fn new(pairs: &[(E164, E164)]) -> Self {
+        let mut swaps: Vec<Swap> = Vec::with_capacity(pairs.len());
+        for (target, replacement) in pairs {
+            if target == replacement || swaps.iter().any(|s| s.target == *target) {
+                continue;
+            }
+            swaps.push(Swap {
+                target: *target,
+                replacement: *replacement,
+                rules: national_rules(target.country_code()),
+            });
+        }
+        NumberSwapper { swaps }
+    }
+
+    /// True when no pair can change anything (every text is left as is).
+    pub fn is_empty(&self) -> bool {
+        self.swaps.is_empty()
+    }
+
+    /// Replaces target numbers in HTML text (not entity-decoded). `None` = nothing changed.
+    pub fn replace_in_text(&self, text: &str) -> Option<String> {
+        self.swap_in_text(text).map(|s| s.text)
+    }
+
+    /// Replaces target numbers in an attribute value (`aria-label`, `title`, `data-phone`):
+    /// the same rules as text; a value that is a `tel:` URI is handled as one.
+    pub fn replace_in_attribute(&self, value: &str) -> Option<String> {
+        self.replace_in_tel(value)
+            .or_else(|| self.replace_in_text(value))
+    }
+
+    /// Like [`replace_in_text`](Self::replace_in_text), also counting the numbers replaced.
+    pub fn swap_in_text(&self, text: &str) -> Option<Swapped> {
+        let bytes = text.as_bytes();
+        if self.swaps.is_empty() || !bytes.iter().any(u8::is_ascii_digit) {
+            return None;
+        }
+        let mut out: Option<String> = None;
+        let mut copied = 0; // bytes of `text` already copied to `out`
+        let mut count = 0;
+        let mut run = Run::default();
+        let mut i = 0;
+        while i < bytes.len() {
+            let c = bytes[i];
+            if !(c.is_ascii_digit() || c == b'+' || c == b'(') {
+                i += 1;
+                continue;
+            }
+            scan_run(bytes, i, Mode::Text, &mut run);
+            if run.values.is_empty() {
+                i += 1;
+                continue;
+            }
+            let end = run.end();
+            if leading_context_ok(text, i) {
+                self.swap_in_run(text, &run, &mut out, &mut copied, &mut count);
+            }
+            i = end.max(i + 1);
+        }
+        let mut out = out?;
+        out.push_str(text.get(copied..).unwrap_or(""));
+        (count > 0 && out != text).then_some(Swapped { text: out, count })
+    }
+
+    fn swap_in_run(
+        &self,
+        text: &str,
+        run: &Run,
+        out: &mut Option<String>,
+        copied: &mut usize,
+        count: &mut u32,
+    ) {
+        let n = run.values.len();
+        let bytes = text.as_bytes();
+        let mut a = 0;
+        let mut segment_start = 0;
+        while a < n {
+            let boundary_ok = |len: usize| match run.digits.get(a + len) {
+                Some(next) => next.space_before && n - (a + len) >= MIN_DIGITS_AFTER_SPLIT,
+                None => trailing_context_ok(bytes, run.end()),
+            };
+            if let Some(found) = self.find(run, a, boundary_ok) {
+                let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
+                if let Some(span_start) = self.render(text, run, a, &found, *copied, o) {
+                    *copied = span_start;
+                    *count += 1;
+                }
+                a += found.len;
+                segment_start = a;
+                continue;
+            }
+            // Where could the next number of this run start?
+            let prefixed = segment_start == 0 && run.international_prefix();
+            a = (a + 1..n)
+                .find(|&k| {
+                    run.digits[k].space_before
+                        && (!prefixed || k - segment_start >= MIN_DIGITS_BEFORE_SPLIT_AFTER_PREFIX)
+                })
+                .unwrap_or(n);
+        }
+    }
+
+    /// Replaces target numbers in a `tel:` URI (RFC 3966), e.g. `tel:+1-555-123-4567;ext=12`,
+    /// `tel:(555)%20123-4567`, `TEL:5551234567`. The scheme's case, the number's style and
+    /// every parameter are kept. `None` when it is not a `tel:` URI or not a target.
+    pub fn replace_in_tel(&self, href: &str) -> Option<String> {
+        let lead = href.len() - href.trim_start_matches(is_ascii_ws).len();
+        let scheme = href.get(lead..lead + 4)?;
+        if !scheme.eq_ignore_ascii_case("tel:") {
+            return None;
+        }
+        let num_start = lead + 4;
+        let rest = href.get(num_start..)?;
+        let num_len = rest.find([';', '?', '#']).unwrap_or(rest.len());
+        let number = rest.get(..num_len)?.trim_end_matches(is_ascii_ws);
+        let b = number.as_bytes();
+        let mut run = Run::default();
+        scan_run(b, 0, Mode::Tel, &mut run);
+        let n = run.values.len();
+        if n == 0 || run.end() != b.len() {
+            return None;
+        }
+        let found = self.find(&run, 0, |len| len == n)?;
+        let mut out = String::with_capacity(href.len() + 8);
+        out.push_str(href.get(..num_start)?);
+        let start = self.render(number, &run, 0, &found, 0, &mut out)?;
+        debug_assert_eq!(start, b.len());
+        out.push_str(href.get(num_start + number.len()..)?);
+        Some(out)
+    }
+
+    /// The first target whose printed form starts at digit `a` and ends where `boundary_ok`.
+    fn find(&self, run: &Run, a: usize, boundary_ok: impl Fn(usize) -> bool) -> Option<Found<'_>> {
+        let d = run.values.get(a..)?;
+        let plus = a == 0 && run.plus_at.is_some();
+        for swap in &self.swaps {
+            let cc = swap.target.country_code();
+            let nsn = swap.target.national_number();
+            let trunk = swap.rules.trunk.unwrap_or("");
+            let candidates: [(Style, [&str; 3], bool); 3] = if plus {
+                [
+                    (Style::Plus { trunk: false }, [cc, nsn, ""], true),
+                    (
+                        Style::Plus { trunk: true },
+                        [cc, trunk, nsn],
+                        swap.rules.trunk_after_country_code,
+                    ),
+                    (Style::DoubleZero, ["", "", ""], false),
+                ]
+            } else {
+                [
+                    (Style::DoubleZero, ["00", cc, nsn], true),
+                    (
+                        Style::National { trunk: true },
+                        [trunk, nsn, ""],
+                        swap.rules.trunk.is_some(),
+                    ),
+                    (
+                        Style::National { trunk: false },
+                        [nsn, "", ""],
+                        swap.rules.bare,
+                    ),
+                ]
+            };
+            for (style, parts, enabled) in candidates {
+                if !enabled {
+                    continue;
+                }
+                if let Some(len) = prefix_len(d, &parts) {
+                    if boundary_ok(len) {
+                        return Some(Found { swap, style, len });
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Appends `text[copied..span_start]` and the replacement of the found number to `out`;
+    /// returns the byte offset just after the replaced span.
+    fn render(
+        &self,
+        text: &str,
+        run: &Run,
+        a: usize,
+        found: &Found<'_>,
+        copied: usize,
+        out: &mut String,
+    ) -> Option<usize> {
+        let digits = run.digits.get(a..a + found.len)?;
+        let first = digits.first()?;
+        let end = digits.last()?.pos + 1;
+        let home = found.swap.target.country_code();
+        let new_digits = style_digits(&found.swap.replacement, found.style, home);
+        match new_digits {
+            Some(nd) if nd.len() == found.len => {
+                let mut from = copied;
+                for (info, new) in digits.iter().zip(nd.bytes()) {
+                    out.push_str(text.get(from..info.pos)?);
+                    out.push(char::from(new));
+                    from = info.pos + 1;
+                }
+            }
+            _ => {
+                let mut start = if a == 0 {
+                    run.plus_at.unwrap_or(first.pos)
+                } else {
+                    first.pos
+                };
+                if let Some(open) = first.open_paren_before {
+                    if text.get(open..end)?.contains(')') {
+                        start = start.min(open);
+                    }
+                }
+                let sep = digits
+                    .iter()
+                    .skip(1)
+                    .map(|d| text.get(d.sep_start..d.pos).unwrap_or(""))
+                    .find(|s| !s.is_empty() && !s.contains(['(', ')']))
+                    .unwrap_or("");
+                out.push_str(text.get(copied..start)?);
+                out.push_str(&standard_form(
+                    &found.swap.replacement,
+                    found.style,
+                    home,
+                    sep,
+                ));
+            }
+        }
+        Some(end)
+    }
+}
+
+fn is_ascii_ws(c: char) -> bool {
+    c.is_ascii_whitespace()
+}
+
+/// `parts` concatenated is a prefix of `d`: its length.
+fn prefix_len(d: &[u8], parts: &[&str]) -> Option<usize> {
+    let mut at = 0;
+    for p in parts {
+        let p = p.as_bytes();
+        if d.get(at..at + p.len())? != p {
+            return None;
+        }
+        at += p.len();
+    }
+    (at > 0).then_some(at)
+}
+
+/// Nothing digit-ish right before a run starting at `start`.
+fn leading_context_ok(text: &str, start: usize) -> bool {
+    let before = text.get(..start).unwrap_or("");
+    let mut chars = before.chars().rev();
+    let Some(prev) = chars.next() else {
+        return true;
+    };
+    match prev {
+        c if c.is_ascii_alphanumeric() || c == '_' => false,
+        '#' | '$' | '%' | '@' | '=' | '+' | '£' | '€' | '¥' | '₹' => false,
+        '.' | ',' => !chars.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => true,
+    }
+}
+
+/// Nothing digit-ish right after a run ending at `end`.
+fn trailing_context_ok(b: &[u8], end: usize) -> bool {
+    match b.get(end) {
+        None => true,
+        Some(c) if c.is_ascii_alphanumeric() || *c == b'_' || *c == b'%' => false,
+        Some(b',') => !b.get(end + 1).is_some_and(u8::is_ascii_digit),
+        Some(_) => true,
+    }
+}
