@@ -1,12 +1,18 @@
 //! `Set-Cookie` values that expire, in the browser, tracking cookies the visitor no longer
 //! consents to (withdrawal).
 
+use std::collections::BTreeSet;
+
 use dni_common::cookie_header::cookie_pairs;
 use dni_common::Category;
 
 use crate::catalog::{is_declined, Catalog};
 use crate::config::is_cookie_domain;
 use crate::token::is_cookie_name_token;
+
+/// At most this many distinct cookie names are expired per response (a browser sends far
+/// fewer; this bounds the work and the response headers for a forged `Cookie` header).
+pub const MAX_EXPIRED_COOKIES: usize = 64;
 
 /// The attributes every expiry cookie carries.
 pub const EXPIRY_ATTRIBUTES: &str = "Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/";
@@ -17,7 +23,8 @@ pub const EXPIRY_ATTRIBUTES: &str = "Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:0
 /// `name=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/` (host-only), plus the same
 /// with `; Domain=<cookie_domain>` when `cookie_domain` is given and valid. A `__Secure-` name
 /// gets `; Secure` (browsers ignore it otherwise); a `__Host-` name gets `; Secure` and never a
-/// `Domain`. Names that are not RFC 6265 tokens are skipped (never echoed).
+/// `Domain`. Names that are not RFC 6265 tokens are skipped (never echoed). At most
+/// [`MAX_EXPIRED_COOKIES`] names are expired, in header order.
 ///
 /// A cookie set with a `Path` other than `/` or on a domain other than the host and
 /// `cookie_domain` cannot be reached this way (the request does not say where a cookie was
@@ -29,11 +36,14 @@ pub fn expiry_set_cookies(
     cookie_domain: Option<&str>,
 ) -> Vec<String> {
     let domain = cookie_domain.filter(|d| is_cookie_domain(d));
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
     let mut out = Vec::new();
     for pair in cookie_pairs(cookie_header) {
         let name = pair.name;
-        if !is_cookie_name_token(name) || seen.contains(&name) {
+        if seen.len() >= MAX_EXPIRED_COOKIES {
+            break;
+        }
+        if !is_cookie_name_token(name) || seen.contains(name) {
             continue;
         }
         let declined_cookie = catalog
@@ -42,7 +52,7 @@ pub fn expiry_set_cookies(
         if !declined_cookie {
             continue;
         }
-        seen.push(name);
+        seen.insert(name);
         let host_prefixed = name.starts_with("__Host-");
         let secure = host_prefixed || name.starts_with("__Secure-");
         let secure_attr = if secure { "; Secure" } else { "" };

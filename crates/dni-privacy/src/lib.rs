@@ -29,7 +29,7 @@ pub use catalog::builtin::{BuiltinVendor, BUILTIN_VENDORS};
 pub use catalog::{Catalog, Vendor};
 pub use config::{VendorSpec, VendorsConfig, DEFAULT_INLINE_SCRIPT_ATTRIBUTE, OWN_VENDOR_ID};
 pub use cookie_pattern::{CookiePattern, CookiePatternError};
-pub use expiry::{expiry_set_cookies, EXPIRY_ATTRIBUTES};
+pub use expiry::{expiry_set_cookies, EXPIRY_ATTRIBUTES, MAX_EXPIRED_COOKIES};
 pub use request_cookie::{filter_cookie_header, CookieHeaderFilter};
 pub use script_pattern::{HostPattern, ScriptPattern, ScriptPatternError};
 pub use set_cookie::{filter_set_cookies, set_cookie_name, SetCookieFilter};

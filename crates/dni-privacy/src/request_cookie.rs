@@ -33,8 +33,9 @@ pub fn filter_cookie_header(
     let mut last_kept_end: Option<usize> = None;
     let mut any_kept = false;
     for pair in cookie_pairs(header) {
-        let start = pair.raw.as_ptr() as usize - base;
-        let end = start + pair.raw.len();
+        // `raw` is a sub-slice of `header`; its offset locates the original separators.
+        let start = (pair.raw.as_ptr() as usize).checked_sub(base);
+        let end = start.map(|s| s + pair.raw.len());
         let drop = catalog
             .cookie_category(pair.name)
             .is_some_and(|(_, c)| is_declined(declined, c));
@@ -44,14 +45,17 @@ pub fn filter_cookie_header(
             continue;
         }
         if any_kept {
-            match last_kept_end.and_then(|prev| header.get(prev..start)) {
+            match last_kept_end
+                .zip(start)
+                .and_then(|(prev, start)| header.get(prev..start))
+            {
                 Some(sep) => out.push_str(sep),
                 None => out.push_str("; "),
             }
         }
         out.push_str(pair.raw);
         any_kept = true;
-        last_kept_end = Some(end);
+        last_kept_end = end;
     }
     let header = if removed.is_empty() {
         Some(header.to_owned())

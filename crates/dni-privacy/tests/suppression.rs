@@ -230,3 +230,11 @@ fn expiry_none_when_nothing_declined_or_no_tracking_cookie() {
     assert!(expiry_set_cookies("a=1; b=2", &catalog(), ALL_OPTIONAL, None).is_empty());
     assert!(expiry_set_cookies("", &catalog(), ALL_OPTIONAL, None).is_empty());
 }
+
+#[test]
+fn expiry_is_bounded_for_a_forged_header() {
+    let header: String = (0..1000).map(|i| format!("_ga_{i}=1; ")).collect();
+    let out = expiry_set_cookies(&header, &catalog(), &[Analytics], None);
+    assert_eq!(out.len(), dni_privacy::MAX_EXPIRED_COOKIES);
+    assert!(out[0].starts_with("_ga_0=;"));
+}
