@@ -158,10 +158,11 @@ impl Validate for ConsentConfig {
             issues,
         );
         for (i, c) in self.opt_out_countries.iter().enumerate() {
-            if self
-                .opt_in_countries
-                .iter()
-                .any(|o| o.eq_ignore_ascii_case(c))
+            if c != "*"
+                && self
+                    .opt_in_countries
+                    .iter()
+                    .any(|o| o.eq_ignore_ascii_case(c))
             {
                 issues.push(
                     ConfigIssue::new(
