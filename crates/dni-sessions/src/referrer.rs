@@ -72,6 +72,12 @@ impl HostPattern {
         if body.split('.').any(str::is_empty) {
             return Err(err("empty label (leading, trailing or doubled `.`)"));
         }
+        let any_suffix = lower.ends_with(".*");
+        if !any_suffix && !body.contains('.') {
+            return Err(err(
+                "a single label is not a host; write `name.*` for any suffix, or a full domain",
+            ));
+        }
         Ok(kind(body.to_string()))
     }
 

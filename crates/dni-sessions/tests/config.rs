@@ -1,0 +1,238 @@
+use dni_common::{ConfigIssue, Validate};
+use dni_sessions::{
+    validate_site, PathMatch, ReferrerMatch, SessionConfig, TargetConfig, ValueMatch,
+};
+
+fn target(json: &str) -> TargetConfig {
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"))
+}
+
+fn issues_of(t: &TargetConfig) -> Vec<ConfigIssue> {
+    let mut issues = Vec::new();
+    t.validate("sites[0].targets[0]", &mut issues);
+    issues
+}
+
+fn paths(issues: &[ConfigIssue]) -> Vec<&str> {
+    issues.iter().map(|i| i.path.as_str()).collect()
+}
+
+const DOC_EXAMPLE: &str = r#"{
+  "number": "+15551234567",
+  "fallback": "+15559990000",
+  "sources": [
+    {"name": "google_ads", "when": {"click_ids": ["gclid", "gbraid", "wbraid"]},
+     "numbers": ["+15550000001", "+15550000002"]},
+    {"name": "search", "when": {"referrer": "search"}, "numbers": ["+15550000101"]},
+    {"name": "default", "numbers": ["+15550000201", "+15550000202"]}
+  ]
+}"#;
+
+#[test]
+fn documented_target_example_is_valid() {
+    let t = target(DOC_EXAMPLE);
+    assert_eq!(t.sources.len(), 3);
+    assert!(t.sources[2].when.is_empty());
+    assert!(issues_of(&t).is_empty(), "{:?}", issues_of(&t));
+}
+
+#[test]
+fn all_match_kinds_deserialize() {
+    let t = target(
+        r#"{"number": "+15551234567", "fallback": "+15559990000", "sources": [{
+        "name": "x", "numbers": ["+15550000001"],
+        "when": {"click_ids": ["msclkid"], "utm_source": "bing", "utm_medium": {"matches": "^cpc$"},
+                 "utm_campaign": "spring", "referrer": ["*.partner.com", "news.*"], "path": "/promo/*"}}]}"#,
+    );
+    let w = &t.sources[0].when;
+    assert!(matches!(w.utm_source, Some(ValueMatch::Equals(_))));
+    assert!(matches!(w.utm_medium, Some(ValueMatch::Matches(_))));
+    assert!(matches!(&w.referrer, Some(ReferrerMatch::Hosts(h)) if h.len() == 2));
+    assert!(matches!(w.path, Some(PathMatch::Glob(_))));
+    assert!(issues_of(&t).is_empty());
+}
+
+#[test]
+fn referrer_keywords_and_single_host() {
+    let r = |s: &str| serde_json::from_str::<ReferrerMatch>(s).unwrap();
+    assert!(matches!(r(r#""search""#), ReferrerMatch::Search));
+    assert!(matches!(r(r#""social""#), ReferrerMatch::Social));
+    assert!(matches!(r(r#""direct""#), ReferrerMatch::Direct));
+    assert!(matches!(r(r#""partner.com""#), ReferrerMatch::Hosts(h) if h.len() == 1));
+}
+
+#[test]
+fn unknown_keys_are_errors_at_every_level() {
+    for bad in [
+        r#"{"number": "+15551234567", "fallback": "+15559990000", "sourcse": []}"#,
+        r#"{"number": "+15551234567", "fallback": "+15559990000", "sources": [{"name": "a", "numbers": [], "whne": {}}]}"#,
+        r#"{"number": "+15551234567", "fallback": "+15559990000", "sources": [{"name": "a", "numbers": [], "when": {"clickids": []}}]}"#,
+    ] {
+        assert!(serde_json::from_str::<TargetConfig>(bad).is_err(), "{bad}");
+    }
+    assert!(serde_json::from_str::<SessionConfig>(r#"{"idle_timeout": 30}"#).is_err());
+}
+
+#[test]
+fn missing_required_keys_are_errors() {
+    assert!(serde_json::from_str::<TargetConfig>(r#"{"number": "+15551234567"}"#).is_err());
+    assert!(serde_json::from_str::<TargetConfig>(
+        r#"{"number": "+15551234567", "fallback": "+15559990000", "sources": [{"name": "a"}]}"#
+    )
+    .is_err());
+}
+
+#[test]
+fn bad_numbers_are_reported_with_full_paths() {
+    let t = target(
+        r#"{"number": "555-1234", "fallback": "+15559990000", "sources": [
+        {"name": "a", "numbers": ["+15550000001", "+1 555 000 0002", "+15559990000", "+15550000001"]}]}"#,
+    );
+    let issues = issues_of(&t);
+    assert_eq!(
+        paths(&issues),
+        [
+            "sites[0].targets[0].number",
+            "sites[0].targets[0].sources[0].numbers[1]",
+            "sites[0].targets[0].sources[0].numbers[2]",
+            "sites[0].targets[0].sources[0].numbers[3]",
+        ]
+    );
+    assert!(issues.iter().all(|i| i.hint.is_some()));
+}
+
+#[test]
+fn fallback_equal_to_number_is_reported() {
+    let t = target(r#"{"number": "+15551234567", "fallback": "+15551234567"}"#);
+    assert_eq!(paths(&issues_of(&t)), ["sites[0].targets[0].fallback"]);
+}
+
+#[test]
+fn source_names_empty_pools_and_unreachable_sources() {
+    let t = target(
+        r#"{"number": "+15551234567", "fallback": "+15559990000", "sources": [
+        {"name": "all", "numbers": ["+15550000001"]},
+        {"name": "all", "when": {"referrer": "search"}, "numbers": ["+15550000002"]},
+        {"name": "bad name", "when": {"path": "/x"}, "numbers": []}]}"#,
+    );
+    let issues = issues_of(&t);
+    let p = paths(&issues);
+    assert!(p.contains(&"sites[0].targets[0].sources[1].name"), "{p:?}");
+    assert!(p.contains(&"sites[0].targets[0].sources[1]"), "{p:?}");
+    assert!(p.contains(&"sites[0].targets[0].sources[2].name"), "{p:?}");
+    assert!(
+        p.contains(&"sites[0].targets[0].sources[2].numbers"),
+        "{p:?}"
+    );
+    assert!(issues.iter().any(|i| i.message.contains("can never match")));
+}
+
+#[test]
+fn bad_patterns_are_reported_with_paths() {
+    let t = target(
+        r#"{"number": "+15551234567", "fallback": "+15559990000", "sources": [{"name": "a", "numbers": ["+15550000001"],
+        "when": {"click_ids": ["gclid", "bad id"], "utm_medium": {"matches": "(cpc"}, "referrer": ["ok.com", "http://x.com/"],
+                 "path": "promo/*"}}]}"#,
+    );
+    let issues = issues_of(&t);
+    assert_eq!(
+        paths(&issues),
+        [
+            "sites[0].targets[0].sources[0].when.click_ids[1]",
+            "sites[0].targets[0].sources[0].when.utm_medium",
+            "sites[0].targets[0].sources[0].when.referrer[1]",
+            "sites[0].targets[0].sources[0].when.path",
+        ]
+    );
+    let t = target(
+        r#"{"number": "+15551234567", "fallback": "+15559990000", "sources": [{"name": "a", "numbers": ["+15550000001"],
+        "when": {"referrer": "searhc engines", "path": {"matches": "["}}}]}"#,
+    );
+    let issues = issues_of(&t);
+    assert_eq!(
+        paths(&issues),
+        [
+            "sites[0].targets[0].sources[0].when.referrer",
+            "sites[0].targets[0].sources[0].when.path"
+        ]
+    );
+}
+
+#[test]
+fn session_defaults() {
+    let s: SessionConfig = serde_json::from_str(r#"{"account_id": "12345"}"#).unwrap();
+    assert_eq!(s.cookie_name(), "ct12345");
+    assert_eq!(s.idle_timeout_ms(), 30 * 60_000);
+    assert_eq!(s.provisional_hold_ms(), 180_000);
+    assert_eq!(s.renew_before_ms(), 15 * 60_000);
+    assert_eq!(s.history_retention_ms(), 90 * 86_400_000);
+    assert_eq!(s.token_max_age_ms(), 30 * 86_400_000);
+    let mut issues = Vec::new();
+    s.validate("sites[0].session", &mut issues);
+    assert!(issues.is_empty());
+    let named: SessionConfig =
+        serde_json::from_str(r#"{"cookie_name": "dni_s", "renew_before_seconds": 60}"#).unwrap();
+    assert_eq!(named.cookie_name(), "dni_s");
+    assert_eq!(named.renew_before_ms(), 60_000);
+}
+
+#[test]
+fn session_out_of_range_values_are_reported() {
+    let s: SessionConfig = serde_json::from_str(
+        r#"{"cookie_name": "bad name;", "idle_timeout_minutes": 0, "provisional_hold_seconds": 0,
+            "renew_before_seconds": 0, "history_retention_days": 0, "amp_cookie_days": 401}"#,
+    )
+    .unwrap();
+    let mut issues = Vec::new();
+    s.validate("s", &mut issues);
+    assert_eq!(
+        paths(&issues),
+        [
+            "s.cookie_name",
+            "s.idle_timeout_minutes",
+            "s.provisional_hold_seconds",
+            "s.renew_before_seconds",
+            "s.history_retention_days",
+            "s.amp_cookie_days",
+        ]
+    );
+    let s: SessionConfig =
+        serde_json::from_str(r#"{"account_id": "1", "idle_timeout_minutes": 2, "provisional_hold_seconds": 121, "renew_before_seconds": 120}"#)
+            .unwrap();
+    let mut issues = Vec::new();
+    s.validate("s", &mut issues);
+    assert_eq!(
+        paths(&issues),
+        ["s.provisional_hold_seconds", "s.renew_before_seconds"]
+    );
+}
+
+#[test]
+fn site_checks_numbers_across_targets_and_needs_a_cookie_name() {
+    let a = target(DOC_EXAMPLE);
+    let b = target(
+        r#"{"number": "+15557654321", "fallback": "+15550000001", "sources": [
+        {"name": "default", "numbers": ["+15551234567", "+15550000999"]}]}"#,
+    );
+    let mut issues = Vec::new();
+    validate_site(&[a, b], &SessionConfig::default(), "sites[0]", &mut issues);
+    assert_eq!(
+        paths(&issues),
+        [
+            "sites[0].targets[1].fallback",
+            "sites[0].targets[1].sources[0].numbers[0]",
+            "sites[0].session.account_id",
+        ]
+    );
+    assert!(issues[0]
+        .message
+        .contains("sites[0].targets[0].sources[0].numbers[0]"));
+}
+
+#[test]
+fn site_without_pools_needs_no_account() {
+    let t = target(r#"{"number": "+15551234567", "fallback": "+15559990000"}"#);
+    let mut issues = Vec::new();
+    validate_site(&[t], &SessionConfig::default(), "sites[0]", &mut issues);
+    assert!(issues.is_empty(), "{issues:?}");
+}
