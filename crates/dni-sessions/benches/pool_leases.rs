@@ -1,1 +1,80 @@
-fn main() {}
+//! Leases per second on the in-memory store: a 50-number pool under churn, plus the
+//! per-request costs of the session token and landing classification.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use dni_sessions::{
+    classify, Attribution, Landing, LeaseOutcome, LeasePolicy, MemoryPoolStore, Pool, SessionToken,
+    TargetConfig, TokenLease,
+};
+
+const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+fn churn(c: &mut Criterion) {
+    let numbers: Vec<String> = (0..50).map(|i| format!("+1555000{i:04}")).collect();
+    let policy = LeasePolicy::default();
+    let mut group = c.benchmark_group("pool_50_numbers");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("lease_under_churn", |b| {
+        let mut store = MemoryPoolStore::with_numbers(&numbers);
+        let mut now = 1_795_341_600_000i64;
+        let mut i = 0u64;
+        b.iter(|| {
+            // A new visitor every 2 s; every third returns and confirms; leases idle out
+            // after 30 minutes, so the pool stays full and recycles continuously.
+            now += 2_000;
+            i += 1;
+            let session = format!("s{i}");
+            let mut pool = Pool::new(&mut store, policy);
+            let out = pool.lease(&session, now, r#"{"source":"google_ads"}"#, true);
+            if let (LeaseOutcome::Leased { number, .. }, 0) = (&out, i % 3) {
+                black_box(pool.confirm(&session, number, now + 1));
+            }
+            if i % 500 == 0 {
+                pool.release_idle(now);
+                pool.prune_history(now);
+            }
+            black_box(out)
+        })
+    });
+    group.finish();
+}
+
+fn per_request(c: &mut Criterion) {
+    let target: TargetConfig = serde_json::from_str(
+        r#"{"number": "+15551234567", "fallback": "+15559990000", "sources": [
+        {"name": "google_ads", "when": {"click_ids": ["gclid", "gbraid", "wbraid"]}, "numbers": ["+15550000001"]},
+        {"name": "newsletter", "when": {"utm_medium": {"matches": "^e-?mail$"}}, "numbers": ["+15550000002"]},
+        {"name": "search", "when": {"referrer": "search"}, "numbers": ["+15550000003"]},
+        {"name": "default", "numbers": ["+15550000004"]}]}"#,
+    )
+    .unwrap();
+    let mut token = SessionToken::new([7; 16], 1_795_341_600_000);
+    token.leases.push(TokenLease {
+        number: "+15550000003".into(),
+        until_ms: 1_795_343_400_000,
+        provisional: false,
+    });
+    let value = token.encode(SECRET);
+    c.bench_function("token_decode", |b| {
+        b.iter(|| SessionToken::decode(black_box(&value), SECRET, 1_795_341_700_000))
+    });
+    c.bench_function("token_encode", |b| {
+        b.iter(|| black_box(&token).encode(SECRET))
+    });
+    c.bench_function("landing_classify_attribute", |b| {
+        b.iter(|| {
+            let landing = Landing::parse(
+                black_box("https://www.example.com/services/plumbing?utm_source=google&utm_medium=organic&utm_campaign=spring+sale"),
+                Some("https://www.google.co.uk/"),
+                1_795_341_600_000,
+            );
+            let s = classify(&target, &landing);
+            Attribution::new(&landing, &target, s).to_json()
+        })
+    });
+}
+
+criterion_group!(benches, churn, per_request);
+criterion_main!(benches);
