@@ -31,7 +31,7 @@ fn churn(c: &mut Criterion) {
             if let (LeaseOutcome::Leased { number, .. }, 0) = (&out, i % 3) {
                 black_box(pool.confirm(&session, number, now + 1));
             }
-            if i % 500 == 0 {
+            if i.is_multiple_of(500) {
                 pool.release_idle(now);
                 pool.prune_history(now);
             }
