@@ -62,6 +62,43 @@ impl Run {
     }
 }
 
+/// Offset of the first ASCII digit in `b` at or after `from`: 8 bytes at a time (SWAR),
+/// since this runs over every text node of every page.
+pub(crate) fn find_digit(b: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const LOW7: u64 = ONES * 0x7F;
+    const HIGH: u64 = ONES * 0x80;
+    let rest = b.get(from..)?;
+    let mut words = rest.chunks_exact(8);
+    let mut at = from;
+    for w in words.by_ref() {
+        let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        // Bytes in 0x30..=0x39 (`hasbetween(x, '0' - 1, '9' + 1)` from "Bit Twiddling Hacks").
+        let low = x & LOW7;
+        let hit =
+            (ONES * (127 + 58)).wrapping_sub(low) & !x & low.wrapping_add(ONES * (127 - 47)) & HIGH;
+        if hit != 0 {
+            return w.iter().position(u8::is_ascii_digit).map(|p| at + p);
+        }
+        at += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|p| at + p)
+}
+
+/// Where a run containing the digit at `d` starts: a `+`, `(` or `+(` right before it.
+pub(crate) fn run_start_before_digit(b: &[u8], d: usize) -> usize {
+    let at = |i: usize| d.checked_sub(i).and_then(|j| b.get(j).copied());
+    match (at(2), at(1)) {
+        (Some(b'+'), Some(b'(')) => d - 2,
+        (_, Some(b'+' | b'(')) => d - 1,
+        _ => d,
+    }
+}
+
 /// Recognises one separator token at `i`; returns its byte length and kind.
 fn separator_at(b: &[u8], i: usize, mode: Mode) -> Option<(usize, SepKind)> {
     let c = *b.get(i)?;
@@ -214,6 +251,44 @@ mod tests {
         assert_eq!(digits("555-123-4567x12", Mode::Text), "5551234567");
         assert_eq!(digits("555&amp;123", Mode::Text), "555");
         assert_eq!(digits("555    123", Mode::Text), "555");
+    }
+
+    #[test]
+    fn find_digit_matches_a_plain_scan() {
+        let cases: &[&[u8]] = &[
+            b"",
+            b"abc",
+            b"abcdefgh1",
+            b"abcdefghijklmnop/:9",
+            b"\xff\xb0\xb9/:;0",
+            "éééééééé٣ 7".as_bytes(),
+            b"01234567",
+        ];
+        for c in cases {
+            for from in 0..=c.len() {
+                let expected = c[from..]
+                    .iter()
+                    .position(u8::is_ascii_digit)
+                    .map(|p| p + from);
+                assert_eq!(find_digit(c, from), expected, "{c:?} from {from}");
+            }
+        }
+        let all: Vec<u8> = (0..=255u8).collect();
+        for from in 0..all.len() {
+            let expected = all[from..]
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map(|p| p + from);
+            assert_eq!(find_digit(&all, from), expected);
+        }
+    }
+
+    #[test]
+    fn run_starts_include_plus_and_paren() {
+        assert_eq!(run_start_before_digit(b"x+1", 2), 1);
+        assert_eq!(run_start_before_digit(b"(5", 1), 0);
+        assert_eq!(run_start_before_digit(b"+(44)", 2), 0);
+        assert_eq!(run_start_before_digit(b"5", 0), 0);
     }
 
     #[test]

@@ -34,9 +34,11 @@
 //! joined with the first non-parenthesis separator the original used (none if it used none);
 //! a national style for a foreign replacement becomes the `+cc` style.
 
+use std::cell::RefCell;
+
 use crate::country::{national_rules, NationalRules};
 use crate::format::{standard_form, style_digits, Style};
-use crate::scan::{scan_run, Mode, Run};
+use crate::scan::{find_digit, run_start_before_digit, scan_run, Mode, Run};
 use crate::E164;
 
 /// Runs that start with `+`/`00` are only split into several numbers after this many digits.
@@ -50,6 +52,9 @@ struct Swap {
     target: E164,
     replacement: E164,
     rules: NationalRules,
+    /// `target`'s country code and national number, split once (hot path).
+    cc: Box<str>,
+    nsn: Box<str>,
 }
 
 /// A match of a target at digit `a` of a run.
@@ -76,6 +81,10 @@ pub struct Swapped {
 /// first pair wins. All methods return `None` when nothing changed, so callers copy nothing.
 pub struct NumberSwapper {
     swaps: Vec<Swap>,
+    /// Fewest digits any printed form of any target has: shorter runs are skipped at once.
+    min_digits: usize,
+    /// Scratch run reused across calls (no allocation per text node).
+    scratch: RefCell<Run>,
 }
 
 impl NumberSwapper {
@@ -90,9 +99,16 @@ impl NumberSwapper {
                 target: *target,
                 replacement: *replacement,
                 rules: national_rules(target.country_code()),
+                cc: target.country_code().into(),
+                nsn: target.national_number().into(),
             });
         }
-        NumberSwapper { swaps }
+        let min_digits = swaps.iter().map(|s| s.nsn.len()).min().unwrap_or(0);
+        NumberSwapper {
+            swaps,
+            min_digits,
+            scratch: RefCell::new(Run::default()),
+        }
     }
 
     /// True when no pair can change anything (every text is left as is).
@@ -115,30 +131,30 @@ impl NumberSwapper {
     /// Like [`replace_in_text`](Self::replace_in_text), also counting the numbers replaced.
     pub fn swap_in_text(&self, text: &str) -> Option<Swapped> {
         let bytes = text.as_bytes();
-        if self.swaps.is_empty() || !bytes.iter().any(u8::is_ascii_digit) {
+        if self.swaps.is_empty() {
             return None;
         }
+        let mut d = find_digit(bytes, 0)?;
         let mut out: Option<String> = None;
         let mut copied = 0; // bytes of `text` already copied to `out`
         let mut count = 0;
-        let mut run = Run::default();
-        let mut i = 0;
-        while i < bytes.len() {
-            let c = bytes[i];
-            if !(c.is_ascii_digit() || c == b'+' || c == b'(') {
-                i += 1;
-                continue;
+        let mut fresh = Run::default();
+        let mut scratch = self.scratch.try_borrow_mut();
+        let run = match scratch.as_deref_mut() {
+            Ok(r) => r,
+            Err(_) => &mut fresh,
+        };
+        loop {
+            let start = run_start_before_digit(bytes, d);
+            scan_run(bytes, start, Mode::Text, run);
+            let end = run.end().max(d + 1);
+            if run.values.len() >= self.min_digits && leading_context_ok(text, start) {
+                self.swap_in_run(text, run, &mut out, &mut copied, &mut count);
             }
-            scan_run(bytes, i, Mode::Text, &mut run);
-            if run.values.is_empty() {
-                i += 1;
-                continue;
+            match find_digit(bytes, end) {
+                Some(next) => d = next,
+                None => break,
             }
-            let end = run.end();
-            if leading_context_ok(text, i) {
-                self.swap_in_run(text, &run, &mut out, &mut copied, &mut count);
-            }
-            i = end.max(i + 1);
         }
         let mut out = out?;
         out.push_str(text.get(copied..).unwrap_or(""));
@@ -217,8 +233,8 @@ impl NumberSwapper {
         let d = run.values.get(a..)?;
         let plus = a == 0 && run.plus_at.is_some();
         for swap in &self.swaps {
-            let cc = swap.target.country_code();
-            let nsn = swap.target.national_number();
+            let cc = &*swap.cc;
+            let nsn = &*swap.nsn;
             let trunk = swap.rules.trunk.unwrap_or("");
             let candidates: [(Style, [&str; 3], bool); 3] = if plus {
                 [

@@ -318,6 +318,12 @@ impl StreamRewriter {
         Ok(if ready { self.take_output() } else { None })
     }
 
+    /// Whether some output is ready but not yet returned (the caller may flush it when the
+    /// input goes idle).
+    pub fn has_pending_output(&self) -> bool {
+        !self.out.borrow().is_empty()
+    }
+
     /// Flushes everything that is ready now (even if small), e.g. when input is idle: keeps
     /// TTFB low. `None` when nothing is ready.
     pub fn flush(&mut self) -> Option<Vec<u8>> {
