@@ -22,8 +22,10 @@
 //! * A different number sharing digits: every digit of the printed form must match.
 //!
 //! Several numbers in one run separated by spaces (`555 123 4567 555 987 6543`) are each
-//! found; a number ends before a space-like separator only, and only when at least 7 more
-//! digits follow (`555 123 4567 8` is not the target followed by an `8`).
+//! found. A number ends before a space-like separator only, and only when another whole
+//! number (7+ digits) follows or what follows is not a single bare digit group ending the run:
+//! `555-123-4567 24/7` and `555-123-4567 8am` match, `555 123 4567 8` does not (it reads as
+//! one longer number).
 //!
 //! # Replacement
 //! When the replacement has as many digits in the printed style as the target had, each digit
@@ -44,8 +46,8 @@ use crate::E164;
 /// Runs that start with `+`/`00` are only split into several numbers after this many digits.
 const MIN_DIGITS_BEFORE_SPLIT_AFTER_PREFIX: usize = 7;
 
-/// A number ends before a space inside a run only when at least this many digits follow
-/// (another whole number): `555 123 4567 8` is one 11-digit number, not a target and an `8`.
+/// A number ends before a space inside a run when at least this many digits follow (another
+/// whole number), or see [`split_ok`].
 const MIN_DIGITS_AFTER_SPLIT: usize = 7;
 
 struct Swap {
@@ -175,7 +177,7 @@ impl NumberSwapper {
         let mut segment_start = 0;
         while a < n {
             let boundary_ok = |len: usize| match run.digits.get(a + len) {
-                Some(next) => next.space_before && n - (a + len) >= MIN_DIGITS_AFTER_SPLIT,
+                Some(next) => next.space_before && split_ok(bytes, run, a + len),
                 None => trailing_context_ok(bytes, run.end()),
             };
             if let Some(found) = self.find(run, a, boundary_ok) {
@@ -332,6 +334,19 @@ impl NumberSwapper {
 
 fn is_ascii_ws(c: char) -> bool {
     c.is_ascii_whitespace()
+}
+
+/// Whether a number may end before digit `k` of the run (which follows a space): when a
+/// whole number could follow (at least [`MIN_DIGITS_AFTER_SPLIT`] digits), or when what
+/// follows is not one bare group of digits ending the run (`24/7`, or a group glued to a
+/// word such as `8am`). `555 123 4567 8` stays one (non-target) number.
+fn split_ok(b: &[u8], run: &Run, k: usize) -> bool {
+    let rest = run.digits.get(k..).unwrap_or(&[]);
+    if rest.len() >= MIN_DIGITS_AFTER_SPLIT {
+        return true;
+    }
+    let one_group = rest.iter().skip(1).all(|d| d.sep_start == d.pos);
+    !one_group || b.get(run.end()).is_some_and(u8::is_ascii_alphabetic)
 }
 
 /// `parts` concatenated is a prefix of `d`: its length.

@@ -112,6 +112,8 @@ fn never_inside_a_longer_run_of_digits() {
         "+44 555 123 4567",
         "0044 555 123 4567",
         "+15551234567 8",
+        "5551234567-2024",
+        "2024/555/123/4567",
     ] {
         assert_eq!(s.replace_in_text(text), None, "{text:?}");
     }
@@ -188,6 +190,18 @@ fn several_numbers_in_one_text_and_one_run() {
         swap(&s, "Mon-Fri 9-5 555-123-4567"),
         "Mon-Fri 9-5 555-987-6543"
     );
+}
+
+#[test]
+fn short_digit_groups_after_a_number() {
+    let s = us();
+    assert_eq!(swap(&s, "Call 555-123-4567 24/7"), "Call 555-987-6543 24/7");
+    assert_eq!(
+        swap(&s, "Call 555-123-4567 8am-5pm"),
+        "Call 555-987-6543 8am-5pm"
+    );
+    assert_eq!(s.replace_in_text("555 123 4567 8"), None);
+    assert_eq!(s.replace_in_text("555 123 4567 1234."), None);
 }
 
 #[test]

@@ -100,9 +100,9 @@ fn page(target_bytes: usize) -> Vec<u8> {
                 if w > 0 {
                     h.push(' ');
                 }
-                if rng.next() % 90 == 0 {
+                if rng.next().is_multiple_of(90) {
                     h.push_str(PRINTED[rng.next() % PRINTED.len()]);
-                } else if rng.next() % 40 == 0 {
+                } else if rng.next().is_multiple_of(40) {
                     h.push_str(&format!(
                         "<a href=\"/p/{}\">{}</a>",
                         rng.next() % 1000,
