@@ -216,5 +216,15 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// Per-request fixed cost: building the plan's handlers and selectors, then an empty body.
+fn bench_setup(c: &mut Criterion) {
+    c.bench_function("setup_new_and_end_empty", |b| {
+        b.iter(|| {
+            let rw = StreamRewriter::new(full_plan(), "text/html", OUTPUT_CHUNK).unwrap();
+            black_box(rw.end().unwrap())
+        })
+    });
+}
+
+criterion_group!(benches, bench, bench_setup);
 criterion_main!(benches);

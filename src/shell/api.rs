@@ -1,0 +1,203 @@
+//! The reserved `/__dni/*` routes. Never forwarded to the origin.
+
+use std::rc::Rc;
+
+use dni_numbers::{format_national, E164};
+use dni_sessions::{
+    bearer_matches, call_response_json, find_number, parse_call_request, twiml_dial, NumberRole,
+};
+use worker::{Context, Env, Headers, Method, Request, Response, Result};
+
+use super::page::Facts;
+use super::{headers, pool_client, visit};
+use crate::amp::amp_cors_headers;
+use crate::runtime::Runtime;
+
+pub fn health() -> Result<Response> {
+    let headers = Headers::new();
+    headers.set("content-type", "application/json")?;
+    headers.set("cache-control", "no-store")?;
+    Ok(Response::ok(r#"{"status":"ok","service":"consent-dni"}"#)?.with_headers(headers))
+}
+
+fn json(body: String, status: u16) -> Result<Response> {
+    let headers = Headers::new();
+    headers.set("content-type", "application/json")?;
+    headers.set("cache-control", "private, no-store")?;
+    Ok(Response::ok(body)?
+        .with_headers(headers)
+        .with_status(status))
+}
+
+pub async fn handle(
+    runtime: Rc<Runtime>,
+    site_index: usize,
+    mut req: Request,
+    env: &Env,
+    ctx: &Context,
+) -> Result<Response> {
+    let path = req.path();
+    match (req.method(), path.as_str()) {
+        (Method::Get, "/__dni/consent") => {
+            let facts = Facts::read(&req);
+            let decision = facts.decide(
+                &runtime,
+                site_index,
+                headers::get(&req, "sec-gpc").as_deref(),
+            );
+            json(decision.to_json(), 200)
+        }
+        (Method::Get, "/__dni/number") => number(runtime, site_index, &req, env, ctx).await,
+        (Method::Post, "/__dni/calls") => calls(&runtime, site_index, &mut req, env).await,
+        (_, "/__dni/consent" | "/__dni/number" | "/__dni/calls") => {
+            Response::error("method not allowed", 405)
+        }
+        _ => Response::error("not found", 404),
+    }
+}
+
+/// `GET /__dni/number?target=+1...`: the number for `amp-call-tracking`.
+async fn number(
+    runtime: Rc<Runtime>,
+    site_index: usize,
+    req: &Request,
+    env: &Env,
+    ctx: &Context,
+) -> Result<Response> {
+    let url = req.url()?;
+    let mut target_param = None;
+    let mut source_origin = None;
+    for (k, v) in url.query_pairs() {
+        match k.as_ref() {
+            "target" => target_param = Some(v.into_owned()),
+            "__amp_source_origin" => source_origin = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    let cors = match amp_cors_headers(
+        url.as_str(),
+        headers::get(req, "origin").as_deref(),
+        source_origin.as_deref(),
+    ) {
+        Ok(h) => h,
+        Err(why) => return Response::error(format!("forbidden: {why}"), 403),
+    };
+    let Some(target) = target_param
+        .as_deref()
+        .and_then(|t| E164::parse(t.trim()).ok())
+    else {
+        return Response::error(
+            "`target` must be an E.164 number, e.g. target=%2B15035550142",
+            400,
+        );
+    };
+    let site = &runtime.sites[site_index];
+    if !site
+        .config
+        .targets
+        .iter()
+        .any(|t| t.number == target.to_string())
+    {
+        return Response::error("`target` is not one of this site's targets", 404);
+    }
+    let mut facts = Facts::read(req);
+    facts.navigation = true;
+    facts.amp = true;
+    let decision = facts.decide(
+        &runtime,
+        site_index,
+        headers::get(req, "sec-gpc").as_deref(),
+    );
+    let numbers =
+        visit::numbers_for(&runtime, site_index, &facts, &decision, false, env, ctx).await;
+    let shown = numbers
+        .swaps
+        .iter()
+        .find(|(t, _)| *t == target)
+        .map(|(_, n)| n.clone())
+        .unwrap_or_else(|| target.clone());
+    let body = dni_sessions::amp_number_json(&shown.to_string(), &format_national(&shown));
+    let resp = json(body, 200)?;
+    let h = resp.headers();
+    for (name, value) in cors {
+        h.append(name, &value)?;
+    }
+    if let Some(cookie) = &numbers.set_cookie {
+        h.append("set-cookie", cookie)?;
+    }
+    Ok(resp)
+}
+
+/// `POST /__dni/calls`: attribution and routing for a call to a tracking number.
+async fn calls(
+    runtime: &Runtime,
+    site_index: usize,
+    req: &mut Request,
+    env: &Env,
+) -> Result<Response> {
+    let expected = env
+        .secret("DNI_API_TOKEN")
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    if expected.is_empty()
+        || !bearer_matches(headers::get(req, "authorization").as_deref(), &expected)
+    {
+        let h = Headers::new();
+        h.set("www-authenticate", "Bearer")?;
+        return Ok(Response::error("unauthorized", 401)?.with_headers(h));
+    }
+    let content_type = headers::get(req, "content-type").unwrap_or_default();
+    let body = req.bytes().await?;
+    let call = match parse_call_request(&content_type, &body) {
+        Ok(c) => c,
+        Err(e) => {
+            let status = match e {
+                dni_sessions::BadRequest::TooLarge { .. } => 413,
+                dni_sessions::BadRequest::UnsupportedContentType(_) => 415,
+                _ => 400,
+            };
+            return Response::error(format!("bad request: {e}"), status);
+        }
+    };
+    let site = &runtime.sites[site_index];
+    let now = worker::Date::now().as_millis() as i64;
+    let at = call.at_or(now);
+    let targets = &site.config.targets;
+    let (target_number, record) = match find_number(targets, &call.called) {
+        Some(NumberRole::Tracking { target, source }) => {
+            let t = &targets[target];
+            let pool = site.pool_name(&t.number, &t.sources[source].name);
+            let numbers = pool_client::pool_numbers(t, source);
+            let record = pool_client::lookup(
+                env,
+                &pool,
+                numbers,
+                &site.config.session,
+                &call.called,
+                at,
+                now,
+            )
+            .await?;
+            (t.number.clone(), record)
+        }
+        Some(NumberRole::Target { target }) | Some(NumberRole::Fallback { target }) => {
+            (targets[target].number.clone(), None)
+        }
+        None => return json(
+            r#"{"error":"unknown number: not a tracking, target or fallback number of this site"}"#
+                .to_string(),
+            404,
+        ),
+    };
+    match call.format {
+        dni_sessions::CallFormat::Json => json(
+            call_response_json(&target_number, &call.called, record.as_ref()),
+            200,
+        ),
+        dni_sessions::CallFormat::TwilioForm => {
+            let h = Headers::new();
+            h.set("content-type", "text/xml; charset=utf-8")?;
+            Ok(Response::ok(twiml_dial(&target_number, call.caller_e164()))?.with_headers(h))
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! `NumberPool`: one Durable Object per (site, target, traffic source), holding that pool's
+//! tracking numbers, their leases and the lease history in SQLite. All leasing decisions
+//! are `dni_sessions::Pool`; this file only stores rows and speaks JSON.
+
+use dni_sessions::{LeasePolicy, LeaseRecord, NumberSlot, Pool, PoolStore};
+use serde::{Deserialize, Serialize};
+use worker::{
+    console_error, durable_object, DurableObject, Env, Request, Response, Result, SqlStorage,
+    SqlStorageValue, State,
+};
+
+use crate::pool_protocol::{PoolReply, PoolRequest};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS slots (
+  number TEXT PRIMARY KEY, holder TEXT, leased_at INTEGER NOT NULL, last_active INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL, provisional INTEGER NOT NULL, released_at INTEGER);
+CREATE TABLE IF NOT EXISTS history (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, number TEXT NOT NULL, session TEXT NOT NULL,
+  from_ms INTEGER NOT NULL, until_ms INTEGER, attribution TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS history_number_from ON history(number, from_ms);
+CREATE INDEX IF NOT EXISTS history_session_from ON history(session, from_ms);
+CREATE TABLE IF NOT EXISTS counters (day TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL,
+  PRIMARY KEY (day, name));
+";
+
+const DAY_MS: i64 = 86_400_000;
+
+#[durable_object]
+pub struct NumberPool {
+    state: State,
+}
+
+impl DurableObject for NumberPool {
+    fn new(state: State, _env: Env) -> Self {
+        if let Err(e) = state.storage().sql().exec(SCHEMA, None) {
+            console_error!("NumberPool: schema: {e}");
+        }
+        NumberPool { state }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        let request: PoolRequest = match req.json().await {
+            Ok(r) => r,
+            Err(e) => return Response::error(format!("bad pool request: {e}"), 400),
+        };
+        let mut store = SqlStore {
+            sql: self.state.storage().sql(),
+        };
+        let policy = LeasePolicy {
+            idle_ms: request.policy.idle_ms,
+            provisional_hold_ms: request.policy.provisional_hold_ms,
+            history_retention_ms: request.policy.history_retention_ms,
+        };
+        let reply = {
+            let mut pool = Pool::new(&mut store, policy);
+            pool.sync_numbers(&request.numbers);
+            let now = request.now_ms;
+            match &request.op {
+                crate::pool_protocol::PoolOp::Lease {
+                    session,
+                    attribution,
+                    provisional,
+                } => PoolReply::from_outcome(pool.lease(session, now, attribution, *provisional)),
+                crate::pool_protocol::PoolOp::Confirm { session, number } => {
+                    PoolReply::from_outcome(pool.confirm(session, number, now))
+                }
+                crate::pool_protocol::PoolOp::Renew { session, number } => {
+                    PoolReply::from_outcome(pool.renew(session, number, now))
+                }
+                crate::pool_protocol::PoolOp::Lookup { number, at_ms } => PoolReply::Record {
+                    record: pool.lookup(number, *at_ms),
+                },
+            }
+        };
+        // Prune the history once a day, in the background of the object's life.
+        if let Ok(None) = self.state.storage().get_alarm().await {
+            let _ = self.state.storage().set_alarm(DAY_MS).await;
+        }
+        if let Ok(p) = serde_json::to_string(&policy_retention(&request)) {
+            let _ = self.state.storage().put("retention_ms", p).await;
+        }
+        Response::from_json(&reply)
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        let retention: i64 = self
+            .state
+            .storage()
+            .get::<String>("retention_ms")
+            .await
+            .ok()
+            .flatten()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(90 * DAY_MS);
+        let mut store = SqlStore {
+            sql: self.state.storage().sql(),
+        };
+        let now = worker::Date::now().as_millis() as i64;
+        let pruned = store.prune_history(now - retention);
+        let _ = self.state.storage().set_alarm(DAY_MS).await;
+        Response::ok(format!("pruned {pruned}"))
+    }
+}
+
+fn policy_retention(req: &PoolRequest) -> i64 {
+    req.policy.history_retention_ms
+}
+
+/// `PoolStore` over the object's SQLite database.
+struct SqlStore {
+    sql: SqlStorage,
+}
+
+#[derive(Deserialize)]
+struct SlotRow {
+    number: String,
+    holder: Option<String>,
+    leased_at: i64,
+    last_active: i64,
+    lease_until: i64,
+    provisional: i64,
+    released_at: Option<i64>,
+}
+
+#[derive(Deserialize, Serialize)]
+struct HistoryRow {
+    number: String,
+    session: String,
+    from_ms: i64,
+    until_ms: Option<i64>,
+    attribution: String,
+}
+
+impl From<HistoryRow> for LeaseRecord {
+    fn from(r: HistoryRow) -> Self {
+        LeaseRecord {
+            number: r.number,
+            session: r.session,
+            from_ms: r.from_ms,
+            until_ms: r.until_ms,
+            attribution: r.attribution,
+        }
+    }
+}
+
+fn int(v: i64) -> SqlStorageValue {
+    SqlStorageValue::Integer(v)
+}
+
+fn text(v: &str) -> SqlStorageValue {
+    SqlStorageValue::String(v.to_string())
+}
+
+impl SqlStore {
+    fn run(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Option<worker::SqlCursor> {
+        match self.sql.exec(query, Some(bindings)) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                console_error!("NumberPool SQL failed ({query}): {e}");
+                None
+            }
+        }
+    }
+
+    fn history_query(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Option<LeaseRecord> {
+        let cursor = self.run(query, bindings)?;
+        cursor
+            .to_array::<HistoryRow>()
+            .ok()?
+            .into_iter()
+            .next()
+            .map(Into::into)
+    }
+}
+
+impl PoolStore for SqlStore {
+    fn numbers(&self) -> Vec<NumberSlot> {
+        let Some(cursor) = self.run("SELECT * FROM slots ORDER BY number", vec![]) else {
+            return Vec::new();
+        };
+        cursor
+            .to_array::<SlotRow>()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| NumberSlot {
+                number: r.number,
+                holder: r.holder,
+                leased_at_ms: r.leased_at,
+                last_active_ms: r.last_active,
+                lease_until_ms: r.lease_until,
+                provisional: r.provisional != 0,
+                released_at_ms: r.released_at,
+            })
+            .collect()
+    }
+
+    fn put(&mut self, slot: &NumberSlot) {
+        self.run(
+            "UPDATE slots SET holder = ?, leased_at = ?, last_active = ?, lease_until = ?, provisional = ?, released_at = ? WHERE number = ?",
+            vec![
+                slot.holder.as_deref().map(text).unwrap_or(SqlStorageValue::Null),
+                int(slot.leased_at_ms),
+                int(slot.last_active_ms),
+                int(slot.lease_until_ms),
+                int(slot.provisional as i64),
+                slot.released_at_ms.map(int).unwrap_or(SqlStorageValue::Null),
+                text(&slot.number),
+            ],
+        );
+    }
+
+    fn sync_numbers(&mut self, configured: &[String]) {
+        let existing: Vec<String> = self.numbers().into_iter().map(|s| s.number).collect();
+        for n in configured {
+            if !existing.contains(n) {
+                self.run(
+                    "INSERT OR IGNORE INTO slots (number, holder, leased_at, last_active, lease_until, provisional, released_at) VALUES (?, NULL, 0, 0, 0, 0, NULL)",
+                    vec![text(n)],
+                );
+            }
+        }
+        for n in existing.iter().filter(|n| !configured.contains(n)) {
+            self.run("DELETE FROM slots WHERE number = ?", vec![text(n)]);
+        }
+    }
+
+    fn open_history(&mut self, rec: &LeaseRecord) {
+        self.run(
+            "INSERT INTO history (number, session, from_ms, until_ms, attribution) VALUES (?, ?, ?, NULL, ?)",
+            vec![text(&rec.number), text(&rec.session), int(rec.from_ms), text(&rec.attribution)],
+        );
+    }
+
+    fn close_history(&mut self, number: &str, session: &str, until_ms: i64) {
+        self.run(
+            "UPDATE history SET until_ms = ? WHERE number = ? AND session = ? AND until_ms IS NULL",
+            vec![int(until_ms), text(number), text(session)],
+        );
+    }
+
+    fn history_at(&self, number: &str, at_ms: i64) -> Option<LeaseRecord> {
+        self.history_query(
+            "SELECT number, session, from_ms, until_ms, attribution FROM history WHERE number = ? AND from_ms <= ? ORDER BY from_ms DESC, id DESC LIMIT 1",
+            vec![text(number), int(at_ms)],
+        )
+    }
+
+    fn last_record_of(&self, session: &str) -> Option<LeaseRecord> {
+        self.history_query(
+            "SELECT number, session, from_ms, until_ms, attribution FROM history WHERE session = ? ORDER BY from_ms DESC, id DESC LIMIT 1",
+            vec![text(session)],
+        )
+    }
+
+    fn prune_history(&mut self, older_than_ms: i64) -> u32 {
+        self.run(
+            "DELETE FROM history WHERE until_ms IS NOT NULL AND until_ms < ?",
+            vec![int(older_than_ms)],
+        )
+        .map(|c| c.rows_written() as u32)
+        .unwrap_or(0)
+    }
+
+    fn count_overflow(&mut self, at_ms: i64) {
+        let day = crate::stats::day_of(at_ms);
+        self.run(
+            "INSERT INTO counters (day, name, value) VALUES (?, 'overflow', 1) ON CONFLICT(day, name) DO UPDATE SET value = value + 1",
+            vec![text(&day)],
+        );
+    }
+}
