@@ -40,6 +40,12 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 }
 
 async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response> {
+    if req.headers().has(upstream::HOP_HEADER)? {
+        return Response::error(
+            "Loop detected: the upstream is this worker itself. Set the site's `upstream` to \"assets\" or an https:// URL for local runs.",
+            508,
+        );
+    }
     let path = req.path();
     if path == "/__dni/health" {
         return api::health();

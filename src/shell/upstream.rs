@@ -7,6 +7,11 @@ use worker::{
 
 use crate::config::Upstream;
 
+/// Marks requests this worker sends upstream. A request that arrives carrying it has looped
+/// back into the worker (the "origin" upstream under `wrangler dev`, where the request's own
+/// URL is the worker): it is answered with 508 instead of being fetched again forever.
+pub const HOP_HEADER: &str = "x-consent-dni-hop";
+
 /// What to change in the request before it goes upstream.
 pub struct UpstreamRequest {
     /// `Some(None)`: drop the `Cookie` header; `Some(Some(v))`: replace it; `None`: as sent.
@@ -49,6 +54,9 @@ pub async fn fetch(
     }
     if let Some(Some(cookie)) = &change.cookie {
         headers.set("cookie", cookie)?;
+    }
+    if matches!(upstream, Upstream::Origin) {
+        headers.set(HOP_HEADER, "1")?;
     }
     let method = req.method();
     let mut init = RequestInit::new();

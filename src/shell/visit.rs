@@ -239,7 +239,9 @@ pub async fn numbers_for(
             swaps.push(p);
         }
     }
-    let set_cookie = (changed && facts.navigation && !token.leases.is_empty()).then(|| {
+    // Set even when the pool overflowed: the cookie coming back is what lets this visitor's
+    // next view claim a bot's provisional lease (see dni_sessions' anti-draining policy).
+    let set_cookie = (changed && facts.navigation).then(|| {
         dni_sessions::session_set_cookie(
             &site.session_cookie,
             &token.encode(&secret),

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { startOrigin } from '../support/origin.mjs';
 import { startWorker } from '../support/worker.mjs';
 import { siteConfig, tcAccept, tcDecline } from '../support/config.mjs';
+import { tcString } from '../support/tcf.mjs';
 
 let origin, eu, us;
 before(async () => {
@@ -104,15 +105,24 @@ test('Cookiebot object literal and legacy -1', async () => {
   assert.equal(all.swap, true);
 });
 
-test('IAB TCF: Didomi accept-all string grants, reject-all string denies', async () => {
-  const acc = 'CQbB_cAQbB_cAAHABBENCFFsAP_gAAAAAAAAHXwCAAIAAqABaAFsAUgBZgF5gOvAAAAKSgAwABBd8pABgACC75CADAAEF3x0AGAAILvhIAMAAQXf.f_wAAAAAAAAA';
-  const rej = 'CQGiOUAQGiOUAAHABBENBLFgAAAAAAAAAAAAAAAAAAAA.YAAAAAAAAAAA';
-  const a = await consent(eu, { cookie: `euconsent-v2=${acc}` });
+test('IAB TCF: a fresh accept-all string grants, a fresh reject-all denies', async () => {
+  const a = await consent(eu, { cookie: `euconsent-v2=${tcString({ purposes: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] })}` });
   assert.equal(a.signal, 'tcf');
   assert.equal(a.swap, true);
-  const r = await consent(eu, { cookie: `euconsent-v2=${rej}` });
+  const r = await consent(eu, { cookie: `euconsent-v2=${tcString({ purposes: [] })}` });
   assert.equal(r.signal, 'tcf');
   assert.equal(r.swap, false);
+  // Storage (purpose 1) alone is what marketing needs by default.
+  const p1 = await consent(eu, { cookie: `euconsent-v2=${tcString({ purposes: [1] })}` });
+  assert.equal(p1.categories.marketing, true);
+});
+
+test('IAB TCF: a real string older than the 396-day max age counts as absent', async () => {
+  // Didomi reject-all, 2024-10-15.
+  const old = 'CQGiOUAQGiOUAAHABBENBLFgAAAAAAAAAAAAAAAAAAAA.YAAAAAAAAAAA';
+  const d = await consent(eu, { cookie: `euconsent-v2=${old}` });
+  assert.equal(d.signal, 'none');
+  assert.equal(d.swap, false);
 });
 
 test('malformed and oversized cookies count as absent, never an error', async () => {
