@@ -5,6 +5,7 @@
 
 pub mod amp;
 pub mod config;
+pub mod dashboard;
 pub mod observe;
 pub mod pool_protocol;
 pub mod runtime;

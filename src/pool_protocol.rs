@@ -29,6 +29,25 @@ pub enum PoolOp {
     Renew { session: String, number: String },
     /// Who held `number` at `at_ms`.
     Lookup { number: String, at_ms: i64 },
+    /// Adds to the daily counters (the site's stats object: consent and swap outcomes).
+    Count { counters: Vec<(String, u64)> },
+    /// Counters of the last `days` days, and the pool's current use.
+    Stats { days: u32 },
+}
+
+/// One day's counters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCounters {
+    pub day: String,
+    pub counters: std::collections::BTreeMap<String, u64>,
+}
+
+/// A pool's use right now.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolUse {
+    pub numbers: u32,
+    pub leased: u32,
+    pub provisional: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -52,6 +71,11 @@ pub enum PoolReply {
     Record {
         record: Option<LeaseRecord>,
     },
+    Stats {
+        days: Vec<DayCounters>,
+        pool: PoolUse,
+    },
+    Counted,
 }
 
 impl PoolReply {
@@ -82,7 +106,7 @@ impl PoolReply {
                 provisional,
             }),
             PoolReply::Overflow => Some(LeaseOutcome::Overflow),
-            PoolReply::Record { .. } => None,
+            PoolReply::Record { .. } | PoolReply::Stats { .. } | PoolReply::Counted => None,
         }
     }
 }

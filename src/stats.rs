@@ -33,3 +33,131 @@ mod tests {
         assert_eq!(day_of(-1), "1969-12-31");
     }
 }
+
+use serde::{Deserialize, Serialize};
+
+use crate::observe::{LogLine, SwapOutcome};
+use crate::pool_protocol::{DayCounters, PoolUse};
+
+/// The daily counters one page view adds: one view, its consent signal, whether marketing
+/// (or the required category) was granted, and the swap outcome.
+pub fn counters_for(line: &LogLine, swap_allowed: bool) -> Vec<(String, u64)> {
+    let swap = match line.swap {
+        SwapOutcome::Tracking => "tracking",
+        SwapOutcome::Fallback => "fallback",
+        SwapOutcome::Overflow => "overflow",
+        SwapOutcome::Untouched => "untouched",
+    };
+    vec![
+        ("views".to_string(), 1),
+        (format!("signal.{}", line.consent_signal), 1),
+        (
+            if swap_allowed {
+                "consent.granted"
+            } else {
+                "consent.denied"
+            }
+            .to_string(),
+            1,
+        ),
+        (format!("swap.{swap}"), 1),
+    ]
+}
+
+/// One pool in a stats report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PoolReport {
+    pub target: String,
+    pub source: String,
+    #[serde(flatten)]
+    pub usage: PoolUse,
+    /// Overflows (no free number) per day.
+    pub days: Vec<DayCounters>,
+    /// Set when the pool could not be reached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What `GET /__dni/stats` returns.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StatsReport {
+    pub site: String,
+    /// Page-view counters per day (UTC), oldest first.
+    pub days: Vec<DayCounters>,
+    pub pools: Vec<PoolReport>,
+}
+
+impl StatsReport {
+    /// Sum of counter `name` over all days.
+    pub fn total(&self, name: &str) -> u64 {
+        self.days.iter().filter_map(|d| d.counters.get(name)).sum()
+    }
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+
+    fn line(swap: SwapOutcome, signal: &'static str) -> LogLine {
+        LogLine {
+            site: "s".into(),
+            path: "/".into(),
+            consent_signal: signal,
+            regime: "opt_in",
+            gpc: false,
+            marketing: true,
+            analytics: true,
+            functional: true,
+            swap,
+            status: 200,
+            rewritten: true,
+            numbers_swapped: 0,
+            scripts_neutralised: 0,
+            set_cookies_removed: 0,
+            cookies_expired: 0,
+            cookies_withheld: 0,
+            ms_to_headers: 0,
+            ms_total: 0,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn counters_name_signal_consent_and_outcome() {
+        let c = counters_for(&line(SwapOutcome::Tracking, "tc_privacy"), true);
+        let names: Vec<&str> = c.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "views",
+                "signal.tc_privacy",
+                "consent.granted",
+                "swap.tracking"
+            ]
+        );
+        let c = counters_for(&line(SwapOutcome::Overflow, "none"), false);
+        assert!(c.contains(&("swap.overflow".to_string(), 1)));
+        assert!(c.contains(&("consent.denied".to_string(), 1)));
+    }
+
+    #[test]
+    fn totals_sum_over_days() {
+        let mut d1 = DayCounters {
+            day: "2026-11-21".into(),
+            ..Default::default()
+        };
+        d1.counters.insert("views".into(), 3);
+        let mut d2 = DayCounters {
+            day: "2026-11-22".into(),
+            ..Default::default()
+        };
+        d2.counters.insert("views".into(), 4);
+        let r = StatsReport {
+            site: "s".into(),
+            days: vec![d1, d2],
+            pools: vec![],
+        };
+        assert_eq!(r.total("views"), 7);
+        assert_eq!(r.total("missing"), 0);
+    }
+}

@@ -9,7 +9,7 @@ use dni_sessions::{
 use worker::{Context, Env, Headers, Method, Request, Response, Result};
 
 use super::page::Facts;
-use super::{headers, pool_client, visit};
+use super::{headers, pool_client, stats_client, visit};
 use crate::amp::amp_cors_headers;
 use crate::runtime::Runtime;
 
@@ -49,9 +49,36 @@ pub async fn handle(
         }
         (Method::Get, "/__dni/number") => number(runtime, site_index, &req, env, ctx).await,
         (Method::Post, "/__dni/calls") => calls(&runtime, site_index, &mut req, env).await,
-        (_, "/__dni/consent" | "/__dni/number" | "/__dni/calls") => {
-            Response::error("method not allowed", 405)
+        (Method::Get, "/__dni/stats") => {
+            if !authorized(env, headers::get(&req, "authorization").as_deref()) {
+                return unauthorized();
+            }
+            let report = stats_client::report(env, &runtime.sites[site_index], 30).await;
+            json(serde_json::to_string(&report)?, 200)
         }
+        (Method::Get, "/__dni/dashboard") => html(crate::dashboard::login_page(None), 200),
+        (Method::Post, "/__dni/dashboard") => {
+            let form = req.text().await.unwrap_or_default();
+            let token = form
+                .split('&')
+                .filter_map(|p| p.split_once('='))
+                .find(|(k, _)| *k == "token")
+                .map(|(_, v)| percent_decode_form(v))
+                .unwrap_or_default();
+            if !authorized(env, Some(&format!("Bearer {token}"))) {
+                return html(
+                    crate::dashboard::login_page(Some("That token is not valid.")),
+                    401,
+                );
+            }
+            let report = stats_client::report(env, &runtime.sites[site_index], 30).await;
+            html(crate::dashboard::dashboard_page(&report), 200)
+        }
+        (
+            _,
+            "/__dni/consent" | "/__dni/number" | "/__dni/calls" | "/__dni/stats"
+            | "/__dni/dashboard",
+        ) => Response::error("method not allowed", 405),
         _ => Response::error("not found", 404),
     }
 }
@@ -128,6 +155,62 @@ async fn number(
     Ok(resp)
 }
 
+fn html(body: String, status: u16) -> Result<Response> {
+    let headers = Headers::new();
+    headers.set("content-type", "text/html; charset=utf-8")?;
+    headers.set("cache-control", "private, no-store")?;
+    headers.set("x-frame-options", "DENY")?;
+    headers.set(
+        "content-security-policy",
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    )?;
+    Ok(Response::ok(body)?
+        .with_headers(headers)
+        .with_status(status))
+}
+
+/// Decodes an `application/x-www-form-urlencoded` value (`+` is a space).
+fn percent_decode_form(v: &str) -> String {
+    let v = v.replace('+', " ");
+    let bytes = v.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && v.is_char_boundary(i + 1)
+            && v.is_char_boundary(i + 3)
+        {
+            if let Some(b) = v
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The API token check (constant time). No token configured: nothing is authorized.
+fn authorized(env: &Env, authorization: Option<&str>) -> bool {
+    let expected = env
+        .secret("DNI_API_TOKEN")
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    !expected.is_empty() && bearer_matches(authorization, &expected)
+}
+
+fn unauthorized() -> Result<Response> {
+    let h = Headers::new();
+    h.set("www-authenticate", "Bearer")?;
+    Ok(Response::error("unauthorized", 401)?.with_headers(h))
+}
+
 /// `POST /__dni/calls`: attribution and routing for a call to a tracking number.
 async fn calls(
     runtime: &Runtime,
@@ -135,16 +218,8 @@ async fn calls(
     req: &mut Request,
     env: &Env,
 ) -> Result<Response> {
-    let expected = env
-        .secret("DNI_API_TOKEN")
-        .map(|s| s.to_string())
-        .unwrap_or_default();
-    if expected.is_empty()
-        || !bearer_matches(headers::get(req, "authorization").as_deref(), &expected)
-    {
-        let h = Headers::new();
-        h.set("www-authenticate", "Bearer")?;
-        return Ok(Response::error("unauthorized", 401)?.with_headers(h));
+    if !authorized(env, headers::get(req, "authorization").as_deref()) {
+        return unauthorized();
     }
     let content_type = headers::get(req, "content-type").unwrap_or_default();
     let body = req.bytes().await?;

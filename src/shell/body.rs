@@ -14,6 +14,16 @@ use worker::{ByteStream, Delay, Error, Response, Result};
 
 /// Size of the chunks sent to the client (see BENCHMARKS.md for the measurement).
 pub const OUTPUT_CHUNK_BYTES: usize = 64 * 1024;
+
+/// The output chunk size: `OUTPUT_CHUNK_BYTES`, or the `DNI_OUTPUT_CHUNK_BYTES` var
+/// (4 KiB to 1 MiB; the benchmark's chunk-size experiment sets it).
+pub fn output_chunk_bytes(env: &worker::Env) -> usize {
+    env.var("DNI_OUTPUT_CHUNK_BYTES")
+        .ok()
+        .and_then(|v| v.to_string().parse::<usize>().ok())
+        .map(|n| n.clamp(4096, 1 << 20))
+        .unwrap_or(OUTPUT_CHUNK_BYTES)
+}
 /// How long the origin may be silent before buffered output is flushed anyway.
 const IDLE_FLUSH: Duration = Duration::from_millis(2);
 

@@ -11,6 +11,7 @@ mod pool_client;
 mod pool_object;
 mod request_log;
 mod runtime_cache;
+mod stats_client;
 mod upstream;
 mod visit;
 

@@ -108,6 +108,9 @@ pub async fn handle(
     let numbers =
         visit::numbers_for(&runtime, site_index, &facts, &decision, crawler, env, ctx).await;
     log.swap = numbers.outcome;
+    if facts.navigation {
+        super::stats_client::record(env, ctx, site, log.counters(decision.swap));
+    }
 
     let response = upstream::fetch(
         env,
@@ -183,7 +186,7 @@ pub async fn handle(
                 max_text_node_bytes: site.config.rewrite.max_text_node_bytes,
             };
             let content_type = out_headers.get("content-type")?.unwrap_or_default();
-            match StreamRewriter::new(plan, &content_type, body::OUTPUT_CHUNK_BYTES) {
+            match StreamRewriter::new(plan, &content_type, body::output_chunk_bytes(env)) {
                 Ok(rewriter) => {
                     out_headers.delete("content-length")?;
                     let on_end: body::OnEnd = Box::new(move |outcome| log.finish(outcome));

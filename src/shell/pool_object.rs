@@ -9,7 +9,7 @@ use worker::{
     SqlStorageValue, State,
 };
 
-use crate::pool_protocol::{PoolReply, PoolRequest};
+use crate::pool_protocol::{DayCounters, PolicyWire, PoolReply, PoolRequest, PoolUse};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS slots (
@@ -71,40 +71,57 @@ impl DurableObject for NumberPool {
                 crate::pool_protocol::PoolOp::Lookup { number, at_ms } => PoolReply::Record {
                     record: pool.lookup(number, *at_ms),
                 },
+                crate::pool_protocol::PoolOp::Count { counters } => {
+                    drop(pool);
+                    store.add_counters(&crate::stats::day_of(now), counters);
+                    PoolReply::Counted
+                }
+                crate::pool_protocol::PoolOp::Stats { days } => {
+                    drop(pool);
+                    PoolReply::Stats {
+                        days: store
+                            .counters_since(&crate::stats::day_of(now - i64::from(*days) * DAY_MS)),
+                        pool: store.pool_use(now),
+                    }
+                }
             }
         };
         // Prune the history once a day, in the background of the object's life.
         if let Ok(None) = self.state.storage().get_alarm().await {
             let _ = self.state.storage().set_alarm(DAY_MS).await;
         }
-        if let Ok(p) = serde_json::to_string(&policy_retention(&request)) {
-            let _ = self.state.storage().put("retention_ms", p).await;
+        if let Ok(p) = serde_json::to_string(&request.policy) {
+            let _ = self.state.storage().put("policy", p).await;
         }
         Response::from_json(&reply)
     }
 
+    /// Daily: closes the history of leases that idled out and prunes history older than
+    /// the retention period.
     async fn alarm(&self) -> Result<Response> {
-        let retention: i64 = self
+        let wire: Option<PolicyWire> = self
             .state
             .storage()
-            .get::<String>("retention_ms")
+            .get::<String>("policy")
             .await
             .ok()
             .flatten()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(90 * DAY_MS);
+            .and_then(|s| serde_json::from_str(&s).ok());
+        let policy = wire.map_or_else(LeasePolicy::default, |w| LeasePolicy {
+            idle_ms: w.idle_ms,
+            provisional_hold_ms: w.provisional_hold_ms,
+            history_retention_ms: w.history_retention_ms,
+        });
         let mut store = SqlStore {
             sql: self.state.storage().sql(),
         };
         let now = worker::Date::now().as_millis() as i64;
-        let pruned = store.prune_history(now - retention);
+        let mut pool = Pool::new(&mut store, policy);
+        let released = pool.release_idle(now);
+        let pruned = pool.prune_history(now);
         let _ = self.state.storage().set_alarm(DAY_MS).await;
-        Response::ok(format!("pruned {pruned}"))
+        Response::ok(format!("released {released}, pruned {pruned}"))
     }
-}
-
-fn policy_retention(req: &PoolRequest) -> i64 {
-    req.policy.history_retention_ms
 }
 
 /// `PoolStore` over the object's SQLite database.
@@ -160,6 +177,57 @@ impl SqlStore {
                 console_error!("NumberPool SQL failed ({query}): {e}");
                 None
             }
+        }
+    }
+
+    fn add_counters(&mut self, day: &str, counters: &[(String, u64)]) {
+        for (name, n) in counters {
+            self.run(
+                "INSERT INTO counters (day, name, value) VALUES (?, ?, ?) ON CONFLICT(day, name) DO UPDATE SET value = value + excluded.value",
+                vec![text(day), text(name), int(i64::try_from(*n).unwrap_or(i64::MAX))],
+            );
+        }
+    }
+
+    fn counters_since(&self, first_day: &str) -> Vec<DayCounters> {
+        #[derive(Deserialize)]
+        struct Row {
+            day: String,
+            name: String,
+            value: i64,
+        }
+        let rows = self
+            .run(
+                "SELECT day, name, value FROM counters WHERE day >= ? ORDER BY day, name",
+                vec![text(first_day)],
+            )
+            .and_then(|c| c.to_array::<Row>().ok())
+            .unwrap_or_default();
+        let mut days: Vec<DayCounters> = Vec::new();
+        for r in rows {
+            if days.last().map(|d| d.day != r.day).unwrap_or(true) {
+                days.push(DayCounters {
+                    day: r.day.clone(),
+                    ..Default::default()
+                });
+            }
+            if let Some(d) = days.last_mut() {
+                d.counters
+                    .insert(r.name, u64::try_from(r.value).unwrap_or(0));
+            }
+        }
+        days
+    }
+
+    fn pool_use(&self, now: i64) -> PoolUse {
+        let slots = self.numbers();
+        PoolUse {
+            numbers: slots.len() as u32,
+            leased: slots.iter().filter(|s| s.is_live(now)).count() as u32,
+            provisional: slots
+                .iter()
+                .filter(|s| s.is_live(now) && s.provisional)
+                .count() as u32,
         }
     }
 

@@ -71,6 +71,13 @@ impl RequestLog {
         self.line.ms_total = self.elapsed();
     }
 
+    /// The daily counters this view adds (see `crate::stats::counters_for`).
+    pub fn counters(&self, swap_allowed: bool) -> Vec<(String, u64)> {
+        let mut line = self.line.clone();
+        line.swap = self.swap;
+        crate::stats::counters_for(&line, swap_allowed)
+    }
+
     /// Emits the line now (responses that are not rewritten).
     pub fn emit(mut self) {
         self.fill();
