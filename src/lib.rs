@@ -6,6 +6,8 @@
 pub mod amp;
 pub mod config;
 pub mod dashboard;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod deploy_check;
 pub mod observe;
 pub mod pool_protocol;
 pub mod runtime;

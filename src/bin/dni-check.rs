@@ -1,1 +1,83 @@
-fn main() {}
+//! dni-check: validates a wrangler.toml's DNI_CONFIG (every environment), its bindings and
+//! secrets, with the same validation the worker runs at start. Exits 1 on any error.
+//!
+//!   dni-check [wrangler.toml] [--dev-vars .dev.vars] [--secrets ENV=FILE]...
+//!
+//! `--secrets production=secrets.json` takes the output of
+//! `npx wrangler secret list --env production --format json`.
+
+use std::process::ExitCode;
+
+use consent_dni::deploy_check::{
+    check_wrangler_toml, dev_vars_names, secret_list_names, KnownSecrets,
+};
+
+const USAGE: &str = "usage: dni-check [wrangler.toml] [--dev-vars FILE] [--secrets ENV=FILE]...";
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let mut path = "wrangler.toml".to_string();
+    let mut dev_vars = ".dev.vars".to_string();
+    let mut secrets = KnownSecrets::default();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            "--dev-vars" => match args.next() {
+                Some(v) => dev_vars = v,
+                None => return fail(USAGE),
+            },
+            "--secrets" => {
+                let Some((env, file)) = args.next().and_then(|v| {
+                    v.split_once('=')
+                        .map(|(a, b)| (a.to_string(), b.to_string()))
+                }) else {
+                    return fail(USAGE);
+                };
+                let text = match std::fs::read_to_string(&file) {
+                    Ok(t) => t,
+                    Err(e) => return fail(&format!("cannot read {file}: {e}")),
+                };
+                match secret_list_names(&text) {
+                    Ok(names) => secrets.envs.push((env, names)),
+                    Err(e) => return fail(&format!("{file}: {e}")),
+                }
+            }
+            other if other.starts_with('-') => {
+                return fail(&format!("unknown option {other}\n{USAGE}"))
+            }
+            other => path = other.to_string(),
+        }
+    }
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => return fail(&format!("cannot read {path}: {e}")),
+    };
+    if let Ok(dv) = std::fs::read_to_string(&dev_vars) {
+        secrets.top_level = Some(dev_vars_names(&dv));
+    }
+    let report = check_wrangler_toml(&text, &secrets);
+    for s in &report.summaries {
+        println!(
+            "ok: [{}] {} site(s), {} target(s), {} tracking number(s)",
+            s.env, s.sites, s.targets, s.tracking_numbers
+        );
+    }
+    for f in &report.findings {
+        eprintln!("{f}");
+    }
+    if report.has_errors() {
+        eprintln!("dni-check: {path} has problems (see above)");
+        ExitCode::FAILURE
+    } else {
+        println!("dni-check: {path} is ready to deploy");
+        ExitCode::SUCCESS
+    }
+}
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("dni-check: {msg}");
+    ExitCode::from(2)
+}

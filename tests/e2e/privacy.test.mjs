@@ -1,0 +1,379 @@
+// Cookie and tag suppression (SPEC section 3) end to end: a real origin HTTP server behind the
+// built worker in workerd, real HTTP both ways. A visitor who declined (opt-in country with
+// no signal, a TC_PRIVACY refusal, analytics only, GPC) against one who accepted: origin
+// Set-Cookie filtering judged header by header, expiry of leftover tracking cookies
+// (withdrawal), the Cookie header the origin receives, vendor <script> neutralising, the
+// worker's own cookie, Cache-Control / Vary, and malformed input.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startOrigin } from '../support/origin.mjs';
+import { startWorker } from '../support/worker.mjs';
+import { siteConfig, tcAccept, tcDecline, MAIN_FALLBACK, ADS_POOL, DEFAULT_POOL } from '../support/config.mjs';
+
+const EXPIRY = 'Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/';
+
+// What the origin sets, interleaving tracking cookies (declined vendors) and the site's own.
+const ORIGIN_SET_COOKIES = [
+  'session=s3ss10n; Path=/; HttpOnly; Secure; SameSite=Lax',
+  '_ga=GA1.2.1111.2222; Path=/; Domain=.example.com; Max-Age=63072000; SameSite=Lax',
+  'csrftoken=Tok3n; Path=/; SameSite=Strict',
+  '_fbp=fb.1.1700000000000.42; Path=/; Max-Age=7776000',
+  '__ctmid=65a1b2c3d4e5f6; Path=/; Max-Age=2592000',
+  'cart=sku1%2Csku2; Path=/; Max-Age=86400',
+  'calltrk_session_id=abc-123; Path=/; Expires=Wed, 21 Oct 2037 07:28:00 GMT',
+];
+const TRACKING = ['_ga', '_fbp', '__ctmid', 'calltrk_session_id'];
+const SITE_OWN = ['session', 'csrftoken', 'cart'];
+
+const SCRIPTS_PAGE = `<!doctype html><html><head><title>Scripts</title>
+<script src="https://www.googletagmanager.com/gtag/js?id=G-1" async></script>
+<script src="https://www.googletagmanager.com/gtag/js?id=AW-123456"></script>
+<script src="https://connect.facebook.net/en_US/fbevents.js"></script>
+<script src="https://cdn.callrail.com/companies/123456789/abcdef/12/swap.js" defer></script>
+<script type="module" src="https://connect.facebook.net/signals/config.mjs"></script>
+<script type="text/plain" data-consent-category="marketing" src="https://connect.facebook.net/already.js"></script>
+<script data-dni-category="marketing">fbq('init', '1234');</script>
+<script data-dni-category="analytics">window.dataLayer = [];</script>
+<script data-dni-category="necessary">window.essential = 1;</script>
+<script src="/static/app.js"></script>
+<script src="https://cdn.jsdelivr.net/npm/lib@1/lib.min.js"></script>
+<script type="application/ld+json">{"@type":"Organization"}</script>
+<script>var inline = "first-party";</script>
+</head><body><p>No numbers here.</p></body></html>`;
+
+const NUMBER_PAGE = '<!doctype html><html><head><title>Call us</title></head><body>'
+  + '<a href="tel:+15035550142">(503) 555-0142</a></body></html>';
+
+const html = { 'content-type': 'text/html; charset=utf-8' };
+let origin, eu, euDomain, us;
+
+before(async () => {
+  origin = await startOrigin({
+    '/cookies': { headers: html, setCookies: ORIGIN_SET_COOKIES, body: NUMBER_PAGE },
+    '/cookies.json': { headers: { 'content-type': 'application/json' }, setCookies: ORIGIN_SET_COOKIES, body: '{"ok":true}' },
+    '/scripts': { headers: html, body: SCRIPTS_PAGE },
+    '/plain': { headers: { 'content-type': 'text/plain' }, body: 'hello' },
+    '/public': { headers: { ...html, 'cache-control': 'public, max-age=600, s-maxage=3600', vary: 'Accept-Encoding' }, body: NUMBER_PAGE },
+    '/nostore': { headers: { ...html, 'cache-control': 'no-store' }, body: NUMBER_PAGE },
+    '/nonumber-public': { headers: { 'content-type': 'text/plain', 'cache-control': 'public, max-age=600' }, body: 'static' },
+  });
+  eu = await startWorker({ config: siteConfig(origin.url), cf: { country: 'DE' } });
+  euDomain = await startWorker({ config: siteConfig(origin.url, { vendors: { cookie_domain: '.example.com' } }), cf: { country: 'DE' } });
+  us = await startWorker({ config: siteConfig(origin.url), cf: { country: 'US' } });
+});
+after(async () => {
+  await eu?.dispose();
+  await euDomain?.dispose();
+  await us?.dispose();
+  await origin?.close();
+});
+
+const nav = (cookie, extra = {}) => ({
+  headers: { ...(cookie === undefined ? {} : { cookie }), accept: 'text/html', 'sec-fetch-dest': 'document', ...extra },
+});
+const nameOf = (setCookie) => setCookie.split(';')[0].split('=')[0].trim();
+/** The origin request that carried `marker` in its query string. */
+function originRequest(marker) {
+  const found = origin.requests.filter((r) => r.search.includes(marker));
+  assert.equal(found.length, 1, `exactly one origin request for ${marker}`);
+  return found[0];
+}
+const pairs = (header) => (header ?? '').split(';').map((s) => s.trim()).filter(Boolean);
+let seq = 0;
+const mark = () => `m=${++seq}`;
+
+const ACCEPT = () => `TC_PRIVACY=${tcAccept()}`;
+const DECLINE = () => `TC_PRIVACY=${tcDecline()}`;
+const ANALYTICS_ONLY = () => `TC_PRIVACY=${tcAccept([3])}`;
+
+// ---------------------------------------------------------------- origin Set-Cookie
+
+for (const [label, cookie] of [['EU, no signal', undefined], ['TC_PRIVACY decline', 'DECLINE']]) {
+  test(`declined (${label}): tracking Set-Cookies removed one by one, the site's own kept exactly`, async () => {
+    for (const path of ['/cookies', '/cookies.json']) {
+      const r = await eu.fetch(path, nav(cookie === 'DECLINE' ? DECLINE() : cookie));
+      assert.equal(r.status, 200);
+      await r.arrayBuffer();
+      const got = r.headers.getSetCookie();
+      const kept = ORIGIN_SET_COOKIES.filter((c) => SITE_OWN.includes(nameOf(c)));
+      assert.deepEqual(got, kept, `${path}: exactly the non-tracking cookies, byte for byte, in order`);
+      for (const name of TRACKING) assert.ok(!got.some((c) => nameOf(c) === name), `${path}: ${name} removed`);
+    }
+  });
+}
+
+test('accepted: every origin Set-Cookie kept as sent (plus the worker session cookie)', async () => {
+  const r = await eu.fetch('/cookies', nav(ACCEPT()));
+  await r.text();
+  const got = r.headers.getSetCookie();
+  const origins = got.filter((c) => nameOf(c) !== 'ct1001');
+  assert.deepEqual(origins, ORIGIN_SET_COOKIES);
+  assert.equal(got.filter((c) => nameOf(c) === 'ct1001').length, 1, 'the session cookie with consent');
+});
+
+test('analytics only: _ga kept, marketing vendors (_fbp, __ctmid, calltrk_*) removed', async () => {
+  const r = await eu.fetch('/cookies', nav(ANALYTICS_ONLY()));
+  await r.text();
+  const got = r.headers.getSetCookie();
+  assert.deepEqual(got, ORIGIN_SET_COOKIES.filter((c) => !['_fbp', '__ctmid', 'calltrk_session_id'].includes(nameOf(c))));
+});
+
+test('opt-out country with Sec-GPC: 1: marketing cookies removed, analytics kept', async () => {
+  const r = await us.fetch('/cookies', nav(undefined, { 'sec-gpc': '1' }));
+  await r.text();
+  const names = r.headers.getSetCookie().map(nameOf);
+  assert.deepEqual(names, ['session', '_ga', 'csrftoken', 'cart']);
+});
+
+// ---------------------------------------------------------------- withdrawal: expiry
+
+const LEFTOVER = (consent) => `${consent}; _ga=GA1.2.3.4; session=abc; __ctmid=x1; ct1001=v1.someid.sig; _fbp=fb.1.2.3; cart=c; _gid=GA1.2.9; calltrk_referrer=direct`;
+const EXPIRED = ['_ga', '__ctmid', 'ct1001', '_fbp', '_gid', 'calltrk_referrer'];
+
+test('withdrawal: leftover tracking cookies and the session cookie ct1001 are expired, host-only', async () => {
+  const r = await eu.fetch(`/plain?${mark()}`, nav(LEFTOVER(DECLINE())));
+  await r.text();
+  const sc = r.headers.getSetCookie();
+  assert.deepEqual(sc, EXPIRED.map((n) => `${n}=; ${EXPIRY}`), 'one expiry per tracking cookie, in request order');
+  for (const c of sc) {
+    assert.match(c, /Max-Age=0/);
+    assert.match(c, /Expires=Thu, 01 Jan 1970 00:00:00 GMT/);
+    assert.match(c, /Path=\//);
+    assert.doesNotMatch(c, /Domain=/i, 'host-only');
+  }
+  for (const n of ['TC_PRIVACY', 'session', 'cart']) assert.ok(!sc.some((c) => nameOf(c) === n), `${n} not expired`);
+});
+
+test('withdrawal with vendors.cookie_domain: each tracking cookie expired host-only and on the domain', async () => {
+  const r = await euDomain.fetch(`/plain?${mark()}`, nav(LEFTOVER(DECLINE())));
+  await r.text();
+  const sc = r.headers.getSetCookie();
+  const expected = EXPIRED.flatMap((n) => [`${n}=; ${EXPIRY}`, `${n}=; ${EXPIRY}; Domain=.example.com`]);
+  assert.deepEqual(sc, expected);
+});
+
+test('withdrawal in the EU with no signal at all (the consent cookie was deleted) expires them too', async () => {
+  const r = await eu.fetch(`/plain?${mark()}`, nav('_ga=1; ct1001=abc; keep=1'));
+  await r.text();
+  assert.deepEqual(r.headers.getSetCookie(), [`_ga=; ${EXPIRY}`, `ct1001=; ${EXPIRY}`]);
+});
+
+test('withdrawal on an HTML page: expiry plus origin filtering, the worker sets no cookie of its own', async () => {
+  const r = await eu.fetch(`/cookies?${mark()}`, nav(`${DECLINE()}; _ga=old; ct1001=old.session.sig`));
+  const body = await r.text();
+  const sc = r.headers.getSetCookie();
+  assert.ok(body.includes('(503) 555-0199'), 'fallback number');
+  assert.deepEqual(sc.filter((c) => !c.includes('Max-Age=0')), ORIGIN_SET_COOKIES.filter((c) => SITE_OWN.includes(nameOf(c))));
+  assert.deepEqual(sc.filter((c) => c.includes('Max-Age=0')), [`_ga=; ${EXPIRY}`, `ct1001=; ${EXPIRY}`]);
+});
+
+test('accepted visitor: nothing is expired', async () => {
+  const r = await eu.fetch(`/plain?${mark()}`, nav(LEFTOVER(ACCEPT())));
+  await r.text();
+  assert.ok(!r.headers.getSetCookie().some((c) => /Max-Age=0/.test(c)));
+});
+
+test('analytics only: only the marketing leftovers are expired', async () => {
+  const r = await eu.fetch(`/plain?${mark()}`, nav(LEFTOVER(ANALYTICS_ONLY())));
+  await r.text();
+  assert.deepEqual(r.headers.getSetCookie().map(nameOf), ['__ctmid', 'ct1001', '_fbp', 'calltrk_referrer']);
+});
+
+// ---------------------------------------------------------------- Cookie header to the origin
+
+test('declined: tracking cookies never reach the origin, the others arrive untouched and in order', async () => {
+  const m = mark();
+  const consent = DECLINE();
+  const r = await eu.fetch(`/cookies?${m}`, nav(LEFTOVER(consent)));
+  await r.text();
+  const got = originRequest(m).headers.cookie;
+  assert.equal(got, `${consent}; session=abc; cart=c`);
+});
+
+test('accepted: the origin receives the Cookie header exactly as sent', async () => {
+  const m = mark();
+  const sent = LEFTOVER(ACCEPT());
+  await (await eu.fetch(`/plain?${m}`, nav(sent))).text();
+  assert.equal(originRequest(m).headers.cookie, sent);
+});
+
+test('declined, only tracking cookies: the origin gets no Cookie header at all', async () => {
+  const m = mark();
+  await (await eu.fetch(`/plain?${m}`, nav('_ga=1; _fbp=2; __ctmid=3'))).text();
+  assert.equal(originRequest(m).headers.cookie, undefined);
+});
+
+test('a messy Cookie header (duplicates, empty pairs, odd quoting) is filtered without losing a pair', async () => {
+  const m = mark();
+  const sent = 'a=1;; ; _ga=GA1.1; b="quoted; value"; _ga=dup;c=;=empty;  flag ; _fbp=x;d="4";session=1; session=2;\t_ga_ABC123=GS1.1;e=a=b=c; _gaid=keep; _gateway=keep;';
+  const r = await eu.fetch(`/plain?${m}`, nav(sent));
+  await r.text();
+  const got = originRequest(m).headers.cookie;
+  const expected = pairs(sent).filter((p) => !['_ga', '_fbp', '_ga_ABC123'].includes(p.split('=')[0].trim()));
+  assert.deepEqual(pairs(got), expected, `origin got ${got}`);
+  assert.deepEqual(expected.slice(0, 3), ['a=1', 'b="quoted', 'value"']);
+  // Expired once per name, even when duplicated; look-alike names are not matched.
+  assert.deepEqual(r.headers.getSetCookie().map(nameOf), ['_ga', '_fbp', '_ga_ABC123']);
+});
+
+// ---------------------------------------------------------------- vendor scripts
+
+function scriptTags(body) {
+  return [...body.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+}
+function tagWith(tags, needle) {
+  const t = tags.find((x) => x.includes(needle));
+  assert.ok(t, `a <script> with ${needle}`);
+  return t;
+}
+const neutralised = (tag, category) => {
+  assert.match(tag, /\btype="text\/plain"/, tag);
+  assert.match(tag, new RegExp(`data-consent-category="${category}"`), tag);
+};
+const untouched = (tags, original) => assert.ok(tags.includes(original), `unchanged: ${original}`);
+
+test('declined: vendor <script src> and marked inline scripts become text/plain with their category', async () => {
+  const body = await (await eu.fetch('/scripts', nav(DECLINE()))).text();
+  const tags = scriptTags(body);
+  neutralised(tagWith(tags, 'gtag/js?id=G-1'), 'analytics');
+  neutralised(tagWith(tags, 'gtag/js?id=AW-123456'), 'marketing');
+  neutralised(tagWith(tags, 'fbevents.js'), 'marketing');
+  neutralised(tagWith(tags, 'cdn.callrail.com'), 'marketing');
+  const mod = tagWith(tags, 'signals/config.mjs');
+  neutralised(mod, 'marketing');
+  assert.match(mod, /data-dni-original-type="module"/);
+  neutralised(tagWith(tags, 'data-dni-category="marketing"'), 'marketing');
+  neutralised(tagWith(tags, 'data-dni-category="analytics"'), 'analytics');
+  // Untouched: already text/plain, necessary, first-party, unknown hosts, JSON-LD, plain inline.
+  untouched(tags, '<script type="text/plain" data-consent-category="marketing" src="https://connect.facebook.net/already.js">');
+  untouched(tags, '<script data-dni-category="necessary">');
+  untouched(tags, '<script src="/static/app.js">');
+  untouched(tags, '<script src="https://cdn.jsdelivr.net/npm/lib@1/lib.min.js">');
+  untouched(tags, '<script type="application/ld+json">');
+  untouched(tags, '<script>');
+  // Script bodies are never touched.
+  assert.ok(body.includes("fbq('init', '1234');"));
+  assert.equal(tags.length, scriptTags(SCRIPTS_PAGE).length);
+});
+
+test('analytics only: analytics scripts run, marketing ones are neutralised', async () => {
+  const body = await (await eu.fetch('/scripts', nav(ANALYTICS_ONLY()))).text();
+  const tags = scriptTags(body);
+  untouched(tags, '<script src="https://www.googletagmanager.com/gtag/js?id=G-1" async>');
+  untouched(tags, '<script data-dni-category="analytics">');
+  neutralised(tagWith(tags, 'gtag/js?id=AW-123456'), 'marketing');
+  neutralised(tagWith(tags, 'fbevents.js'), 'marketing');
+  neutralised(tagWith(tags, 'cdn.callrail.com'), 'marketing');
+  neutralised(tagWith(tags, 'data-dni-category="marketing"'), 'marketing');
+});
+
+test('accepted: the page arrives byte for byte as the origin sent it', async () => {
+  const body = await (await eu.fetch('/scripts', nav(ACCEPT()))).text();
+  assert.equal(body, SCRIPTS_PAGE);
+});
+
+// ---------------------------------------------------------------- the worker's own cookie
+
+test('no consent, no cookie of the worker: EU no signal, decline, analytics only, GPC', async () => {
+  const cases = [
+    [eu, undefined, {}],
+    [eu, DECLINE(), {}],
+    [eu, ANALYTICS_ONLY(), {}],
+    [us, undefined, { 'sec-gpc': '1' }],
+  ];
+  for (const [w, cookie, extra] of cases) {
+    for (const path of ['/cookies', '/scripts', '/plain', '/__dni/consent', '/__dni/number?target=%2B15035550142']) {
+      const r = await w.fetch(path, nav(cookie, extra));
+      const body = await r.text();
+      const own = r.headers.getSetCookie().filter((c) => nameOf(c) === 'ct1001');
+      assert.deepEqual(own, [], `${path} with ${cookie ?? 'no cookie'} ${JSON.stringify(extra)}`);
+      if (path === '/cookies') assert.ok(body.includes('(503) 555-0199'), 'fallback number');
+    }
+  }
+  const bare = await eu.fetch('/plain', nav());
+  await bare.text();
+  assert.deepEqual(bare.headers.getSetCookie(), [], 'no Set-Cookie at all for a fresh declined visitor');
+});
+
+// ---------------------------------------------------------------- Cache-Control and Vary
+
+const TRACKING_NUMBERS = [...ADS_POOL, ...DEFAULT_POOL];
+
+test('tracking number: Cache-Control private merged with the origin, never loosening; Vary: Cookie', async () => {
+  const r = await eu.fetch('/public', nav(ACCEPT()));
+  const body = await r.text();
+  const tel = body.match(/href="tel:(\+\d+)"/)[1];
+  assert.ok(TRACKING_NUMBERS.includes(tel), `tracking number ${tel}`);
+  const cc = r.headers.get('cache-control');
+  const directives = cc.split(',').map((s) => s.trim());
+  assert.ok(directives.includes('private'), cc);
+  assert.ok(directives.includes('max-age=600'), cc);
+  assert.ok(!directives.includes('public'), cc);
+  assert.ok(!directives.some((d) => d.startsWith('s-maxage')), cc);
+  const vary = r.headers.get('vary').split(',').map((s) => s.trim().toLowerCase());
+  assert.ok(vary.includes('cookie'), r.headers.get('vary'));
+  assert.ok(vary.includes('accept-encoding'), 'origin Vary kept');
+
+  const ns = await eu.fetch('/nostore', nav(ACCEPT()));
+  await ns.text();
+  const nsd = ns.headers.get('cache-control').split(',').map((s) => s.trim());
+  assert.ok(nsd.includes('private') && nsd.includes('no-store'), ns.headers.get('cache-control'));
+  assert.match(ns.headers.get('vary') ?? '', /cookie/i);
+});
+
+test('expiry cookies make a response private too, even a non-HTML one', async () => {
+  const r = await eu.fetch('/nonumber-public', nav('_ga=1'));
+  await r.text();
+  assert.deepEqual(r.headers.getSetCookie(), [`_ga=; ${EXPIRY}`]);
+  const cc = r.headers.get('cache-control');
+  assert.match(cc, /private/);
+  assert.doesNotMatch(cc, /public/);
+  assert.match(cc, /max-age=600/);
+  assert.match(r.headers.get('vary') ?? '', /cookie/i);
+});
+
+test('a declined visitor with nothing personal: the fallback page keeps the origin caching, with Vary: Cookie', async () => {
+  const r = await eu.fetch('/public', nav());
+  const body = await r.text();
+  assert.ok(body.includes(`tel:${MAIN_FALLBACK}`));
+  assert.deepEqual(r.headers.getSetCookie(), []);
+  assert.match(r.headers.get('vary') ?? '', /cookie/i, 'the page depends on the consent cookie');
+  const passthrough = await eu.fetch('/nonumber-public', nav());
+  await passthrough.text();
+  assert.equal(passthrough.headers.get('cache-control'), 'public, max-age=600', 'non-HTML, no cookies: untouched');
+});
+
+// ---------------------------------------------------------------- malformed Set-Cookie
+
+test('malformed Set-Cookie values pass through unchanged unless they name a declined vendor', async () => {
+  const big = `big=${'x'.repeat(8192)}; Path=/`;
+  const bigTracking = `_ga=${'y'.repeat(8192)}; Path=/`;
+  const odd = [
+    'novalue',
+    '_ga',
+    '=orphan; Path=/',
+    '= spaces; Path=/',
+    'weird=1; Path=/; Foo; =bar; Max-Age=abc; Domain=; ;;',
+    'dup=1; Path=/; Path=/x; Secure; Secure',
+    'q="a quoted, value"; Path=/',
+    big,
+    '_gaid=1; Path=/',
+    '_gateway=1',
+    'ctx123=1',
+    ' _fbp = fb.1 ; Path=/',
+    '_gid=1; Path=/; ;;; Secure',
+    '_ga_ABC123=GS1.1.1; Path=/',
+    'ct1001=forged; Path=/',
+    bigTracking,
+  ];
+  origin.route('/odd', { headers: html, setCookies: odd, body: '<p>odd</p>' });
+  const declinedVendors = [' _fbp = fb.1 ; Path=/', '_gid=1; Path=/; ;;; Secure', '_ga_ABC123=GS1.1.1; Path=/', 'ct1001=forged; Path=/', bigTracking];
+  const r = await eu.fetch('/odd', nav());
+  assert.equal(r.status, 200);
+  assert.equal(await r.text(), '<p>odd</p>');
+  assert.deepEqual(r.headers.getSetCookie(), odd.filter((c) => !declinedVendors.includes(c)));
+  const accepted = await eu.fetch('/odd', nav(ACCEPT()));
+  await accepted.text();
+  const keptForAccepted = accepted.headers.getSetCookie();
+  for (const c of odd) assert.ok(keptForAccepted.includes(c), `accepted keeps ${c.slice(0, 40)}`);
+});
