@@ -1,0 +1,327 @@
+// End-to-end benchmark in workerd (one Miniflare instance, several workers, one process):
+//   origin      JS worker serving the bench pages from memory in 16 KiB slices
+//   pass-js     `return fetch(request)` to the origin: the floor
+//   rust-noop   consent-dni with no targets and consent granted: nothing applies
+//   rust        consent-dni, full pipeline (build/), consent granted / declined
+//   rust-16k, rust-256k   the same with DNI_OUTPUT_CHUNK_BYTES = 16384 / 262144
+//   rust-size   the size-optimised build (bench/build-size/, if built)
+//   js-*        the same swap job with the runtime's HTMLRewriter (bench/js-worker.mjs)
+// Checks first that the JS and Rust outputs are identical (declined: fallback numbers and
+// neutralised scripts), then warms up and measures every case interleaved, wall time per
+// request from Node (dispatchFetch + reading the whole body) and workerd's CPU time (sum of
+// its threads' /proc schedstat) per request. Prints the table and appends it to
+// BENCHMARKS.md.
+//
+//   npm run bench                     (= node bench/run.mjs)
+//   node bench/run.mjs --quick        (fewer requests, no BENCHMARKS.md update)
+//   BENCH_N100=30 BENCH_N700=15 node bench/run.mjs
+import { Miniflare } from 'miniflare';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { writePages } from './pages.mjs';
+import { siteConfig, tcAccept, tcDecline, mainTarget } from '../tests/support/config.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..');
+const QUICK = process.argv.includes('--quick');
+const NO_WRITE = QUICK || process.argv.includes('--no-write');
+const N = { '100k': Number(process.env.BENCH_N100 ?? (QUICK ? 5 : 30)), '700k': Number(process.env.BENCH_N700 ?? (QUICK ? 3 : 15)) };
+const WARMUP = QUICK ? 2 : 5;
+const SLICE = 16 * 1024;
+const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
+
+const compatibilityDate = fs.readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8').match(/^compatibility_date\s*=\s*"([^"]+)"/m)[1];
+
+// ---------------------------------------------------------------- pages and configs
+const pages = writePages();
+
+const TARGETS = [
+  mainTarget({ ads: ['+15035550150', '+15035550151'], pool: ['+15035550170', '+15035550171', '+15035550172'] }),
+  { number: '+15035550187', fallback: '+15035550198', sources: [{ name: 'default', numbers: ['+15035550180', '+15035550181'] }] },
+  { number: '+442079460018', fallback: '+442079460999', sources: [{ name: 'default', numbers: ['+442079460100', '+442079460101'] }] },
+];
+const FULL_CONFIG = siteConfig('origin', { targets: TARGETS });
+const NOOP_CONFIG = siteConfig('origin', { targets: [] });
+
+const ORIGIN_SRC = `
+const cache = new Map();
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    const name = url.pathname.replace(/^\\/p\\//, '');
+    let bytes = cache.get(name);
+    if (!bytes) {
+      const html = env.PAGES[name];
+      if (html === undefined) return new Response('no such page', { status: 404 });
+      bytes = new TextEncoder().encode(html);
+      cache.set(name, bytes);
+    }
+    let at = 0;
+    const body = new ReadableStream({
+      pull(controller) {
+        if (at >= bytes.length) { controller.close(); return; }
+        controller.enqueue(bytes.slice(at, at + ${SLICE}));
+        at += ${SLICE};
+      },
+    });
+    const headers = new Headers({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'max-age=60' });
+    headers.append('set-cookie', 'sid=abc123; Path=/; HttpOnly');
+    headers.append('set-cookie', '_fbp=fb.1.1700000000000.123456789; Path=/; Max-Age=7776000');
+    return new Response(body, { headers });
+  },
+};`;
+
+// ---------------------------------------------------------------- workers
+const rustModules = (dir) => ({
+  modules: true,
+  scriptPath: path.join(dir, 'index.js'),
+  modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'], fallthrough: true }],
+  durableObjects: { POOLS: { className: 'NumberPool', useSQLite: true } },
+});
+const rustWorker = (name, dir, { config = FULL_CONFIG, chunk } = {}) => ({
+  name,
+  ...rustModules(dir),
+  compatibilityDate,
+  routes: [`${name}.bench/*`],
+  outboundService: 'origin',
+  bindings: {
+    DNI_CONFIG: config,
+    DNI_SECRET: SECRET,
+    DNI_API_TOKEN: 'bench-api-token-abcdefghijklmnop',
+    DNI_STATS_FLUSH_SECONDS: '86400',
+    ...(chunk ? { DNI_OUTPUT_CHUNK_BYTES: String(chunk) } : {}),
+  },
+});
+const jsWorker = (name, swap) => ({
+  name,
+  modules: true,
+  scriptPath: path.join(HERE, 'js-worker.mjs'),
+  compatibilityDate,
+  routes: [`${name}.bench/*`],
+  outboundService: 'origin',
+  bindings: { SWAP: swap },
+});
+const fallbackSwaps = TARGETS.map((t) => [t.number, t.fallback]);
+
+const SIZE_DIR = path.join(HERE, 'build-size');
+const haveSize = fs.existsSync(path.join(SIZE_DIR, 'index.js')) && fs.existsSync(path.join(SIZE_DIR, 'index_bg.wasm'));
+
+const workers = [
+  { name: 'origin', modules: true, script: ORIGIN_SRC, compatibilityDate, bindings: { PAGES: pages } },
+  { name: 'pass-js', modules: true, script: 'export default { fetch: (request) => fetch(request) };', compatibilityDate, routes: ['pass-js.bench/*'], outboundService: 'origin' },
+  rustWorker('rust-noop', path.join(ROOT, 'build'), { config: NOOP_CONFIG }),
+  rustWorker('rust', path.join(ROOT, 'build')),
+  rustWorker('rust-16k', path.join(ROOT, 'build'), { chunk: 16384 }),
+  rustWorker('rust-256k', path.join(ROOT, 'build'), { chunk: 262144 }),
+  ...(haveSize ? [rustWorker('rust-size', SIZE_DIR)] : []),
+  jsWorker('js-declined', { swaps: fallbackSwaps, scripts: true, declined: ['functional', 'analytics', 'marketing'] }),
+  // granted: the JS version swaps to fixed pool numbers (the Rust one gets its lease).
+  jsWorker('js-granted', { swaps: TARGETS.map((t) => [t.number, t.sources.at(-1).numbers[0]]), scripts: false }),
+];
+
+const declinedCookie = () => `TC_PRIVACY=${tcDecline()}; _ga=GA1.1.1234567890.1700000000; _fbp=fb.1.1700000000000.123; _hjSessionUser_3141592=eyJpZCI6IjEifQ; cart=3`;
+const grantedCookie = () => `TC_PRIVACY=${tcAccept([2, 3, 4])}; _ga=GA1.1.1234567890.1700000000; cart=3`;
+const baseHeaders = { 'user-agent': UA, accept: 'text/html,application/xhtml+xml', 'sec-fetch-dest': 'document' };
+
+// ---------------------------------------------------------------- measuring
+const mf = new Miniflare({ workers, handleRuntimeStdio() { /* request logs: dropped */ } });
+await mf.ready;
+
+function workerdPids() {
+  const pids = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const m = stat.match(/^\d+ \((.*)\) \S (\d+)/);
+      if (m && m[1].startsWith('workerd') && Number(m[2]) === process.pid) pids.push(Number(d));
+    } catch { /* gone */ }
+  }
+  return pids;
+}
+const WORKERD = workerdPids();
+/** Nanoseconds of CPU used so far by all threads of workerd. */
+function workerdCpuNs() {
+  let ns = 0;
+  for (const pid of WORKERD) {
+    for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
+      try { ns += Number(fs.readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]); } catch { /* thread gone */ }
+    }
+  }
+  return ns;
+}
+
+async function request(host, page, cookie) {
+  const headers = { ...baseHeaders, ...(cookie ? { cookie } : {}) };
+  const r = await mf.dispatchFetch(`http://${host}.bench/p/${page}`, { headers, redirect: 'manual' });
+  const chunks = [];
+  for await (const c of r.body) chunks.push(c);
+  return { status: r.status, headers: r.headers, body: Buffer.concat(chunks).toString('utf8') };
+}
+
+async function timed(host, page, cookie) {
+  const headers = { ...baseHeaders, ...(cookie ? { cookie } : {}) };
+  const cpu0 = workerdCpuNs();
+  const t0 = process.hrtime.bigint();
+  const r = await mf.dispatchFetch(`http://${host}.bench/p/${page}`, { headers, redirect: 'manual' });
+  let bytes = 0;
+  let first = null;
+  for await (const c of r.body) {
+    if (first === null) first = process.hrtime.bigint();
+    bytes += c.length;
+  }
+  const t1 = process.hrtime.bigint();
+  const cpu1 = workerdCpuNs();
+  if (r.status !== 200) throw new Error(`${host} ${page}: status ${r.status}`);
+  return { wall: Number(t1 - t0) / 1e6, ttfb: Number((first ?? t1) - t0) / 1e6, cpu: (cpu1 - cpu0) / 1e6, bytes };
+}
+
+// Consent granted: a first view leases tracking numbers (Durable Object) and sets the
+// session cookie; the measured views send it back (ordinary page views, no DO call).
+async function sessionCookie(host) {
+  const first = await request(host, '100k', grantedCookie());
+  const own = first.headers.getSetCookie().map((c) => c.split(';')[0]).filter((c) => !/^(sid|_fbp)=/.test(c));
+  if (!own.length) throw new Error(`${host}: no session cookie on the first consented view`);
+  return `${grantedCookie()}; ${own.join('; ')}`;
+}
+
+function firstDiff(a, b) {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i;
+}
+
+const failures = [];
+const check = (ok, msg) => { if (!ok) { failures.push(msg); console.error(`CHECK FAILED: ${msg}`); } };
+
+const granted = {};
+for (const w of workers.filter((w) => w.name.startsWith('rust') && w.name !== 'rust-noop')) granted[w.name] = await sessionCookie(w.name);
+granted['rust-noop'] = grantedCookie();
+
+// ---------------------------------------------------------------- equivalence checks
+for (const page of Object.keys(pages)) {
+  const src = pages[page];
+  const rd = (await request('rust', page, declinedCookie())).body;
+  const jd = (await request('js-declined', page, declinedCookie())).body;
+  const swaps = (rd.match(/555-0199|555 0199|555\.0199|5550199/g) ?? []).length;
+  check(rd !== src && swaps > 10, `${page}: Rust declined output swaps fallback numbers (${swaps})`);
+  check(rd.includes('type="text/plain" data-consent-category="marketing"'), `${page}: Rust declined output neutralises scripts`);
+  if (rd !== jd) {
+    const at = firstDiff(rd, jd);
+    check(false, `${page}: JS and Rust declined outputs differ at byte ${at}:\n  rust: ${JSON.stringify(rd.slice(at - 80, at + 80))}\n  js:   ${JSON.stringify(jd.slice(at - 80, at + 80))}`);
+  } else console.log(`${page}: JS HTMLRewriter and Rust outputs identical (declined), ${swaps} fallback numbers, ${Buffer.byteLength(rd)} bytes`);
+  const rg = (await request('rust', page, granted.rust)).body;
+  check(/555-017\d|555-015\d/.test(rg) && !rg.includes('(503) 555-0142</a>'), `${page}: Rust granted output has tracking numbers`);
+  for (const w of ['rust-16k', 'rust-256k', ...(haveSize ? ['rust-size'] : [])]) {
+    check((await request(w, page, declinedCookie())).body === rd, `${page}: ${w} declined output equals rust's`);
+  }
+  check((await request('rust-noop', page, grantedCookie())).body === src, `${page}: rust-noop passes the page through unchanged`);
+  check((await request('pass-js', page)).body === src, `${page}: pass-js passes the page through unchanged`);
+}
+
+// ---------------------------------------------------------------- cases
+const CASES = [
+  { id: 'pass-js', label: 'pass-through: JS `fetch(request)`', host: 'pass-js', cookie: () => undefined },
+  { id: 'rust-noop', label: 'consent-dni, nothing applies (no targets)', host: 'rust-noop', cookie: () => granted['rust-noop'] },
+  { id: 'rust-granted', label: 'consent-dni, consent granted (tracking numbers)', host: 'rust', cookie: () => granted.rust },
+  { id: 'rust-declined', label: 'consent-dni, declined (fallbacks, scripts, cookies)', host: 'rust', cookie: declinedCookie },
+  { id: 'js-granted', label: 'JS HTMLRewriter, swap (granted)', host: 'js-granted', cookie: () => undefined },
+  { id: 'js-declined', label: 'JS HTMLRewriter, declined (fallbacks + scripts)', host: 'js-declined', cookie: declinedCookie },
+  { id: 'rust-declined-16k', label: 'consent-dni declined, output chunks 16 KiB', host: 'rust-16k', cookie: declinedCookie },
+  { id: 'rust-declined-256k', label: 'consent-dni declined, output chunks 256 KiB', host: 'rust-256k', cookie: declinedCookie },
+  { id: 'rust-granted-16k', label: 'consent-dni granted, output chunks 16 KiB', host: 'rust-16k', cookie: () => granted['rust-16k'] },
+  { id: 'rust-granted-256k', label: 'consent-dni granted, output chunks 256 KiB', host: 'rust-256k', cookie: () => granted['rust-256k'] },
+  ...(haveSize ? [
+    { id: 'size-granted', label: 'consent-dni opt-level "s", granted', host: 'rust-size', cookie: () => granted['rust-size'] },
+    { id: 'size-declined', label: 'consent-dni opt-level "s", declined', host: 'rust-size', cookie: declinedCookie },
+  ] : []),
+];
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
+};
+
+const results = {};
+for (const page of Object.keys(pages)) {
+  for (let i = 0; i < WARMUP; i++) for (const c of CASES) await timed(c.host, page, c.cookie());
+  const samples = Object.fromEntries(CASES.map((c) => [c.id, []]));
+  for (let round = 0; round < N[page]; round++) {
+    // Interleave, rotating the order each round so no case always follows the same one.
+    for (let k = 0; k < CASES.length; k++) {
+      const c = CASES[(k + round) % CASES.length];
+      samples[c.id].push(await timed(c.host, page, c.cookie()));
+    }
+  }
+  results[page] = Object.fromEntries(CASES.map((c) => {
+    const s = samples[c.id];
+    const w = s.map((x) => x.wall);
+    const cpu = s.map((x) => x.cpu);
+    const tt = s.map((x) => x.ttfb);
+    return [c.id, {
+      n: s.length, bytes: s[0].bytes,
+      wall: { p10: quantile(w, 0.1), median: quantile(w, 0.5), p90: quantile(w, 0.9) },
+      cpu: { p10: quantile(cpu, 0.1), median: quantile(cpu, 0.5), p90: quantile(cpu, 0.9) },
+      ttfb: { median: quantile(tt, 0.5) },
+    }];
+  }));
+  process.stderr.write(`measured ${page}\n`);
+}
+await mf.dispose();
+
+// ---------------------------------------------------------------- report
+const f1 = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const f2 = (x) => x.toFixed(2);
+const jsFor = (id) => (id.includes('declined') ? 'js-declined' : id.includes('granted') ? 'js-granted' : null);
+function table() {
+  const lines = [];
+  for (const page of Object.keys(pages)) {
+    const R = results[page];
+    const pass = R['pass-js'];
+    lines.push('', `**${page} page** (${Buffer.byteLength(pages[page])} bytes; ${N[page]} requests per case, after ${WARMUP} warm-up rounds)`, '');
+    lines.push('| case | wall ms median (p10–p90) | × pass-through | workerd CPU ms median (p10–p90) | CPU × pass-through | JS HTMLRewriter ÷ this (wall / CPU) | TTFB ms |');
+    lines.push('|---|---|---|---|---|---|---|');
+    for (const c of CASES) {
+      const r = R[c.id];
+      const js = jsFor(c.id);
+      const vsJs = js && !c.id.startsWith('js') ? `${f1(R[js].wall.median / r.wall.median)}× / ${f1(R[js].cpu.median / r.cpu.median)}×` : '';
+      lines.push(`| ${c.label} | ${f1(r.wall.median)} (${f1(r.wall.p10)}–${f1(r.wall.p90)}) | ${f2(r.wall.median / pass.wall.median)} | ${f1(r.cpu.median)} (${f1(r.cpu.p10)}–${f1(r.cpu.p90)}) | ${f2(r.cpu.median / pass.cpu.median)} | ${vsJs} | ${f1(r.ttfb.median)} |`);
+    }
+  }
+  return lines.join('\n');
+}
+function gz(file) {
+  if (!fs.existsSync(file)) return null;
+  return { raw: fs.statSync(file).size, gzip: Number(execSync(`gzip -9 -c ${JSON.stringify(file)} | wc -c`).toString().trim()) };
+}
+const sizes = [['build/ (release: opt-level 3, LTO)', gz(path.join(ROOT, 'build/index_bg.wasm'))], ['bench/build-size/ (opt-level "s", LTO)', haveSize ? gz(path.join(SIZE_DIR, 'index_bg.wasm')) : null]];
+const workerdVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/workerd/package.json'), 'utf8')).version;
+const miniflareVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/miniflare/package.json'), 'utf8')).version;
+const machine = `${os.cpus().length} CPUs (nproc ${execSync('nproc').toString().trim()}), ${os.cpus()[0].model}, ${os.platform()} ${os.release()}, load avg at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`;
+const report = [
+  `### Run of ${new Date().toISOString()}`,
+  '',
+  `Machine: ${machine}. Node ${process.version}, workerd ${workerdVersion} (Miniflare ${miniflareVersion}), compatibility date ${compatibilityDate}.`,
+  `Origin: JS worker, 16 KiB slices, in the same workerd. Wall = \`dispatchFetch\` until the last body byte, from Node; CPU = workerd process CPU (all threads, /proc schedstat) during the request, so it includes the origin worker and workerd's HTTP handling (see the pass-through row).`,
+  failures.length ? `\n**Checks failed:**\n${failures.map((f) => `- ${f}`).join('\n')}` : 'Checks: JS HTMLRewriter output identical to consent-dni\'s (declined) on both pages; chunk-size and size variants identical to the default build; pass-through rows byte-identical to the page.',
+  table(),
+  '',
+  '| wasm | raw bytes | gzip -9 bytes |',
+  '|---|---|---|',
+  ...sizes.filter(([, s]) => s).map(([n, s]) => `| ${n} | ${s.raw.toLocaleString('en')} | ${s.gzip.toLocaleString('en')} |`),
+  '',
+].join('\n');
+console.log(`\n${report}`);
+fs.mkdirSync(path.join(HERE, 'results'), { recursive: true });
+fs.writeFileSync(path.join(HERE, 'results', `run-${Date.now()}.json`), JSON.stringify({ machine, workerdVersion, N, results, sizes, failures }, null, 2));
+if (!NO_WRITE) {
+  fs.appendFileSync(path.join(ROOT, 'BENCHMARKS.md'), `\n${report}`);
+  console.log('appended to BENCHMARKS.md');
+}
+if (failures.length) process.exitCode = 1;
