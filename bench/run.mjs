@@ -82,9 +82,14 @@ const rustModules = (dir) => ({
   modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'], fallthrough: true }],
   durableObjects: { POOLS: { className: 'NumberPool', useSQLite: true } },
 });
-const rustWorker = (name, dir, { config = FULL_CONFIG, chunk } = {}) => ({
+const rustWorker = (name, dir, { config = FULL_CONFIG, chunk, entry } = {}) => ({
   name,
   ...rustModules(dir),
+  ...(entry ? {
+    scriptPath: entry,
+    modulesRoot: ROOT,
+    modulesRules: [{ type: 'ESModule', include: ['**/*.js'] }, { type: 'CompiledWasm', include: ['**/*.wasm'], fallthrough: true }],
+  } : {}),
   compatibilityDate,
   routes: [`${name}.bench/*`],
   outboundService: 'origin',
@@ -118,6 +123,7 @@ const workers = [
   rustWorker('rust-16k', path.join(ROOT, 'build'), { chunk: 16384 }),
   rustWorker('rust-256k', path.join(ROOT, 'build'), { chunk: 262144 }),
   ...(haveSize ? [rustWorker('rust-size', SIZE_DIR)] : []),
+  rustWorker('rust-byob', path.join(ROOT, 'build'), { entry: path.join(HERE, 'byob-entry.mjs') }),
   jsWorker('js-declined', { swaps: fallbackSwaps, scripts: true, declined: ['functional', 'analytics', 'marketing'] }),
   // granted: the JS version swaps to fixed pool numbers (the Rust one gets its lease).
   jsWorker('js-granted', { swaps: TARGETS.map((t) => [t.number, t.sources.at(-1).numbers[0]]), scripts: false }),
@@ -225,7 +231,7 @@ for (const page of Object.keys(pages)) {
   const rg = rgr.body;
   check(!ownCookies(rgr).length, `${page}: a returning consented view sets no session cookie (no lease call)`);
   check(/555-017\d|555-015\d/.test(rg) && !rg.includes('(503) 555-0142</a>'), `${page}: Rust granted output has tracking numbers`);
-  for (const w of ['rust-16k', 'rust-256k', ...(haveSize ? ['rust-size'] : [])]) {
+  for (const w of ['rust-16k', 'rust-256k', 'rust-byob', ...(haveSize ? ['rust-size'] : [])]) {
     check((await request(w, page, declinedCookie())).body === rd, `${page}: ${w} declined output equals rust's`);
   }
   check((await request('rust-noop', page, grantedCookie())).body === src, `${page}: rust-noop passes the page through unchanged`);
@@ -244,6 +250,8 @@ const CASES = [
   { id: 'rust-declined-256k', label: 'consent-dni declined, output chunks 256 KiB', host: 'rust-256k', cookie: declinedCookie },
   { id: 'rust-granted-16k', label: 'consent-dni granted, output chunks 16 KiB', host: 'rust-16k', cookie: () => granted['rust-16k'] },
   { id: 'rust-granted-256k', label: 'consent-dni granted, output chunks 256 KiB', host: 'rust-256k', cookie: () => granted['rust-256k'] },
+  { id: 'byob-granted', label: 'experiment: granted, input re-read by a 64 KiB BYOB reader', host: 'rust-byob', cookie: () => granted['rust-byob'] },
+  { id: 'byob-declined', label: 'experiment: declined, input re-read by a 64 KiB BYOB reader', host: 'rust-byob', cookie: declinedCookie },
   ...(haveSize ? [
     { id: 'size-granted', label: 'consent-dni opt-level "s", granted', host: 'rust-size', cookie: () => granted['rust-size'] },
     { id: 'size-declined', label: 'consent-dni opt-level "s", declined', host: 'rust-size', cookie: declinedCookie },

@@ -4,10 +4,11 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Upstream {
     /// `"origin"`: the request is fetched as it came (the zone's own origin behind a
     /// Workers route). The production default.
+    #[default]
     Origin,
     /// `"assets"`: the bundled demo site, served by the Workers static assets binding `ASSETS`.
     Assets,
@@ -60,12 +61,6 @@ impl<'de> Deserialize<'de> for Upstream {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         Upstream::parse(&s).map_err(serde::de::Error::custom)
-    }
-}
-
-impl Default for Upstream {
-    fn default() -> Self {
-        Upstream::Origin
     }
 }
 

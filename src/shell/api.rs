@@ -141,8 +141,8 @@ async fn number(
         .swaps
         .iter()
         .find(|(t, _)| *t == target)
-        .map(|(_, n)| n.clone())
-        .unwrap_or_else(|| target.clone());
+        .map(|(_, n)| *n)
+        .unwrap_or(target);
     let body = dni_sessions::amp_number_json(&shown.to_string(), &format_national(&shown));
     let resp = json(body, 200)?;
     let h = resp.headers();

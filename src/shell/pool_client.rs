@@ -43,7 +43,7 @@ pub async fn call(
     if resp.status_code() != 200 {
         return Err(format!("pool {pool_name} answered {}", resp.status_code()).into());
     }
-    Ok(resp.json::<PoolReply>().await?)
+    resp.json::<PoolReply>().await
 }
 
 /// The numbers of source `source` of `target`.

@@ -9,7 +9,9 @@ use worker::{
     SqlStorageValue, State,
 };
 
-use crate::pool_protocol::{DayCounters, PolicyWire, PoolReply, PoolRequest, PoolUse};
+use std::cell::{Cell, RefCell};
+
+use crate::pool_protocol::{DayCounters, PolicyWire, PoolOp, PoolReply, PoolRequest, PoolUse};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS slots (
@@ -29,6 +31,8 @@ const DAY_MS: i64 = 86_400_000;
 #[durable_object]
 pub struct NumberPool {
     state: State,
+    alarm_checked: Cell<bool>,
+    policy_written: RefCell<Option<String>>,
 }
 
 impl DurableObject for NumberPool {
@@ -36,7 +40,11 @@ impl DurableObject for NumberPool {
         if let Err(e) = state.storage().sql().exec(SCHEMA, None) {
             console_error!("NumberPool: schema: {e}");
         }
-        NumberPool { state }
+        NumberPool {
+            state,
+            alarm_checked: Cell::new(false),
+            policy_written: RefCell::new(None),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -52,46 +60,56 @@ impl DurableObject for NumberPool {
             provisional_hold_ms: request.policy.provisional_hold_ms,
             history_retention_ms: request.policy.history_retention_ms,
         };
-        let reply = {
-            let mut pool = Pool::new(&mut store, policy);
-            pool.sync_numbers(&request.numbers);
-            let now = request.now_ms;
-            match &request.op {
-                crate::pool_protocol::PoolOp::Lease {
-                    session,
-                    attribution,
-                    provisional,
-                } => PoolReply::from_outcome(pool.lease(session, now, attribution, *provisional)),
-                crate::pool_protocol::PoolOp::Confirm { session, number } => {
-                    PoolReply::from_outcome(pool.confirm(session, number, now))
+        let now = request.now_ms;
+        let reply = match &request.op {
+            PoolOp::Count { counters } => {
+                store.add_counters(&crate::stats::day_of(now), counters);
+                PoolReply::Counted
+            }
+            PoolOp::Stats { days } => {
+                Pool::new(&mut store, policy).sync_numbers(&request.numbers);
+                PoolReply::Stats {
+                    days: store
+                        .counters_since(&crate::stats::day_of(now - i64::from(*days) * DAY_MS)),
+                    pool: store.pool_use(now),
                 }
-                crate::pool_protocol::PoolOp::Renew { session, number } => {
-                    PoolReply::from_outcome(pool.renew(session, number, now))
-                }
-                crate::pool_protocol::PoolOp::Lookup { number, at_ms } => PoolReply::Record {
-                    record: pool.lookup(number, *at_ms),
-                },
-                crate::pool_protocol::PoolOp::Count { counters } => {
-                    drop(pool);
-                    store.add_counters(&crate::stats::day_of(now), counters);
-                    PoolReply::Counted
-                }
-                crate::pool_protocol::PoolOp::Stats { days } => {
-                    drop(pool);
-                    PoolReply::Stats {
-                        days: store
-                            .counters_since(&crate::stats::day_of(now - i64::from(*days) * DAY_MS)),
-                        pool: store.pool_use(now),
+            }
+            op => {
+                let mut pool = Pool::new(&mut store, policy);
+                pool.sync_numbers(&request.numbers);
+                match op {
+                    PoolOp::Lease {
+                        session,
+                        attribution,
+                        provisional,
+                    } => {
+                        PoolReply::from_outcome(pool.lease(session, now, attribution, *provisional))
                     }
+                    PoolOp::Confirm { session, number } => {
+                        PoolReply::from_outcome(pool.confirm(session, number, now))
+                    }
+                    PoolOp::Renew { session, number } => {
+                        PoolReply::from_outcome(pool.renew(session, number, now))
+                    }
+                    PoolOp::Lookup { number, at_ms } => PoolReply::Record {
+                        record: pool.lookup(number, *at_ms),
+                    },
+                    PoolOp::Count { .. } | PoolOp::Stats { .. } => PoolReply::Counted,
                 }
             }
         };
-        // Prune the history once a day, in the background of the object's life.
-        if let Ok(None) = self.state.storage().get_alarm().await {
-            let _ = self.state.storage().set_alarm(DAY_MS).await;
+        // Once per object lifetime: the daily alarm (idle release, history pruning) and the
+        // lease policy it uses, rewritten only when it changes.
+        if !self.alarm_checked.replace(true) {
+            if let Ok(None) = self.state.storage().get_alarm().await {
+                let _ = self.state.storage().set_alarm(DAY_MS).await;
+            }
         }
         if let Ok(p) = serde_json::to_string(&request.policy) {
-            let _ = self.state.storage().put("policy", p).await;
+            if self.policy_written.borrow().as_deref() != Some(p.as_str()) {
+                let _ = self.state.storage().put("policy", p.clone()).await;
+                *self.policy_written.borrow_mut() = Some(p);
+            }
         }
         Response::from_json(&reply)
     }

@@ -68,7 +68,7 @@ pub async fn fetch(
     }
     let outgoing = Request::new_with_init(&target, &init)?;
     match upstream {
-        Upstream::Assets => Ok(env.assets("ASSETS")?.fetch_request(outgoing).await?.into()),
+        Upstream::Assets => Ok(env.assets("ASSETS")?.fetch_request(outgoing).await?),
         Upstream::Origin | Upstream::Url(_) => Fetch::Request(outgoing).send().await,
     }
 }

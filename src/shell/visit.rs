@@ -142,18 +142,21 @@ pub async fn numbers_for(
         let pool = site.pool_name(&target.number, &target.sources[source].name);
         let numbers = pool_client::pool_numbers(target, source);
         match lease {
-            Some(l) if l.is_live(now) && !l.provisional => {
-                if facts.navigation && l.needs_renewal(now, session_cfg.renew_before_ms()) {
-                    renewals.push((pool, numbers, l.number.clone()));
-                    token.set_lease_for(
-                        target,
-                        TokenLease {
-                            until_ms: now + session_cfg.idle_timeout_ms(),
-                            ..l
-                        },
-                    );
-                    changed = true;
-                }
+            Some(l)
+                if l.is_live(now)
+                    && !l.provisional
+                    && facts.navigation
+                    && l.needs_renewal(now, session_cfg.renew_before_ms()) =>
+            {
+                renewals.push((pool, numbers, l.number.clone()));
+                token.set_lease_for(
+                    target,
+                    TokenLease {
+                        until_ms: now + session_cfg.idle_timeout_ms(),
+                        ..l
+                    },
+                );
+                changed = true;
             }
             Some(l) if l.is_live(now) && returning && facts.navigation => asks.push(Ask {
                 target: ti,
