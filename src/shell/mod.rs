@@ -29,6 +29,12 @@ fn passthrough_upstream(env: &Env) -> Upstream {
     }
 }
 
+/// The request fetched untouched (no usable config, or no site for this host).
+async fn pass_through(env: &Env, req: Request) -> Result<Response> {
+    let untouched = upstream::UpstreamRequest { cookie: None };
+    upstream::fetch(env, &passthrough_upstream(env), req, untouched).await
+}
+
 #[event(fetch)]
 pub async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     match route(req, &env, &ctx).await {
@@ -57,13 +63,7 @@ async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response> {
             if path.starts_with("/__dni/") {
                 return Response::error("consent-dni is not configured", 503);
             }
-            return upstream::fetch(
-                env,
-                &passthrough_upstream(env),
-                req,
-                upstream::UpstreamRequest { cookie: None },
-            )
-            .await;
+            return pass_through(env, req).await;
         }
     };
     let host = headers::request_host(&req);
@@ -71,13 +71,7 @@ async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response> {
         if path.starts_with("/__dni/") {
             return Response::error("no consent-dni site is configured for this host", 404);
         }
-        return upstream::fetch(
-            env,
-            &passthrough_upstream(env),
-            req,
-            upstream::UpstreamRequest { cookie: None },
-        )
-        .await;
+        return pass_through(env, req).await;
     };
     if path.starts_with("/__dni/") {
         return api::handle(runtime, site_index, req, env, ctx).await;

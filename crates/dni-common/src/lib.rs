@@ -7,6 +7,7 @@
 mod category;
 mod config_issue;
 pub mod cookie_header;
+pub mod markup;
 
 pub use category::{Category, ParseCategoryError};
 pub use config_issue::{ConfigIssue, Validate};

@@ -242,11 +242,11 @@ fn twiml_dials_the_target() {
 fn twiml_escapes_xml() {
     let x = twiml_dial("<Hangup/>&", Some("\"><Play>x</Play>'\u{1}"));
     assert!(
-        x.contains("callerId=\"&quot;&gt;&lt;Play&gt;x&lt;/Play&gt;&apos;\""),
+        x.contains("callerId=\"&quot;&gt;&lt;Play&gt;x&lt;/Play&gt;&#39;\""),
         "{x}"
     );
     assert!(x.contains(
-        "<Dial callerId=\"&quot;&gt;&lt;Play&gt;x&lt;/Play&gt;&apos;\">&lt;Hangup/&gt;&amp;</Dial>"
+        "<Dial callerId=\"&quot;&gt;&lt;Play&gt;x&lt;/Play&gt;&#39;\">&lt;Hangup/&gt;&amp;</Dial>"
     ));
 }
 

@@ -63,27 +63,11 @@ pub fn twiml_dial(target: &str, caller_id: Option<&str>) -> String {
     let mut out = String::from(r#"<?xml version="1.0" encoding="UTF-8"?><Response><Dial"#);
     if let Some(caller) = caller_id {
         out.push_str(" callerId=\"");
-        push_xml_escaped(&mut out, caller);
+        dni_common::markup::push_escaped(&mut out, caller);
         out.push('"');
     }
     out.push('>');
-    push_xml_escaped(&mut out, target);
+    dni_common::markup::push_escaped(&mut out, target);
     out.push_str("</Dial></Response>");
     out
-}
-
-fn push_xml_escaped(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry at all are dropped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            '\u{FFFE}' | '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
 }

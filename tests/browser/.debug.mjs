@@ -1,0 +1,18 @@
+import { startWorker } from '../support/worker.mjs';
+import { wranglerVars } from '../support/config.mjs';
+import { launchChromium, clickAndWaitForLoad } from '../support/browser.mjs';
+const b = await launchChromium();
+const w = await startWorker({ vars: { ...await wranglerVars(), DNI_STATS_FLUSH_SECONDS: '0' } });
+const base = w.url.replace('127.0.0.1', 'localhost');
+const ctx = await b.newContext(); const page = await ctx.newPage();
+page.on('request', (r) => console.log('REQ', r.resourceType(), r.url()));
+page.on('console', (m) => console.log('CONSOLE', m.text()));
+await page.goto(base + '/');
+await clickAndWaitForLoad(page, '#consent-accept');
+await page.waitForTimeout(1000);
+console.log(await page.evaluate(() => [...document.scripts].map((s) => s.outerHTML.slice(0, 120))));
+console.log(await page.evaluate(() => [window.__ctmLoaded, window.__analyticsInline, document.cookie]));
+console.log(await page.locator('#dni-debug-output').innerText());
+console.log((await ctx.cookies()).map(c => c.name));
+console.log(w.logs.join('\n'));
+await b.close(); await w.dispose();
