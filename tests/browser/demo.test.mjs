@@ -29,10 +29,23 @@ after(async () => {
   await worker?.dispose();
 });
 
-/** A fresh visitor: new context (empty cookie jar), one page. */
-async function visitor(fn) {
+/**
+ * A fresh visitor: new context (empty cookie jar), one page.
+ *
+ * `httpCache: false` (the default) turns Chromium's HTTP cache off. With it on, the page
+ * reloaded after a consent choice is revalidated with the ETag of the page rendered for the
+ * previous choice, the worker forwards If-None-Match to the upstream, which answers 304, and
+ * the browser shows the stale page: see the test 'consent change with the HTTP cache on'
+ * (a worker bug). Once that is fixed, the default can be `true`.
+ */
+async function visitor(fn, { httpCache = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  if (!httpCache) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  }
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
   try {
@@ -72,12 +85,30 @@ async function assertNoTracking({ context, page }, { analytics = false } = {}) {
   await assertFallbackNumbers(page);
 }
 
+/**
+ * The text a visitor sees: visible text nodes, without the places the demo marks to keep the
+ * real number (`[data-dni-skip]`, a `<textarea>`'s default text).
+ */
+function screenText(page) {
+  return page.evaluate(() => {
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || el.closest('script, style, noscript, textarea, [data-dni-skip]')) continue;
+      if (!el.checkVisibility()) continue;
+      out.push(n.data);
+    }
+    return out.join(' ').replace(/\s+/g, ' ');
+  });
+}
+
 async function assertFallbackNumbers(page) {
   assert.equal((await page.locator('header .header-phone').innerText()).trim(), '(503) 555-0199');
   assert.equal(await page.locator('header .header-phone').getAttribute('href'), 'tel:+15035550199');
-  const text = await page.locator('body').innerText();
-  assert.ok(!text.includes('555-0142'), 'the printed main number is replaced everywhere on screen');
-  assert.ok(!text.includes('555-0187'), 'the printed emergency number too');
+  const text = await screenText(page);
+  assert.doesNotMatch(text, /\b555[\s.\-]?0142\b/, 'the printed main number is replaced everywhere on screen');
+  assert.doesNotMatch(text, /\b555[\s.\-]?0187\b/, 'the printed emergency number too');
   assert.ok(text.includes('(503) 555-0198'), 'emergency fallback');
   assert.ok(text.includes('+44 20 7946 0999'), 'London fallback');
 }
@@ -86,8 +117,8 @@ async function assertFallbackNumbers(page) {
 async function assertTrackingNumbers(page) {
   const main = (await page.locator('header .header-phone').innerText()).trim();
   assert.ok(MAIN_POOL.includes(main), `header shows a main-line tracking number, got ${main}`);
-  const text = await page.locator('body').innerText();
-  assert.ok(!text.includes('555-0142') && !text.includes('555-0199'), 'neither the printed nor the fallback main number on screen');
+ const text = await screenText(page);
+  assert.doesNotMatch(text, /\b555[\s.\-]?01(42|99)\b/, 'neither the printed nor the fallback main number on screen');
   const emergency = EMERGENCY_POOL.find((n) => text.includes(n));
   const london = LONDON_POOL.find((n) => text.includes(n));
   assert.ok(emergency, 'emergency tracking number on screen');
@@ -209,6 +240,19 @@ test('Choose analytics only: the analytics snippet runs, the marketing vendor do
   await assertNoTracking(v, { analytics: true });
 }));
 
+test('consent change with the HTTP cache on: the reloaded page shows the new choice, not a cached one', () => visitor(async (v) => {
+  // What every real visitor does: first view (declined by default), then "Accept all".
+  await open(v.page, '/');
+  await clickAndWaitForLoad(v.page, '#consent-accept');
+  await v.page.waitForSelector('#dni-debug-output[data-state="ok"]');
+  assert.equal((await consentDecision(v.page)).swap, true, 'the worker decided: swap');
+  await screenshot(v.page, '12-cache-on-after-accept');
+  // Fails today: the reload was answered 304 and the page on screen is the cached one,
+  // rendered for the previous (declined) choice: fallback numbers, vendor script disabled.
+  await assertTrackingNumbers(v.page);
+  assert.equal(await v.page.evaluate(() => window.__ctmLoaded), true, 'the vendor script runs after consent');
+}, { httpCache: true }));
+
 test('the Secure session cookie is kept on http://localhost and on http://127.0.0.1 (secure contexts)', async () => {
   // The host this suite browses must keep the Secure session cookie, or the accepted
   // scenarios would lease a new number on every page.
@@ -247,8 +291,9 @@ test('dashboard: a wrong token is refused; the right one shows consent rates and
       await page.goto(`${wbase}/`);
       await clickAndWaitForLoad(page, '#consent-accept');
       trackingMain = (await page.locator('header .header-phone').innerText()).trim();
-      await page.goto(`${wbase}/services.html`);
-      await page.goto(`${wbase}/contact.html`);
+      // Paths without the assets' .html -> extensionless redirect (see the next test).
+      await page.goto(`${wbase}/services`);
+      await page.goto(`${wbase}/contact`);
     });
     // views: decliner 1 (2: first + reload), decliner 2 (1), accepter (1 + 3) = 7; granted 3.
     const expected = { views: 7, granted: 3, denied: 4 };
@@ -304,3 +349,22 @@ async function waitForStats(w, views) {
   }
   return last;
 }
+
+test('a redirect is not a page view: /services.html (307 to /services) counts once on the dashboard', async () => {
+  const w = await startWorker({ vars: { ...await wranglerVars(), DNI_STATS_FLUSH_SECONDS: '0' } });
+  try {
+    await visitor(async ({ page }) => {
+      // The demo's own navigation links point to /services.html; the assets redirect it.
+      const resp = await page.goto(`${w.url.replace('127.0.0.1', 'localhost')}/services.html`);
+      assert.equal(new URL(resp.url()).pathname, '/services');
+      assert.equal(resp.request().redirectedFrom()?.url().endsWith('/services.html'), true);
+    });
+    // The first count lands, then give any further background flush time to land too.
+    await waitForStats(w, 1);
+    await new Promise((res) => setTimeout(res, 500));
+    const totals = await waitForStats(w, 1);
+    assert.equal(totals.views, 1, `one page seen, counted ${totals.views} times`);
+  } finally {
+    await w.dispose();
+  }
+});

@@ -390,3 +390,43 @@ test('malformed Set-Cookie values pass through unchanged unless they name a decl
   const keptForAccepted = accepted.headers.getSetCookie();
   for (const c of odd) assert.ok(keptForAccepted.includes(c), `accepted keeps ${c.slice(0, 40)}`);
 });
+
+// ---------------------------------------------------------------- validators (ETag / 304)
+
+test('a rewritten page keeps no origin validator: after a consent change, a conditional request gets the new page, not 304', async () => {
+  // An origin that honours validators, as the Workers assets binding and most servers do.
+  const ETAG = '"v1-origin"';
+  const LAST_MODIFIED = 'Wed, 21 Oct 2026 07:28:00 GMT';
+  const page = '<!doctype html><html><head><script src="https://connect.facebook.net/en_US/fbevents.js"></script></head>'
+    + '<body><a href="tel:+15035550142">(503) 555-0142</a></body></html>';
+  origin.route('/validated', (req, res) => {
+    if (req.headers['if-none-match'] === ETAG) {
+      res.writeHead(304, { etag: ETAG, 'last-modified': LAST_MODIFIED, 'cache-control': 'no-cache' });
+      return res.end();
+    }
+    res.writeHead(200, { ...html, etag: ETAG, 'last-modified': LAST_MODIFIED, 'cache-control': 'no-cache' });
+    res.end(page);
+  });
+  const fresh = await startWorker({ config: siteConfig(origin.url), cf: { country: 'DE' } });
+  try {
+    // First view, declined: fallback number, the pixel neutralised.
+    const declined = await fresh.fetch('/validated', nav());
+    const declinedBody = await declined.text();
+    assert.ok(declinedBody.includes('(503) 555-0199'));
+    const etag = declined.headers.get('etag');
+    // The visitor accepts; the browser revalidates its cached copy with the ETag it was
+    // given (Chromium sends If-None-Match even when Vary: Cookie no longer matches; it drops
+    // If-Modified-Since then).
+    const conditional = etag ? { 'if-none-match': etag } : {};
+    const accepted = await fresh.fetch('/validated', nav(ACCEPT(), conditional));
+    const acceptedBody = await accepted.text();
+    assert.equal(accepted.status, 200,
+      `got ${accepted.status} for ${JSON.stringify(conditional)}: the browser would keep showing the declined page`);
+    const tel = acceptedBody.match(/href="tel:(\+\d+)"/)?.[1];
+    assert.ok(TRACKING_NUMBERS.includes(tel), `tracking number, got ${tel}`);
+    // The origin's strong ETag names the origin's bytes, not the rewritten page (RFC 9110 8.8.3).
+    assert.notEqual(etag, ETAG, 'the rewritten page must not carry the origin\'s strong ETag');
+  } finally {
+    await fresh.dispose();
+  }
+});
