@@ -31,7 +31,10 @@ fn passthrough_upstream(env: &Env) -> Upstream {
 
 /// The request fetched untouched (no usable config, or no site for this host).
 async fn pass_through(env: &Env, req: Request) -> Result<Response> {
-    let untouched = upstream::UpstreamRequest { cookie: None };
+    let untouched = upstream::UpstreamRequest {
+        cookie: None,
+        unconditional: false,
+    };
     upstream::fetch(env, &passthrough_upstream(env), req, untouched).await
 }
 

@@ -108,9 +108,6 @@ pub async fn handle(
     let numbers =
         visit::numbers_for(&runtime, site_index, &facts, &decision, crawler, env, ctx).await;
     log.swap = numbers.outcome;
-    if facts.navigation {
-        super::stats_client::record(env, ctx, site, log.counters(decision.swap));
-    }
 
     let response = upstream::fetch(
         env,
@@ -118,6 +115,8 @@ pub async fn handle(
         req,
         upstream::UpstreamRequest {
             cookie: cookie_change,
+            // A navigation's page may be rewritten per visitor: never let the origin answer 304.
+            unconditional: facts.navigation,
         },
     )
     .await?;
@@ -150,6 +149,10 @@ pub async fn handle(
     }
 
     let html = status == 200 && facts.method == Method::Get && is_html(&out_headers);
+    if facts.navigation && html {
+        // A page view is a 200 HTML page (not a redirect, an error or a 304).
+        super::stats_client::record(env, ctx, site, log.counters(decision.swap));
+    }
     let script_policy =
         (!declined.is_empty()).then(|| script_policy(runtime.clone(), site_index, &declined));
     let rewrite = html && (!numbers.swaps.is_empty() || script_policy.is_some());
@@ -189,6 +192,10 @@ pub async fn handle(
             match StreamRewriter::new(plan, &content_type, body::output_chunk_bytes(env)) {
                 Ok(rewriter) => {
                     out_headers.delete("content-length")?;
+                    // The body now depends on this visitor's consent and session: the origin's
+                    // validators no longer describe it (a 304 would show another visitor's copy).
+                    out_headers.delete("etag")?;
+                    out_headers.delete("last-modified")?;
                     let on_end: body::OnEnd = Box::new(move |outcome| log.finish(outcome));
                     return Ok(body::rewritten_response(stream.into(), rewriter, on_end)?
                         .with_headers(out_headers)

@@ -16,7 +16,14 @@ pub const HOP_HEADER: &str = "x-consent-dni-hop";
 pub struct UpstreamRequest {
     /// `Some(None)`: drop the `Cookie` header; `Some(Some(v))`: replace it; `None`: as sent.
     pub cookie: Option<Option<String>>,
+    /// Drop `If-None-Match` / `If-Modified-Since` / `If-Range`: the page may be rewritten for
+    /// this visitor, so the origin's 304 would let the browser show a copy rewritten for
+    /// another consent state.
+    pub unconditional: bool,
 }
+
+const CONDITIONAL_HEADERS: [&str; 4] =
+    ["if-none-match", "if-modified-since", "if-match", "if-range"];
 
 fn needs_body(method: &Method) -> bool {
     !matches!(method, Method::Get | Method::Head)
@@ -44,6 +51,13 @@ pub async fn fetch(
     let headers = Headers::new();
     for (name, value) in req.headers().entries() {
         if name.eq_ignore_ascii_case("cookie") && change.cookie.is_some() {
+            continue;
+        }
+        if change.unconditional
+            && CONDITIONAL_HEADERS
+                .iter()
+                .any(|h| name.eq_ignore_ascii_case(h))
+        {
             continue;
         }
         // The Host header follows the URL for a configured upstream.

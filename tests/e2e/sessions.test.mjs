@@ -144,6 +144,18 @@ test('a flood of cookie-less page views does not drain the pool for real visitor
   }
 });
 
+test('many concurrent first visits: no number is ever held by two sessions', () => withFreshWorker(async (w) => {
+  const pool = ['+15035550170', '+15035550171', '+15035550172', '+15035550173', '+15035550174', '+15035550175'];
+  const visits = await Promise.all(Array.from({ length: 24 }, async () => {
+    const r = await w.fetch('/', nav(consentCookie));
+    return numberIn(await r.text());
+  }));
+  const tracking = visits.filter((n) => pool.includes(n));
+  assert.equal(tracking.length, pool.length, `every number leased once: ${visits}`);
+  assert.equal(new Set(tracking).size, tracking.length, `no duplicates: ${tracking}`);
+  assert.ok(visits.every((n) => pool.includes(n) || n === MAIN_FALLBACK), `${visits}`);
+}, siteConfig(origin.url, { targets: [mainTarget({ pool: ['+15035550170', '+15035550171', '+15035550172', '+15035550173', '+15035550174', '+15035550175'] })] })));
+
 test('sub-resource requests never create sessions or leases', async () => {
   const r = await worker.fetch('/', { headers: { cookie: consentCookie, accept: 'image/avif,image/webp', 'sec-fetch-dest': 'image' } });
   await r.text();
