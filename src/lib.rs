@@ -8,6 +8,7 @@ pub mod config;
 pub mod dashboard;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod deploy_check;
+pub mod lease_step;
 pub mod observe;
 pub mod pool_protocol;
 pub mod runtime;

@@ -19,6 +19,7 @@ use worker::{console_error, Context, Env};
 
 use super::page::Facts;
 use super::pool_client;
+use crate::lease_step::{lease_step, LeaseStep};
 use crate::observe::SwapOutcome;
 use crate::pool_protocol::PoolOp;
 use crate::runtime::{Runtime, Site};
@@ -141,13 +142,15 @@ pub async fn numbers_for(
         let Some(source) = source else { continue };
         let pool = site.pool_name(&target.number, &target.sources[source].name);
         let numbers = pool_client::pool_numbers(target, source);
-        match lease {
-            Some(l)
-                if l.is_live(now)
-                    && !l.provisional
-                    && facts.navigation
-                    && l.needs_renewal(now, session_cfg.renew_before_ms()) =>
-            {
+        let step = lease_step(
+            lease.as_ref(),
+            now,
+            returning,
+            facts.navigation,
+            session_cfg.renew_before_ms(),
+        );
+        match (step, lease) {
+            (LeaseStep::Renew, Some(l)) => {
                 renewals.push((pool, numbers, l.number.clone()));
                 token.set_lease_for(
                     target,
@@ -158,24 +161,23 @@ pub async fn numbers_for(
                 );
                 changed = true;
             }
-            Some(l) if l.is_live(now) && returning && facts.navigation => asks.push(Ask {
+            (LeaseStep::Confirm, Some(l)) => asks.push(Ask {
                 target: ti,
                 pool,
                 numbers,
                 op: PoolOp::Confirm {
                     session: session.clone(),
-                    number: l.number.clone(),
+                    number: l.number,
                 },
             }),
-            Some(l) if l.is_live(now) => {}
-            _ if facts.navigation => asks.push(Ask {
+            (LeaseStep::Lease { provisional }, _) => asks.push(Ask {
                 target: ti,
                 pool,
                 numbers,
                 op: PoolOp::Lease {
                     session: session.clone(),
                     attribution: Attribution::new(&landing, target, Some(source)).to_json(),
-                    provisional: !returning,
+                    provisional,
                 },
             }),
             _ => {}
