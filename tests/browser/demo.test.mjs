@@ -11,9 +11,9 @@ import { launchChromium, screenshot, clickAndWaitForLoad, documentCookieNames } 
 
 const TRACKING_COOKIES = ['__ctmid', '_ctmdd', '_ga', 'ct1001'];
 // The demo's pools (wrangler.toml), as printed on the page.
-const MAIN_POOL = ['0150', '0151', '0152', '0160', '0161', '0170', '0171', '0172'].map((s) => `(503) 555-${s}`);
-const EMERGENCY_POOL = ['(503) 555-0180', '(503) 555-0181'];
-const LONDON_POOL = ['+44 20 7946 0100', '+44 20 7946 0101'];
+const MAIN_POOL = ['0150', '0151', '0152', '0160', '0161', '0170', '0171', '0172', '0173', '0174', '0175', '0176', '0177'].map((s) => `(503) 555-${s}`);
+const EMERGENCY_POOL = ['0180', '0181', '0182', '0183', '0184', '0185'].map((s) => `(503) 555-${s}`);
+const LONDON_POOL = ['0100', '0101', '0102', '0103', '0104', '0105'].map((s) => `+44 20 7946 ${s}`);
 
 let browser, worker, base;
 
@@ -339,11 +339,11 @@ test('dashboard: a wrong token is refused; the right one shows consent rates and
       const rows = await page.locator('#pools tr').evaluateAll((trs) => trs.slice(1).map((tr) => [...tr.cells].map((c) => c.innerText.trim())));
       const row = (target, source) => rows.find((r) => r[0] === target && r[1] === source);
       assert.equal(rows.length, 5, JSON.stringify(rows));
-      assert.equal(row('+15035550142', 'default')?.[2], '1 / 3', JSON.stringify(rows));
+      assert.equal(row('+15035550142', 'default')?.[2], '1 / 8', JSON.stringify(rows));
       assert.equal(row('+15035550142', 'google_ads')?.[2], '0 / 3');
       assert.equal(row('+15035550142', 'search')?.[2], '0 / 2');
-      assert.equal(row('+15035550187', 'default')?.[2], '1 / 2');
-      assert.equal(row('+442079460018', 'default')?.[2], '1 / 2');
+      assert.equal(row('+15035550187', 'default')?.[2], '1 / 6');
+      assert.equal(row('+442079460018', 'default')?.[2], '1 / 6');
       assert.ok(['(503) 555-0170', '(503) 555-0171', '(503) 555-0172'].includes(trackingMain), trackingMain);
       await screenshot(page, '11-dashboard');
     });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startWorker } from '../support/worker.mjs';
 import { wranglerVars, tcAccept, tcDecline } from '../support/config.mjs';
 
-const MAIN_POOL = ['+15035550150', '+15035550151', '+15035550152', '+15035550160', '+15035550161', '+15035550170', '+15035550171', '+15035550172'];
+const MAIN_POOL = ['+15035550150', '+15035550151', '+15035550152', '+15035550160', '+15035550161', '+15035550170', '+15035550171', '+15035550172', '+15035550173', '+15035550174', '+15035550175', '+15035550176', '+15035550177'];
 
 let worker;
 before(async () => {
