@@ -171,7 +171,27 @@ async function request(host, page, cookie) {
   return { status: r.status, headers: r.headers, body: Buffer.concat(chunks).toString('utf8') };
 }
 
+/** Rejects when a request takes longer than a minute (a hang, reported with its case). */
+function deadline(promise, what) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no complete response after 60 s`)), 60_000); }),
+  ]);
+}
+
+const hangs = [];
 async function timed(host, page, cookie) {
+  try {
+    return await deadline(timedOnce(host, page, cookie), `${host} ${page} (${cookie?.includes(tcDecline().slice(0, 6)) ? 'declined' : cookie ? 'granted' : 'no cookie'})`);
+  } catch (e) {
+    hangs.push(e.message);
+    console.error(`HANG: ${e.message}`);
+    return null;
+  }
+}
+
+async function timedOnce(host, page, cookie) {
   const headers = { ...baseHeaders, ...(cookie ? { cookie } : {}) };
   const cpu0 = workerdCpuNs();
   const t0 = process.hrtime.bigint();
@@ -275,7 +295,8 @@ for (const page of Object.keys(pages)) {
     // Interleave, rotating the order each round so no case always follows the same one.
     for (let k = 0; k < CASES.length; k++) {
       const c = CASES[(k + round) % CASES.length];
-      samples[c.id].push(await timed(c.host, page, c.cookie()));
+      const t = await timed(c.host, page, c.cookie());
+      if (t) samples[c.id].push(t);
     }
   }
   results[page] = Object.fromEntries(CASES.map((c) => {
@@ -328,6 +349,7 @@ const report = [
   '',
   `Machine: ${machine}. Node ${process.version}, workerd ${workerdVersion} (Miniflare ${miniflareVersion}), compatibility date ${compatibilityDate}.`,
   `Origin: JS worker, 16 KiB slices, in the same workerd. Wall = \`dispatchFetch\` until the last body byte, from Node; CPU = workerd process CPU (all threads, /proc schedstat) during the request, so it includes the origin worker and workerd's HTTP handling (see the pass-through row).`,
+  hangs.length ? `\n**Requests that never completed (dropped from the samples):**\n${hangs.map((h) => `- ${h}`).join('\n')}\n` : '',
   failures.length ? `\n**Checks failed:**\n${failures.map((f) => `- ${f}`).join('\n')}` : 'Checks: JS HTMLRewriter output identical to consent-dni\'s (declined) on both pages; chunk-size and size variants identical to the default build; pass-through rows byte-identical to the page.',
   table(),
   '',
