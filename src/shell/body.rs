@@ -1,19 +1,88 @@
 //! Streams an HTML body through the rewriter as it arrives.
 //!
-//! The runtime hands the body over in small (about 4 KiB) chunks and every chunk crossing
-//! JS↔wasm costs, so output is coalesced into large chunks (`OUTPUT_CHUNK_BYTES`); when the
-//! origin pauses, whatever is ready is flushed after `IDLE_FLUSH` so the first bytes never
-//! wait for the end of the page.
+//! Every chunk crossing JS↔wasm costs. The default stream reader hands the body over in
+//! about 4 KiB chunks; a BYOB ("bring your own buffer") reader fills up to `INPUT_READ_BYTES`
+//! per read with whatever has arrived, into one reused buffer (see BENCHMARKS.md). Output is
+//! coalesced into large chunks (`OUTPUT_CHUNK_BYTES`); when the origin pauses, whatever is
+//! ready is flushed after `IDLE_FLUSH` so the first bytes never wait for the end of the page.
 
 use std::time::Duration;
 
 use dni_rewrite::{RewriteStats, StreamRewriter};
 use futures_util::future::{select, Either};
+use futures_util::io::AsyncReadExt;
 use futures_util::StreamExt;
+use wasm_bindgen::JsCast;
+use wasm_streams::readable::IntoAsyncRead;
 use worker::{ByteStream, Delay, Error, Response, Result};
+
+/// Most bytes taken from the origin's body per read (BYOB reads return what has arrived).
+const INPUT_READ_BYTES: usize = 64 * 1024;
+
+/// The origin's body: read through a BYOB reader when it is a byte stream (fetch bodies
+/// are), else chunk by chunk. After [`fill`](Body::fill), [`data`](Body::data) is the piece read.
+pub struct Body {
+    source: Source,
+    buf: Vec<u8>,
+    len: usize,
+}
+
+enum Source {
+    Bytes(IntoAsyncRead<'static>),
+    Chunks(ByteStream),
+}
+
+impl Body {
+    pub fn new(stream: web_sys::ReadableStream) -> Body {
+        let stream = wasm_streams::ReadableStream::from_raw(stream.unchecked_into());
+        match stream.try_into_async_read() {
+            Ok(reader) => Body {
+                source: Source::Bytes(reader),
+                buf: vec![0; INPUT_READ_BYTES],
+                len: 0,
+            },
+            Err((_, stream)) => Body {
+                source: Source::Chunks(ByteStream::from(stream.into_raw())),
+                buf: Vec::new(),
+                len: 0,
+            },
+        }
+    }
+
+    /// Reads the next piece of the body; `None` at the end. Dropping the future before it
+    /// completes loses nothing: the pending read stays with the reader.
+    async fn fill(&mut self) -> Option<Result<()>> {
+        match &mut self.source {
+            Source::Bytes(reader) => match reader.read(&mut self.buf).await {
+                Ok(0) => None,
+                Ok(n) => {
+                    self.len = n;
+                    Some(Ok(()))
+                }
+                Err(e) => Some(Err(Error::RustError(format!(
+                    "reading the origin's body: {e}"
+                )))),
+            },
+            Source::Chunks(stream) => match stream.next().await? {
+                Ok(chunk) => {
+                    self.len = chunk.len();
+                    self.buf = chunk;
+                    Some(Ok(()))
+                }
+                Err(e) => Some(Err(e)),
+            },
+        }
+    }
+
+    fn data(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+}
 
 /// Size of the chunks sent to the client (see BENCHMARKS.md for the measurement).
 pub const OUTPUT_CHUNK_BYTES: usize = 64 * 1024;
+/// How long the origin may be silent before buffered output is flushed anyway.
+const IDLE_FLUSH: Duration = Duration::from_millis(2);
 
 /// The output chunk size: `OUTPUT_CHUNK_BYTES`, or the `DNI_OUTPUT_CHUNK_BYTES` var
 /// (4 KiB to 1 MiB; the benchmark's chunk-size experiment sets it).
@@ -24,14 +93,12 @@ pub fn output_chunk_bytes(env: &worker::Env) -> usize {
         .map(|n| n.clamp(4096, 1 << 20))
         .unwrap_or(OUTPUT_CHUNK_BYTES)
 }
-/// How long the origin may be silent before buffered output is flushed anyway.
-const IDLE_FLUSH: Duration = Duration::from_millis(2);
 
 /// Called once when the stream ends, with the rewriter's counts or what went wrong.
 pub type OnEnd = Box<dyn FnOnce(std::result::Result<RewriteStats, String>)>;
 
 struct State {
-    body: ByteStream,
+    body: Body,
     rewriter: Option<StreamRewriter>,
     on_end: Option<OnEnd>,
 }
@@ -46,11 +113,7 @@ impl State {
 }
 
 /// A response whose body is `body` rewritten by `rewriter`.
-pub fn rewritten_response(
-    body: ByteStream,
-    rewriter: StreamRewriter,
-    on_end: OnEnd,
-) -> Result<Response> {
+pub fn rewritten_response(body: Body, rewriter: StreamRewriter, on_end: OnEnd) -> Result<Response> {
     let state = State {
         body,
         rewriter: Some(rewriter),
@@ -60,9 +123,15 @@ pub fn rewritten_response(
         loop {
             let rewriter = st.rewriter.as_mut()?;
             let item = if rewriter.has_pending_output() {
-                match select(st.body.next(), Delay::from(IDLE_FLUSH)).await {
-                    Either::Left((item, _)) => item,
-                    Either::Right(((), _)) => {
+                // Race the next read against the idle timer; the read's borrow of the body
+                // ends with this statement (a pending read stays with the reader).
+                let raced = match select(Box::pin(st.body.fill()), Delay::from(IDLE_FLUSH)).await {
+                    Either::Left((item, _)) => Some(item),
+                    Either::Right(_) => None,
+                };
+                match raced {
+                    Some(item) => item,
+                    None => {
                         if let Some(out) = rewriter.flush() {
                             return Some((Ok(out), st));
                         }
@@ -70,10 +139,10 @@ pub fn rewritten_response(
                     }
                 }
             } else {
-                st.body.next().await
+                st.body.fill().await
             };
             match item {
-                Some(Ok(chunk)) => match rewriter.write(&chunk) {
+                Some(Ok(())) => match rewriter.write(st.body.data()) {
                     Ok(Some(out)) => return Some((Ok(out), st)),
                     Ok(None) => continue,
                     Err(e) => {

@@ -197,9 +197,13 @@ pub async fn handle(
                     out_headers.delete("etag")?;
                     out_headers.delete("last-modified")?;
                     let on_end: body::OnEnd = Box::new(move |outcome| log.finish(outcome));
-                    return Ok(body::rewritten_response(stream.into(), rewriter, on_end)?
-                        .with_headers(out_headers)
-                        .with_status(status));
+                    return Ok(body::rewritten_response(
+                        body::Body::new(stream),
+                        rewriter,
+                        on_end,
+                    )?
+                    .with_headers(out_headers)
+                    .with_status(status));
                 }
                 Err(e) => {
                     log.note = Some(format!("not rewritten: {e}"));
