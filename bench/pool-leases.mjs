@@ -10,7 +10,8 @@ const total = Number(process.argv[2] ?? 4000);
 const concurrency = Number(process.argv[3] ?? 16);
 const size = Number(process.argv[4] ?? 50);
 const numbers = Array.from({ length: size }, (_, i) => `+1503556${String(i).padStart(4, '0')}`);
-const policy = { idle_ms: 1000, provisional_hold_ms: 200, history_retention_ms: 86_400_000 };
+// Short leases so numbers recycle all the time (the pool is never just full).
+const policy = { idle_ms: Number(process.env.IDLE_MS ?? 20), provisional_hold_ms: 5, history_retention_ms: 86_400_000 };
 
 const worker = await startWorker({ config: siteConfig('http://127.0.0.1:9', {}), cf: { country: 'DE' } });
 const ns = await worker.mf.getDurableObjectNamespace('POOLS');

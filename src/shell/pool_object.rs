@@ -33,6 +33,8 @@ pub struct NumberPool {
     state: State,
     alarm_checked: Cell<bool>,
     policy_written: RefCell<Option<String>>,
+    /// The configured numbers last synced into `slots` (re-synced only when they change).
+    synced: RefCell<Option<Vec<String>>>,
 }
 
 impl DurableObject for NumberPool {
@@ -44,6 +46,7 @@ impl DurableObject for NumberPool {
             state,
             alarm_checked: Cell::new(false),
             policy_written: RefCell::new(None),
+            synced: RefCell::new(None),
         }
     }
 
@@ -67,7 +70,7 @@ impl DurableObject for NumberPool {
                 PoolReply::Counted
             }
             PoolOp::Stats { days } => {
-                Pool::new(&mut store, policy).sync_numbers(&request.numbers);
+                self.sync(&mut store, policy, &request.numbers);
                 PoolReply::Stats {
                     days: store
                         .counters_since(&crate::stats::day_of(now - i64::from(*days) * DAY_MS)),
@@ -75,8 +78,8 @@ impl DurableObject for NumberPool {
                 }
             }
             op => {
+                self.sync(&mut store, policy, &request.numbers);
                 let mut pool = Pool::new(&mut store, policy);
-                pool.sync_numbers(&request.numbers);
                 match op {
                     PoolOp::Lease {
                         session,
@@ -139,6 +142,16 @@ impl DurableObject for NumberPool {
         let pruned = pool.prune_history(now);
         let _ = self.state.storage().set_alarm(DAY_MS).await;
         Response::ok(format!("released {released}, pruned {pruned}"))
+    }
+}
+
+impl NumberPool {
+    /// Makes the pool hold exactly the configured numbers, once per configuration change.
+    fn sync(&self, store: &mut SqlStore, policy: LeasePolicy, numbers: &[String]) {
+        if self.synced.borrow().as_deref() != Some(numbers) {
+            Pool::new(store, policy).sync_numbers(numbers);
+            *self.synced.borrow_mut() = Some(numbers.to_vec());
+        }
     }
 }
 
