@@ -6,6 +6,7 @@ use dni_numbers::{format_national, E164};
 use dni_sessions::{
     bearer_matches, call_response_json, find_number, parse_call_request, twiml_dial, NumberRole,
 };
+use futures_util::StreamExt;
 use worker::{Context, Env, Headers, Method, Request, Response, Result};
 
 use super::page::Facts;
@@ -211,6 +212,25 @@ fn unauthorized() -> Result<Response> {
     Ok(Response::error("unauthorized", 401)?.with_headers(h))
 }
 
+/// The request body, or `None` when it is longer than `limit` (read no further).
+async fn read_bounded(req: &mut Request, limit: usize) -> Result<Option<Vec<u8>>> {
+    let declared = headers::get(req, "content-length").and_then(|v| v.trim().parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    let Ok(mut stream) = req.stream() else {
+        return Ok(Some(body)); // no body
+    };
+    while let Some(chunk) = stream.next().await {
+        body.extend_from_slice(&chunk?);
+        if body.len() > limit {
+            return Ok(None);
+        }
+    }
+    Ok(Some(body))
+}
+
 /// `POST /__dni/calls`: attribution and routing for a call to a tracking number.
 async fn calls(
     runtime: &Runtime,
@@ -218,11 +238,22 @@ async fn calls(
     req: &mut Request,
     env: &Env,
 ) -> Result<Response> {
+    // The body is read (at most MAX_CALL_BODY bytes) before anything is answered: a reply
+    // sent while the client is still sending makes the runtime drop the connection, which
+    // a keep-alive client then sees as a failed request.
+    let Some(body) = read_bounded(req, dni_sessions::calls::MAX_CALL_BODY).await? else {
+        return Response::error(
+            format!(
+                "bad request: body larger than {} bytes",
+                dni_sessions::calls::MAX_CALL_BODY
+            ),
+            413,
+        );
+    };
     if !authorized(env, headers::get(req, "authorization").as_deref()) {
         return unauthorized();
     }
     let content_type = headers::get(req, "content-type").unwrap_or_default();
-    let body = req.bytes().await?;
     let call = match parse_call_request(&content_type, &body) {
         Ok(c) => c,
         Err(e) => {

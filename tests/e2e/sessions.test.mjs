@@ -215,6 +215,14 @@ test('calls API: wrong or missing token is 401 and reveals nothing; bad bodies a
     assert.equal(r.status, 400, body);
     assert.match(await r.text(), /bad request/);
   }
+  // Oversized bodies are refused without being read past the limit.
+  const big = await call(JSON.stringify({ called: ADS_POOL[0], pad: 'x'.repeat(20_000) }));
+  assert.equal(big.status, 413);
+  await big.text();
+  // The connection survives refused requests: the next call works.
+  const ok = await call({ called: ADS_POOL[0] });
+  assert.equal(ok.status, 200);
+  await ok.json();
 });
 
 test('AMP: /__dni/number gives the tracking number, AMP CORS, a 30-day cookie', async () => {
