@@ -127,6 +127,8 @@ pub async fn handle(
     let filtered = dni_privacy::filter_set_cookies(&origin_set_cookies, &site.catalog, &declined);
     log.set_cookies_removed = filtered.removed.len() as u32;
     let mut set_cookies = filtered.kept;
+    // Cookies this worker adds: expiry for withdrawn consent, and its own session cookie.
+    let mut added = 0;
     if let Some(cookie) = &facts.cookie {
         let expiry = dni_privacy::expiry_set_cookies(
             cookie,
@@ -134,16 +136,18 @@ pub async fn handle(
             &declined,
             site.config.vendors.cookie_domain.as_deref(),
         );
-        log.cookies_expired = expiry.len() as u32
-            / if site.config.vendors.cookie_domain.is_some() {
-                2
-            } else {
-                1
-            };
+        let names: std::collections::BTreeSet<&str> = expiry
+            .iter()
+            .filter_map(|c| dni_privacy::set_cookie_name(c))
+            .collect();
+        log.cookies_expired = names.len() as u32;
+        added += expiry.len();
         set_cookies.extend(expiry);
     }
-    let own_cookie_set = numbers.set_cookie.is_some();
-    set_cookies.extend(numbers.set_cookie.iter().cloned());
+    if let Some(own) = numbers.set_cookie.clone() {
+        added += 1;
+        set_cookies.push(own);
+    }
     for c in &set_cookies {
         out_headers.append("set-cookie", c)?;
     }
@@ -157,9 +161,7 @@ pub async fn handle(
         (!declined.is_empty()).then(|| script_policy(runtime.clone(), site_index, &declined));
     let rewrite = html && (!numbers.swaps.is_empty() || script_policy.is_some());
 
-    let personal = own_cookie_set
-        || numbers.personal
-        || set_cookies.len() > filtered_count(&origin_set_cookies, log.set_cookies_removed);
+    let personal = numbers.personal || added > 0;
     if rewrite || personal {
         // The page depends on the visitor's cookies; with a tracking number or a cookie of
         // its own it is personal and must not be stored by a shared cache.
@@ -217,10 +219,6 @@ pub async fn handle(
     }
     log.emit();
     Ok(builder.body(body))
-}
-
-fn filtered_count(origin: &[String], removed: u32) -> usize {
-    origin.len().saturating_sub(removed as usize)
 }
 
 fn script_policy(runtime: Rc<Runtime>, site_index: usize, declined: &[Category]) -> ScriptPolicy {

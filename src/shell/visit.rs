@@ -121,7 +121,10 @@ pub async fn numbers_for(
     let mut token = existing.unwrap_or_else(|| SessionToken::new(random_id(), now));
     let session = token.id.to_hex();
     let session_cfg = &site.config.session;
-    let landing = Landing::parse(&facts.url, facts.referer.as_deref(), now);
+    // Parsed only when a target needs a source or an attribution (not on ordinary views).
+    let landing = std::cell::OnceCell::new();
+    let landing =
+        || landing.get_or_init(|| Landing::parse(&facts.url, facts.referer.as_deref(), now));
 
     // What to ask each target's pool (None: the cookie's lease serves as is).
     struct Ask {
@@ -137,7 +140,7 @@ pub async fn numbers_for(
         let lease = token.lease_for(target).cloned();
         let source = match &lease {
             Some(l) => source_of(target, &l.number),
-            None => classify(target, &landing),
+            None => classify(target, landing()),
         };
         let Some(source) = source else { continue };
         let pool = site.pool_name(&target.number, &target.sources[source].name);
@@ -176,7 +179,7 @@ pub async fn numbers_for(
                 numbers,
                 op: PoolOp::Lease {
                     session: session.clone(),
-                    attribution: Attribution::new(&landing, target, Some(source)).to_json(),
+                    attribution: Attribution::new(landing(), target, Some(source)).to_json(),
                     provisional,
                 },
             }),
