@@ -172,29 +172,9 @@ fn html(body: String, status: u16) -> Result<Response> {
 
 /// Decodes an `application/x-www-form-urlencoded` value (`+` is a space).
 fn percent_decode_form(v: &str) -> String {
-    let v = v.replace('+', " ");
-    let bytes = v.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && v.is_char_boundary(i + 1)
-            && v.is_char_boundary(i + 3)
-        {
-            if let Some(b) = v
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(&v.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// The API token check (constant time). No token configured: nothing is authorized.
