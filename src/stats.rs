@@ -1,4 +1,10 @@
-//! Daily counters: which UTC day a timestamp falls on.
+//! Daily counters: which UTC day a timestamp falls on, what a page view adds, and the
+//! `/__dni/stats` report.
+
+use serde::{Deserialize, Serialize};
+
+use crate::observe::{LogLine, SwapOutcome};
+use crate::pool_protocol::{DayCounters, PoolUse};
 
 /// `YYYY-MM-DD` (UTC) of a Unix time in milliseconds.
 pub fn day_of(epoch_ms: i64) -> String {
@@ -7,25 +13,6 @@ pub fn day_of(epoch_ms: i64) -> String {
     day.truncate(10);
     day
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn known_days() {
-        assert_eq!(day_of(0), "1970-01-01");
-        assert_eq!(day_of(1_592_900_933_049), "2020-06-23");
-        assert_eq!(day_of(951_782_400_000), "2000-02-29");
-        // Clock times are never before the epoch; the formatter clamps them to its first day.
-        assert_eq!(day_of(-1), "1970-01-01");
-    }
-}
-
-use serde::{Deserialize, Serialize};
-
-use crate::observe::{LogLine, SwapOutcome};
-use crate::pool_protocol::{DayCounters, PoolUse};
 
 /// The daily counters one page view adds: one view, its consent signal, whether marketing
 /// (or the required category) was granted, and the swap outcome.
@@ -147,5 +134,19 @@ mod report_tests {
         };
         assert_eq!(r.total("views"), 7);
         assert_eq!(r.total("missing"), 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_days() {
+        assert_eq!(day_of(0), "1970-01-01");
+        assert_eq!(day_of(1_592_900_933_049), "2020-06-23");
+        assert_eq!(day_of(951_782_400_000), "2000-02-29");
+        // Clock times are never before the epoch; the formatter clamps them to its first day.
+        assert_eq!(day_of(-1), "1970-01-01");
     }
 }
