@@ -1,6 +1,7 @@
 // Number rewriting through the worker over real HTTP: non-UTF-8 pages, international
 // targets, attributes, chunking, huge text nodes.
 import { test, before, after } from 'node:test';
+import zlib from 'node:zlib';
 import assert from 'node:assert/strict';
 import { startOrigin } from '../support/origin.mjs';
 import { startWorker } from '../support/worker.mjs';
@@ -22,6 +23,8 @@ before(async () => {
     '/cp1252.html': { headers: { 'content-type': 'text/html; charset=windows-1252' }, body: cp1252, chunkSize: 7 },
     '/attrs.html': { headers: { 'content-type': 'text/html' }, body: attrs },
     '/huge.html': { headers: { 'content-type': 'text/html' }, body: huge, chunkSize: 4096 },
+    '/gzip.html': { headers: { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'gzip', vary: 'Accept-Encoding' }, body: zlib.gzipSync(Buffer.from(attrs)), chunkSize: 50 },
+    '/br.html': { headers: { 'content-type': 'text/html', 'content-encoding': 'br' }, body: zlib.brotliCompressSync(Buffer.from(attrs)) },
   });
   worker = await startWorker({ config: siteConfig(origin.url, { targets: [mainTarget(), UK] }), cf: { country: 'DE' } });
 });
@@ -51,4 +54,14 @@ test('a huge text node passes through unchanged past the bound; later nodes are 
   assert.equal(html.length, huge.length);
   assert.ok(html.includes(`${'x'.repeat(1000)} (503) 555-0142</p>`), 'the 300 KB node is passed over');
   assert.ok(html.endsWith('<p>(503) 555-0199</p></body></html>'));
+});
+
+test('a gzip- or brotli-compressed origin page is decompressed, rewritten and re-encoded', async () => {
+  for (const path of ['/gzip.html', '/br.html']) {
+    const r = await worker.fetch(path, { headers: { accept: 'text/html', 'accept-encoding': 'gzip, br' } });
+    assert.equal(r.status, 200);
+    const html = await r.text(); // node's fetch decodes whatever encoding the worker sent
+    assert.match(html, /href="tel:\+1-503-555-0199;ext=12"/, path);
+    assert.match(html, /aria-label="Call 503-555-0199"/, path);
+  }
 });
