@@ -79,8 +79,14 @@ pub async fn handle(
             _,
             "/__dni/consent" | "/__dni/number" | "/__dni/calls" | "/__dni/stats"
             | "/__dni/dashboard",
-        ) => Response::error("method not allowed", 405),
-        _ => Response::error("not found", 404),
+        ) => {
+            read_bounded(&mut req, 0).await?;
+            Response::error("method not allowed", 405)
+        }
+        _ => {
+            read_bounded(&mut req, 0).await?;
+            Response::error("not found", 404)
+        }
     }
 }
 
@@ -192,23 +198,33 @@ fn unauthorized() -> Result<Response> {
     Ok(Response::error("unauthorized", 401)?.with_headers(h))
 }
 
-/// The request body, or `None` when it is longer than `limit` (read no further).
+/// Request bodies up to this size are read to the end even when refused, so the client's
+/// connection stays usable (answering before the body is consumed resets it).
+const DRAIN_LIMIT: usize = 1 << 20;
+
+/// The request body, or `None` when it is longer than `limit`. A longer body is still
+/// drained (not kept) up to `DRAIN_LIMIT`; a larger declared one is refused unread.
 async fn read_bounded(req: &mut Request, limit: usize) -> Result<Option<Vec<u8>>> {
     let declared = headers::get(req, "content-length").and_then(|v| v.trim().parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
+    if declared.is_some_and(|n| n > DRAIN_LIMIT) {
         return Ok(None);
     }
     let mut body = Vec::new();
+    let mut seen = 0usize;
     let Ok(mut stream) = req.stream() else {
         return Ok(Some(body)); // no body
     };
     while let Some(chunk) = stream.next().await {
-        body.extend_from_slice(&chunk?);
-        if body.len() > limit {
+        let chunk = chunk?;
+        seen += chunk.len();
+        if seen > DRAIN_LIMIT {
             return Ok(None);
         }
+        if seen <= limit {
+            body.extend_from_slice(&chunk);
+        }
     }
-    Ok(Some(body))
+    Ok((seen <= limit).then_some(body))
 }
 
 /// `POST /__dni/calls`: attribution and routing for a call to a tracking number.

@@ -77,6 +77,25 @@ test('the next page view of the session keeps its number; a second session gets 
   assert.notEqual(n2, n1);
 }));
 
+test('a lease close to idling out is renewed: same number, a later expiry in a fresh cookie', () => withFreshWorker(async (w) => {
+  // idle 60 s, renew when less than 59 s are left: the view after a short pause renews.
+  const first = await w.fetch('/', nav(consentCookie));
+  const n = numberIn(await first.text());
+  const confirmed = await w.fetch('/next', nav(`${consentCookie}; ${cookiePair(sessionCookie(first))}`));
+  assert.equal(numberIn(await confirmed.text()), n);
+  const cookie = cookiePair(sessionCookie(confirmed));
+  const untilOf = (pair) => Buffer.from(pair.split('=')[1], 'base64url').readBigInt64BE(1 + 16 + 8 + 1 + 1);
+  await new Promise((r) => setTimeout(r, 1500));
+  const renewed = await w.fetch('/next', nav(`${consentCookie}; ${cookie}`));
+  assert.equal(numberIn(await renewed.text()), n, 'the same number');
+  const fresh = sessionCookie(renewed);
+  assert.ok(fresh, 'the renewed lease is written back to the cookie');
+  assert.ok(untilOf(cookiePair(fresh)) > untilOf(cookie), 'with a later expiry');
+  // The pool renewed it too: a call now is attributed to this session.
+  const r = await call({ called: n }, { via: w });
+  assert.ok((await r.json()).attribution);
+}, siteConfig(origin.url, { session: { idle_timeout_minutes: 1, renew_before_seconds: 59, provisional_hold_seconds: 30 } })));
+
 test('a tampered session cookie is ignored and replaced', async () => {
   const first = await worker.fetch('/', nav(consentCookie));
   await first.text();
