@@ -152,7 +152,7 @@ pub async fn handle(
         out_headers.append("set-cookie", c)?;
     }
 
-    let html = status == 200 && facts.method == Method::Get && is_html(&out_headers);
+    let html = status == 200 && facts.method != Method::Head && is_html(&out_headers);
     if facts.navigation && html {
         // A page view is a 200 HTML page (not a redirect, an error or a 304).
         super::stats_client::record(env, ctx, site, log.counters(decision.swap));

@@ -29,6 +29,14 @@ before(async () => {
     '/redirect': { status: 302, headers: { location: '/plain.html' }, body: '' },
     '/error': { status: 500, headers: { 'content-type': 'text/html' }, body: '<p>origin broke (503) 555-0142</p>' },
     '/api.json': { headers: { 'content-type': 'application/json' }, body: '{"phone":"(503) 555-0142"}' },
+    '/contact-form': (req, res) => {
+      let body = '';
+      req.on('data', (d) => { body += d; });
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(`<p>Thanks, ${body.length} bytes received. Questions? Call (503) 555-0142.</p>`);
+      });
+    },
   });
   worker = await startWorker({ config: siteConfig(origin.url) });
 });
@@ -145,4 +153,11 @@ test('an invalid config passes traffic through untouched and logs the key once',
   } finally {
     await w.dispose();
   }
+});
+
+test('an HTML page answering a POST (a form result) is rewritten too; its body reaches the origin', async () => {
+  const r = await worker.fetch('/contact-form', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: 'name=Ann&msg=hello' });
+  assert.equal(r.status, 200);
+  assert.equal(await r.text(), '<p>Thanks, 18 bytes received. Questions? Call (503) 555-0199.</p>');
+  assert.equal(r.headers.getSetCookie().filter((c) => c.startsWith('ct1001=')).length, 0, 'a POST never starts a session');
 });
