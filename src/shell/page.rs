@@ -203,6 +203,7 @@ pub async fn handle(
                         body::Body::new(stream),
                         rewriter,
                         on_end,
+                        ctx,
                     )?
                     .with_headers(out_headers)
                     .with_status(status));
