@@ -10,7 +10,8 @@ use futures_util::StreamExt;
 use worker::{Context, Env, Headers, Method, Request, Response, Result};
 
 use super::page::Facts;
-use super::{headers, pool_client, stats_client, visit};
+use super::pool_client::PoolRef;
+use super::{headers, stats_client, visit};
 use crate::amp::amp_cors_headers;
 use crate::runtime::Runtime;
 
@@ -267,20 +268,9 @@ async fn calls(
     let targets = &site.config.targets;
     let (target_number, record) = match find_number(targets, &call.called) {
         Some(NumberRole::Tracking { target, source }) => {
-            let t = &targets[target];
-            let pool = site.pool_name(&t.number, &t.sources[source].name);
-            let numbers = pool_client::pool_numbers(t, source);
-            let record = pool_client::lookup(
-                env,
-                &pool,
-                numbers,
-                &site.config.session,
-                &call.called,
-                at,
-                now,
-            )
-            .await?;
-            (t.number.clone(), record)
+            let pool = PoolRef::for_source(site, target, source).ok_or("no such pool")?;
+            let record = pool.lookup(env, &call.called, at, now).await?;
+            (targets[target].number.clone(), record)
         }
         Some(NumberRole::Target { target }) | Some(NumberRole::Fallback { target }) => {
             (targets[target].number.clone(), None)

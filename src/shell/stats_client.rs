@@ -7,13 +7,14 @@ use std::collections::BTreeMap;
 
 use worker::{console_error, Context, Date, Env};
 
-use super::pool_client;
+use super::pool_client::PoolRef;
 use crate::pool_protocol::{PoolOp, PoolReply};
 use crate::runtime::Site;
 use crate::stats::{PoolReport, StatsReport};
 
 struct Batch {
-    counters: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Per site (by name): its stats object and the counters not yet flushed.
+    counters: BTreeMap<String, (PoolRef, BTreeMap<String, u64>)>,
     last_flush_ms: f64,
 }
 
@@ -29,16 +30,15 @@ fn flush_interval_ms(env: &Env) -> f64 {
         * 1000.0
 }
 
-pub fn stats_object(site: &Site) -> String {
-    format!("{}/__stats", site.name)
-}
-
 /// Adds `counters` for `site`; flushes the batch in the background when it is due.
 pub fn record(env: &Env, ctx: &Context, site: &Site, counters: Vec<(String, u64)>) {
     let now = Date::now().as_millis() as f64;
     let due = BATCH.with(|b| {
         let mut b = b.borrow_mut();
-        let site_counters = b.counters.entry(site.name.clone()).or_default();
+        let (_, site_counters) = b
+            .counters
+            .entry(site.name.clone())
+            .or_insert_with(|| (PoolRef::stats(site), BTreeMap::new()));
         for (k, v) in counters {
             *site_counters.entry(k).or_default() += v;
         }
@@ -51,24 +51,13 @@ pub fn record(env: &Env, ctx: &Context, site: &Site, counters: Vec<(String, u64)
     });
     let Some(batch) = due else { return };
     let env = env.clone();
-    let session = site.config.session.clone();
     ctx.wait_until(async move {
-        for (site_name, counters) in batch {
+        for (stats, counters) in batch.into_values() {
             let op = PoolOp::Count {
                 counters: counters.into_iter().collect(),
             };
-            let name = format!("{site_name}/__stats");
-            if let Err(e) = pool_client::call(
-                &env,
-                &name,
-                Vec::new(),
-                &session,
-                op,
-                Date::now().as_millis() as i64,
-            )
-            .await
-            {
-                console_error!("consent-dni: stats flush to {name} failed: {e}");
+            if let Err(e) = stats.call(&env, op, Date::now().as_millis() as i64).await {
+                console_error!("consent-dni: stats flush to {} failed: {e}", stats.name);
             }
         }
     });
@@ -77,28 +66,22 @@ pub fn record(env: &Env, ctx: &Context, site: &Site, counters: Vec<(String, u64)
 /// Counters of the last `days` days and every pool's use, for `/__dni/stats`.
 pub async fn report(env: &Env, site: &Site, days: u32) -> StatsReport {
     let now = Date::now().as_millis() as i64;
-    let session = &site.config.session;
     let mut report = StatsReport {
         site: site.name.clone(),
         days: Vec::new(),
         pools: Vec::new(),
     };
-    if let Ok(PoolReply::Stats { days: d, .. }) = pool_client::call(
-        env,
-        &stats_object(site),
-        Vec::new(),
-        session,
-        PoolOp::Stats { days },
-        now,
-    )
-    .await
+    if let Ok(PoolReply::Stats { days: d, .. }) = PoolRef::stats(site)
+        .call(env, PoolOp::Stats { days }, now)
+        .await
     {
         report.days = d;
     }
-    for target in &site.config.targets {
+    for (ti, target) in site.config.targets.iter().enumerate() {
         for (si, source) in target.sources.iter().enumerate() {
-            let name = site.pool_name(&target.number, &source.name);
-            let numbers = pool_client::pool_numbers(target, si);
+            let Some(pool_ref) = PoolRef::for_source(site, ti, si) else {
+                continue;
+            };
             let mut pool = PoolReport {
                 target: target.number.clone(),
                 source: source.name.clone(),
@@ -106,8 +89,7 @@ pub async fn report(env: &Env, site: &Site, days: u32) -> StatsReport {
                 days: Vec::new(),
                 error: None,
             };
-            match pool_client::call(env, &name, numbers, session, PoolOp::Stats { days }, now).await
-            {
+            match pool_ref.call(env, PoolOp::Stats { days }, now).await {
                 Ok(PoolReply::Stats { days, pool: usage }) => {
                     pool.usage = usage;
                     pool.days = days;

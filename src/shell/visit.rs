@@ -18,7 +18,7 @@ use futures_util::future::join_all;
 use worker::{console_error, Context, Env};
 
 use super::page::Facts;
-use super::pool_client;
+use super::pool_client::PoolRef;
 use crate::lease_step::{lease_step, LeaseStep};
 use crate::observe::SwapOutcome;
 use crate::pool_protocol::PoolOp;
@@ -129,8 +129,7 @@ pub async fn numbers_for(
     // What to ask each target's pool (None: the cookie's lease serves as is).
     struct Ask {
         target: usize,
-        pool: String,
-        numbers: Vec<String>,
+        pool: PoolRef,
         op: PoolOp,
     }
     let mut asks = Vec::new();
@@ -143,8 +142,9 @@ pub async fn numbers_for(
             None => classify(target, landing()),
         };
         let Some(source) = source else { continue };
-        let pool = site.pool_name(&target.number, &target.sources[source].name);
-        let numbers = pool_client::pool_numbers(target, source);
+        let Some(pool) = PoolRef::for_source(site, ti, source) else {
+            continue;
+        };
         let step = lease_step(
             lease.as_ref(),
             now,
@@ -154,7 +154,7 @@ pub async fn numbers_for(
         );
         match (step, lease) {
             (LeaseStep::Renew, Some(l)) => {
-                renewals.push((pool, numbers, l.number.clone()));
+                renewals.push((pool, l.number.clone()));
                 token.set_lease_for(
                     target,
                     TokenLease {
@@ -167,7 +167,6 @@ pub async fn numbers_for(
             (LeaseStep::Confirm, Some(l)) => asks.push(Ask {
                 target: ti,
                 pool,
-                numbers,
                 op: PoolOp::Confirm {
                     session: session.clone(),
                     number: l.number,
@@ -176,7 +175,6 @@ pub async fn numbers_for(
             (LeaseStep::Lease { provisional }, _) => asks.push(Ask {
                 target: ti,
                 pool,
-                numbers,
                 op: PoolOp::Lease {
                     session: session.clone(),
                     attribution: Attribution::new(landing(), target, Some(source)).to_json(),
@@ -188,17 +186,7 @@ pub async fn numbers_for(
     }
 
     let mut overflow = false;
-    let results = join_all(asks.iter().map(|a| {
-        pool_client::lease_op(
-            env,
-            &a.pool,
-            a.numbers.clone(),
-            session_cfg,
-            a.op.clone(),
-            now,
-        )
-    }))
-    .await;
+    let results = join_all(asks.iter().map(|a| a.pool.lease(env, a.op.clone(), now))).await;
     for (ask, result) in asks.iter().zip(results) {
         let target = &targets[ask.target];
         match result {
@@ -215,20 +203,18 @@ pub async fn numbers_for(
                     .retain(|l| !target.tracking_numbers().any(|n| n == l.number));
                 changed = true;
             }
-            Err(e) => console_error!("consent-dni: pool {} unreachable: {e}", ask.pool),
+            Err(e) => console_error!("consent-dni: pool {} unreachable: {e}", ask.pool.name),
         }
     }
 
     // Background renewals: the page does not wait for them.
-    for (pool, numbers, number) in renewals {
+    for (pool, number) in renewals {
         let env = env.clone();
-        let session_cfg = session_cfg.clone();
         let session = session.clone();
         ctx.wait_until(async move {
             let op = PoolOp::Renew { session, number };
-            if let Err(e) = pool_client::lease_op(&env, &pool, numbers, &session_cfg, op, now).await
-            {
-                console_error!("consent-dni: renewing a lease in {pool} failed: {e}");
+            if let Err(e) = pool.lease(&env, op, now).await {
+                console_error!("consent-dni: renewing a lease in {} failed: {e}", pool.name);
             }
         });
     }
