@@ -143,6 +143,11 @@ test('every snippet file names its source and every vendor of builtin.rs has one
     assert.ok(files.includes(`${id}.html`), `snippets/${id}.html`);
     assert.ok(VENDOR_DATA.vendors[id], `vendors.json has ${id}`);
   }
+  // vendors.json's copy of each builtin.rs cookie list is the current one.
+  for (const m of builtin.matchAll(/id: "([a-z0-9-]+)",[\s\S]*?cookies: &\[([\s\S]*?)\],/g)) {
+    const names = [...m[2].matchAll(/"([^"]+)"/g)].map((c) => c[1]);
+    assert.deepEqual(VENDOR_DATA.vendors[m[1]].cookies.builtin, names, `vendors.json ${m[1]}.cookies.builtin = builtin.rs`);
+  }
   for (const f of files) {
     const first = fs.readFileSync(path.join(FIXTURES, 'snippets', f), 'utf8').split('\n')[0];
     assert.match(first, /^<!-- source: https?:\/\/\S+.*copied \d{4}-\d{2}-\d{2}/, f);
