@@ -33,6 +33,15 @@ const APPS = {
   astro: (r) => r.path === '/contact/' && r.headers['sec-fetch-dest'] === 'empty' && r.contentType?.startsWith('text/html'),
 };
 
+// The same navigation with the router's prefetches refused (a click on a link that was never
+// prefetched): Next.js then fetches the page data itself.
+const WITHOUT_PREFETCH = {
+  'next-pages': (r) => r.method === 'GET' && r.path === '/_next/data/consent-dni-next-pages/contact.json'
+    && r.headers['x-nextjs-data'] === '1' && !r.headers.purpose,
+  'next-app': (r) => r.path === '/contact/index.txt' && r.headers.rsc === '1' && r.headers['next-url'] === '/'
+    && Boolean(r.headers['next-router-state-tree']) && !r.headers['next-router-prefetch'] && r.contentType === 'text/x-component',
+};
+
 let browser;
 before(async () => { browser = await launchChromium(); });
 after(async () => { await browser?.close(); });
@@ -77,6 +86,11 @@ for (const [app, isNavigationData] of Object.entries(APPS)) {
         assert.equal(await page.locator('#app-main').getAttribute('data-page'), 'index');
         await assertNumbers(page);
         await screenshot(page, `frameworks-${app}-home`);
+        if (app === 'nuxt') {
+          // generate extracts the page's useAsyncData result: fetched on the first load too.
+          assert.ok(server.requests.some((r) => r.path === '/_payload.json' && r.search === '?consent-dni-nuxt'
+            && r.contentType === 'application/json'), 'nuxt: /_payload.json fetched on the first load');
+        }
 
         await page.evaluate(() => { window.__sameDocument = true; });
         const before = server.requests.length;
@@ -125,6 +139,43 @@ for (const [app, isNavigationData] of Object.entries(APPS)) {
         await screenshot(page, `frameworks-${app}-markup-only`);
         assert.ok(problems.length > 0, 'a hydration mismatch is logged');
         assert.ok(problems.some((p) => /hydrat|#418|#425|#423/i.test(p)), `a hydration error: ${problems.join(' | ')}`);
+      });
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+for (const [app, isNavigationData] of Object.entries(WITHOUT_PREFETCH)) {
+  test(`${app}: navigation without prefetch fetches the page data on click`, async () => {
+    const server = await startStaticServer(path.join(FIXTURES, app));
+    try {
+      await withPage(async (page, problems) => {
+        const refused = [];
+        await page.route('**/*', (route) => {
+          const h = route.request().headers();
+          if (h['next-router-prefetch'] || h.purpose === 'prefetch' || h['sec-purpose']) {
+            refused.push(route.request().url());
+            return route.abort();
+          }
+          return route.continue();
+        });
+        await page.goto(`${server.url}/`, { waitUntil: 'load' });
+        await hydrated(page);
+        await page.waitForTimeout(500); // the viewport prefetch is tried (and refused) first
+        const before = server.requests.length;
+        await page.evaluate(() => { window.__sameDocument = true; });
+        await page.click('#nav-link');
+        await page.waitForFunction(() => document.querySelector('#app-main')?.dataset.page === 'contact', null, { timeout: 20000 });
+        await hydrated(page);
+        assert.equal(await page.evaluate(() => window.__sameDocument), true, 'client-side navigation');
+        await assertNumbers(page);
+        assert.ok(refused.length > 0, 'the router tried to prefetch');
+        const made = server.requests.slice(before);
+        assert.ok(made.some(isNavigationData), `the data request on click; requests: ${JSON.stringify(
+          made.map((r) => [r.method, r.path + r.search, r.headers.rsc ?? '', r.contentType]))}`);
+        // The refused prefetches are logged as failed loads; nothing else may be.
+        assert.deepEqual(problems.filter((p) => !p.includes('net::ERR_FAILED')), []);
       });
     } finally {
       await server.close();

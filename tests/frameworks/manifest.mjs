@@ -38,17 +38,19 @@ export const APPS = [
     navigation: [
       'When the `<Link>` enters the viewport, and again on hover/click: `GET /_next/data/consent-dni-next-pages/contact.json` with headers `x-nextjs-data: 1` and `purpose: prefetch`; response `application/json` (`{"pageProps":…,"__N_SSG":true}`, not HTML-escaped: `<b>` raw, `&` raw).',
       'On click also `HEAD /_next/data/consent-dni-next-pages/contact.json` (`x-nextjs-data: 1`), then the page renders from the prefetched JSON; once on /contact/ the router prefetches `GET /_next/data/consent-dni-next-pages/index.json` for the link back.',
+      'Without prefetch (prefetch requests refused): the click fetches `GET /_next/data/consent-dni-next-pages/contact.json` with `x-nextjs-data: 1` and no `purpose` header (plus the `HEAD`).',
       'The export writes `_next/data/<buildId>/index.json` and `contact.json`: one per getStaticProps page.',
     ],
   },
   {
     name: 'next-app', dir: 'next-app', packages: ['next', 'react', 'react-dom'],
     framework: 'Next.js app router: a server component prints the number and passes the data to a `\'use client\'` component; `next build` with `output: \'export\'`, `trailingSlash: true`, build id `consent-dni-next-app` (Turbopack)',
-    data: 'Inline RSC payload: `<script>self.__next_f.push([1,"…"])</script>` chunks (the Flight rows as a JS string literal inside a JSON array: rows are JSON-escaped once more, `<` as `\\u003c`). Long strings (the `about` text, > 1 KB) become text rows `<id>:T<hex byte length>,<text>` whose length must be recomputed when the text changes. The JSON-LD `<script>` is rendered by the server layout, so it is also in the RSC payload (as a `script` element with `dangerouslySetInnerHTML`).',
+    data: 'Inline RSC payload: `<script>self.__next_f.push([1,"…"])</script>` chunks (the Flight rows as a JS string literal inside a JSON array: rows are JSON-escaped once more, `<` as `\\u003c`, `&` as `\\u0026`); these small pages have one `[1,"…"]` chunk after the `[0]` bootstrap; larger pages get several, one per Flight stream chunk, so a row can continue in the next push. Long strings (the `about` text, > 1 KB) become text rows `<id>:T<hex byte length>,<text>` whose length must be recomputed when the text changes. The JSON-LD `<script>` is rendered by the server layout, so it is also in the RSC payload (as a `script` element with `dangerouslySetInnerHTML`).',
     navigation: [
       'When the `<Link>` enters the viewport (production prefetch), per-segment prefetches: `GET /contact/__next._tree.txt?_rsc=<hash>` and `GET /contact/__next.contact.__PAGE__.txt?_rsc=<hash>` with headers `RSC: 1`, `Next-Router-Prefetch: 1`, `Next-Router-Segment-Prefetch: /_tree` (resp. `/contact/__PAGE__`), `Next-Url: /`; the static server answers `text/x-component`. The `_rsc` value is a cache-busting hash of those headers; the file path ignores it.',
-      'Also `HEAD /contact/` (no RSC header; `text/html`) before the prefetch. The click itself then renders from the prefetched segments (no further request). From /contact/ the link back prefetches `/__next._tree.txt` and `/__next.__PAGE__.txt` the same way.',
-      'The export also writes the full-route payloads `index.txt`, `contact/index.txt` (same rows as the inline payload) and `__next._full.txt`; the router fetches `<path>/index.txt?_rsc=…` with `RSC: 1` when a navigation was not prefetched.',
+      'Also `HEAD /contact/` (no RSC header; `text/html`) with the prefetch. The click itself then renders from the prefetched segments (no further request). From /contact/ the link back prefetches `/__next._tree.txt` and `/__next.__PAGE__.txt` the same way.',
+      'Without prefetch (prefetch requests refused): the click fetches the full-route payload `GET /contact/index.txt?_rsc=<hash>` with `RSC: 1`, `Next-Url: /`, `Next-Router-State-Tree: <percent-encoded JSON of the current tree>` (no prefetch headers); `text/x-component`; the same rows as the inline payload of contact/index.html. Then `HEAD /`.',
+      'Each payload file is written for both forms: `<path>/index.txt` (full route, = `__next._full.txt`), `__next._tree.txt` (route tree) and `__next.<segment>.__PAGE__.txt` (the page segment).',
     ],
   },
   {
@@ -146,7 +148,11 @@ export function manifest() {
     '`"telephone":"+1-503-555-0142"` must stay untouched; `invoiceId: "5035550142"` must never change (rendered',
     'inside `[data-dni-skip]`, to test per-site exclusions of data keys). `⍽` below is a no-break space (U+00A0).',
     'Element ids the tests use: `#phone-link`, `.phone-dotted`, `#bundled-link`, `#invoice`, `#nav-link`,',
-    '`#hydration-state` (`server` in the HTML, `hydrated` once the client ran), `#app-main[data-page]`.', '');
+    '`#hydration-state` (`server` in the HTML, `hydrated` once the client ran), `#app-main[data-page]`.', '',
+    'Rebuilding (`tests/frameworks/build.sh`, about 4 minutes on 2 cores with a warm npm cache, most of it',
+    '`npm ci`) gives byte-identical files except Nuxt\'s timestamps (`prerenderedAt` in the HTML and payloads,',
+    '`_nuxt/builds/*.json`). Versions are the newest that run on Node 20: Next.js 16 (engines >=20.9), Nuxt 4.4.5',
+    '(4.4.6 and later need Node 22), Astro 5.18.2 (Astro 6 refuses Node 20 at start-up).', '');
   for (const app of APPS) {
     const root = path.join(FIX, app.name);
     if (!fs.existsSync(root)) { lines.push(`## ${app.name}`, '', '(not built)', ''); continue; }
