@@ -126,6 +126,20 @@ impl fmt::Debug for E164 {
     }
 }
 
+/// Compares with the canonical string form (`"+15551234567"`).
+impl PartialEq<str> for E164 {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+/// Compares with the canonical string form (`"+15551234567"`).
+impl PartialEq<&str> for E164 {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 impl FromStr for E164 {
     type Err = ParseE164Error;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -21,7 +21,6 @@ mod request_cookie;
 mod script_pattern;
 mod script_url;
 mod set_cookie;
-mod token;
 mod vary;
 
 pub use cache_control::private_cache_control;
@@ -33,5 +32,4 @@ pub use expiry::{expiry_set_cookies, EXPIRY_ATTRIBUTES, MAX_EXPIRED_COOKIES};
 pub use request_cookie::{filter_cookie_header, CookieHeaderFilter};
 pub use script_pattern::{HostPattern, ScriptPattern, ScriptPatternError};
 pub use set_cookie::{filter_set_cookies, set_cookie_name, SetCookieFilter};
-pub use token::is_cookie_name_token;
 pub use vary::vary_with_cookie;
