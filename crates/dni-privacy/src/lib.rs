@@ -12,6 +12,7 @@
 //! Pure functions over strings: no HTML (the rewriter asks [`Catalog::script_category`]), no
 //! runtime types. Nothing here panics on any input.
 
+pub mod builtin;
 mod cache_control;
 pub mod catalog;
 mod config;
@@ -23,8 +24,8 @@ mod script_url;
 mod set_cookie;
 mod vary;
 
+pub use builtin::{BuiltinVendor, BUILTIN_VENDORS};
 pub use cache_control::private_cache_control;
-pub use catalog::builtin::{BuiltinVendor, BUILTIN_VENDORS};
 pub use catalog::{Catalog, Vendor};
 pub use config::{VendorSpec, VendorsConfig, DEFAULT_INLINE_SCRIPT_ATTRIBUTE, OWN_VENDOR_ID};
 pub use cookie_pattern::{CookiePattern, CookiePatternError};

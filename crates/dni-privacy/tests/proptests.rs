@@ -1,5 +1,11 @@
 //! Arbitrary input never panics; filters without declined cookies change nothing.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use dni_common::is_cookie_name;
 use dni_common::Category::{self, Analytics, Functional, Marketing, Necessary};
 use dni_privacy::{

@@ -26,12 +26,11 @@ use subtle::ConstantTimeEq;
 use dni_numbers::E164;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use crate::bounded::MAX_TOKEN_LEASES;
 use crate::config::TargetConfig;
 
 /// The current token format version (first byte).
 pub const TOKEN_VERSION: u8 = 1;
-/// Most leases one token carries (one per target with sources).
-pub const MAX_TOKEN_LEASES: usize = 16;
 /// Bytes of HMAC-SHA256 kept as the tag (128 bits).
 pub const TAG_LEN: usize = 16;
 /// The shortest secret the shell should accept for `DNI_SECRET`, in bytes.

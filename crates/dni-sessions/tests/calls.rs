@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use dni_numbers::E164;
 use dni_sessions::calls::MAX_CALL_BODY;
 use dni_sessions::{

@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use dni_sessions::{classify, Attribution, Landing, TargetConfig};
 
 fn target() -> TargetConfig {

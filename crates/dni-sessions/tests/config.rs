@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use dni_common::{ConfigIssue, Validate};
 use dni_sessions::{
     validate_site, PathMatch, ReferrerMatch, SessionConfig, TargetConfig, ValueMatch,

@@ -1,5 +1,11 @@
 //! Property test: random interleavings of pool operations keep the lease invariants.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use std::collections::HashMap;
 
 use dni_numbers::E164;

@@ -1,5 +1,11 @@
 //! Property tests: arbitrary input never panics and round trips hold.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use dni_sessions::calls::{format_rfc3339_ms, parse_rfc3339_ms};
 use dni_sessions::referrer::HostPattern;
 use dni_sessions::{

@@ -6,7 +6,7 @@ use dni_common::{ConfigIssue, Validate};
 use dni_numbers::E164;
 
 use super::{SessionConfig, TargetConfig};
-use crate::token::MAX_TOKEN_LEASES;
+use crate::bounded::MAX_TOKEN_LEASES;
 
 /// Validates a site's `targets` and `session` sections together, with paths under
 /// `site_path` (e.g. `sites[0]` gives `sites[0].targets[1].sources[0].numbers[2]`):
