@@ -1,5 +1,11 @@
 //! dni-check on wrangler.toml files with each kind of mistake, through the real binary.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use std::path::PathBuf;
 use std::process::Command;
 

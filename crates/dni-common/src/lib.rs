@@ -2,12 +2,15 @@
 //!
 //! * [`Category`]: the four cookie categories the product reasons about.
 //! * [`cookie_header`]: tolerant `Cookie` header parsing.
+//! * [`CookieName`]: a validated cookie name.
 //! * [`ConfigIssue`]: one problem found while validating configuration, with the key path.
 
 mod category;
 mod config_issue;
 pub mod cookie_header;
+mod cookie_name;
 pub mod markup;
 
 pub use category::{Category, ParseCategoryError};
 pub use config_issue::{ConfigIssue, Validate};
+pub use cookie_name::{is_cookie_name, is_tchar, CookieName, CookieNameError, MAX_COOKIE_NAME_LEN};

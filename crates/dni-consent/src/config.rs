@@ -135,7 +135,7 @@ fn validate_countries(list: &[String], key: &str, allow_star: bool, issues: &mut
 impl Validate for ConsentConfig {
     fn validate(&self, path: &str, issues: &mut Vec<ConfigIssue>) {
         for (i, name) in self.order.iter().enumerate() {
-            if self.order[..i].contains(name) {
+            if self.order.iter().take(i).any(|n| n == name) {
                 issues.push(
                     ConfigIssue::new(
                         format!("{path}.order[{i}]"),

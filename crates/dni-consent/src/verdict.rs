@@ -101,12 +101,14 @@ impl CmpVerdict {
 
     /// The state of one category.
     pub fn get(&self, c: Category) -> Consent {
-        self.states[index(c)]
+        self.states.get(index(c)).copied().unwrap_or(Consent::Unset)
     }
 
     /// Sets the state of one category.
     pub fn set(&mut self, c: Category, state: Consent) {
-        self.states[index(c)] = state;
+        if let Some(slot) = self.states.get_mut(index(c)) {
+            *slot = state;
+        }
     }
 
     /// Builder form of [`CmpVerdict::set`].

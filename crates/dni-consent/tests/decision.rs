@@ -1,6 +1,12 @@
 //! The decision end to end: regimes, the platform order, GPC, the JSON shape and the
 //! configuration surface.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use dni_common::Category;
 use dni_consent::{
     config_from_json, decide, CmpName, ConsentConfig, ConsentRequest, Decision, GpcMode, Regime,

@@ -1,6 +1,12 @@
 //! Arbitrary input thrown at every parser: nothing panics, and the decision keeps its
 //! invariants whatever the cookies, headers and country.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use dni_common::Category;
 use dni_consent::cmp::{self, tcf::TcString, CmpName};
 use dni_consent::{decide, ConsentConfig, ConsentRequest, Regime, Signal};

@@ -102,11 +102,6 @@ impl Attribution {
             landed_at_ms: landing.landed_at_ms(),
         }
     }
-
-    /// Serialised as stored in lease history.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| "{}".to_string())
-    }
 }
 
 mod pairs_as_object {

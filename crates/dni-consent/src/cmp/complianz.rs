@@ -68,19 +68,22 @@ pub fn parse(config: &ComplianzConfig, cookie_header: &str) -> Option<CmpVerdict
         let Some(i) = NAMES.iter().position(|n| *n == suffix) else {
             continue;
         };
-        if counts[i] >= MAX_DUPLICATES {
+        let (Some(count), Some(slot)) = (counts.get_mut(i), states.get_mut(i)) else {
+            continue;
+        };
+        if *count >= MAX_DUPLICATES {
             continue;
         }
-        counts[i] += 1;
+        *count += 1;
         let state = match unquote(pair.value) {
             "allow" => Consent::Granted,
             "deny" => Consent::Denied,
             _ => continue,
         };
-        states[i] = if counts[i] == 1 || states[i] == Consent::Unset {
+        *slot = if *count == 1 || *slot == Consent::Unset {
             state
         } else {
-            states[i].most_restrictive(state)
+            slot.most_restrictive(state)
         };
     }
     let mut verdict = CmpVerdict::new();

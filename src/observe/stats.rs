@@ -1,10 +1,11 @@
 //! Daily counters: which UTC day a timestamp falls on, what a page view adds, and the
 //! `/__dni/stats` report.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
-use crate::observe::{LogLine, SwapOutcome};
-use crate::pool_protocol::{DayCounters, PoolUse};
+use super::{LogLine, SwapOutcome};
 
 /// `YYYY-MM-DD` (UTC) of a Unix time in milliseconds.
 pub fn day_of(epoch_ms: i64) -> String {
@@ -21,6 +22,7 @@ pub fn counters_for(line: &LogLine, swap_allowed: bool) -> Vec<(String, u64)> {
         SwapOutcome::Tracking => "tracking",
         SwapOutcome::Fallback => "fallback",
         SwapOutcome::Overflow => "overflow",
+        SwapOutcome::Fault => "fault",
         SwapOutcome::Untouched => "untouched",
     };
     vec![
@@ -39,10 +41,25 @@ pub fn counters_for(line: &LogLine, swap_allowed: bool) -> Vec<(String, u64)> {
     ]
 }
 
+/// One day's counters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCounters {
+    pub day: String,
+    pub counters: BTreeMap<String, u64>,
+}
+
+/// A pool's use right now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolUse {
+    pub numbers: u32,
+    pub leased: u32,
+    pub provisional: u32,
+}
+
 /// One pool in a stats report.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct PoolReport {
-    pub target: String,
+    pub target: dni_numbers::E164,
     pub source: String,
     #[serde(flatten)]
     pub usage: PoolUse,
@@ -73,44 +90,41 @@ impl StatsReport {
 mod report_tests {
     use super::*;
 
-    fn line(swap: SwapOutcome, signal: &'static str) -> LogLine {
-        LogLine {
-            site: "s".into(),
-            path: "/".into(),
-            consent_signal: signal,
-            regime: "opt_in",
-            gpc: false,
-            marketing: true,
-            analytics: true,
-            functional: true,
-            swap,
-            status: 200,
-            rewritten: true,
-            numbers_swapped: 0,
-            scripts_neutralised: 0,
-            set_cookies_removed: 0,
-            cookies_expired: 0,
-            cookies_withheld: 0,
-            ms_to_headers: 0,
-            ms_total: 0,
-            note: None,
-        }
+    fn line(swap: SwapOutcome, cookie: Option<&str>) -> LogLine {
+        let decision = dni_consent::decide(
+            &dni_consent::ConsentConfig::default(),
+            &dni_consent::ConsentRequest {
+                cookie_header: cookie,
+                country: Some("DE"),
+                now_ms: 1_795_341_600_000,
+                ..Default::default()
+            },
+        );
+        let mut line = LogLine::new("s", "https://x.test/", &decision);
+        line.swap = swap;
+        line
     }
 
     #[test]
     fn counters_name_signal_consent_and_outcome() {
-        let c = counters_for(&line(SwapOutcome::Tracking, "tc_privacy"), true);
+        let c = counters_for(
+            &line(
+                SwapOutcome::Tracking,
+                Some("OptanonConsent=groups=C0004%3A1"),
+            ),
+            true,
+        );
         let names: Vec<&str> = c.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
             [
                 "views",
-                "signal.tc_privacy",
+                "signal.onetrust",
                 "consent.granted",
                 "swap.tracking"
             ]
         );
-        let c = counters_for(&line(SwapOutcome::Overflow, "none"), false);
+        let c = counters_for(&line(SwapOutcome::Overflow, None), false);
         assert!(c.contains(&("swap.overflow".to_string(), 1)));
         assert!(c.contains(&("consent.denied".to_string(), 1)));
     }

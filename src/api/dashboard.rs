@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::stats::StatsReport;
+use crate::observe::StatsReport;
 
 use dni_common::markup::escape as esc;
 
@@ -167,7 +167,7 @@ pub fn dashboard_page(report: &StatsReport) -> String {
             body,
             "<tr><td>{}</td><td>{}</td><td>{} / {}{}</td><td><svg width=\"120\" height=\"12\"><rect width=\"120\" height=\"12\" fill=\"#e6e9ee\"/>\
 <rect class=\"pool-bar\" width=\"{:.1}\" height=\"12\" fill=\"#2f6f9f\"/></svg></td><td>{overflow}</td></tr>",
-            esc(&p.target),
+            esc(p.target.as_str()),
             esc(&p.source),
             p.usage.leased,
             p.usage.numbers,
@@ -182,8 +182,8 @@ pub fn dashboard_page(report: &StatsReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pool_protocol::{DayCounters, PoolUse};
-    use crate::stats::PoolReport;
+    use crate::observe::PoolReport;
+    use crate::pool::{DayCounters, PoolUse};
 
     fn report() -> StatsReport {
         let mut d = DayCounters {
@@ -204,7 +204,7 @@ mod tests {
             site: "demo<script>".into(),
             days: vec![d],
             pools: vec![PoolReport {
-                target: "+15035550142".into(),
+                target: dni_numbers::E164::parse("+15035550142").unwrap(),
                 source: "default".into(),
                 usage: PoolUse {
                     numbers: 4,

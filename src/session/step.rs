@@ -59,7 +59,7 @@ mod tests {
 
     fn lease(until_ms: i64, provisional: bool) -> TokenLease {
         TokenLease {
-            number: "+15035550170".into(),
+            number: dni_numbers::E164::parse("+15035550170").unwrap(),
             until_ms,
             provisional,
         }

@@ -1,17 +1,15 @@
 //! The vendor catalog: built-in vendors plus the site's own, with every pattern parsed and
 //! indexed once per configuration.
 
-pub mod builtin;
-
 use std::collections::HashMap;
 
 use dni_common::Category;
 
+use crate::builtin::BUILTIN_VENDORS;
 use crate::config::{is_cookie_domain, VendorsConfig, OWN_VENDOR_ID};
 use crate::cookie_pattern::CookiePattern;
 use crate::script_pattern::{HostPattern, ScriptPattern};
 use crate::script_url::parse_script_src;
-use builtin::BUILTIN_VENDORS;
 
 /// Who wins when several patterns match: the worker's own cookie, then the site's vendors,
 /// then built-in ones.

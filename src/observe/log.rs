@@ -3,6 +3,7 @@
 //! Never a cookie value, a session id or an IP address: counts, names of outcomes and the
 //! consent decision only.
 
+use dni_consent::Decision;
 use serde::Serialize;
 
 /// Which numbers the page was served with.
@@ -15,11 +16,15 @@ pub enum SwapOutcome {
     Fallback,
     /// The pool had no free number: fallback numbers, counted apart.
     Overflow,
+    /// A pool failed or could not be reached (or the random source failed): fallback
+    /// numbers, counted apart from overflows.
+    Fault,
     /// Original numbers left as printed (crawler, no targets, not a page).
     Untouched,
 }
 
-/// One log line. Built by the shell, serialised with [`LogLine::to_json`].
+/// One log line: [`LogLine::new`] when the decision is made, filled in as the request
+/// goes, serialised with [`LogLine::to_json`].
 #[derive(Debug, Clone, Serialize)]
 pub struct LogLine {
     pub site: String,
@@ -45,6 +50,44 @@ pub struct LogLine {
 }
 
 impl LogLine {
+    /// The line of a request to `url` on `site` under `decision`, before anything else is
+    /// known (outcome `untouched`, counts at zero).
+    pub fn new(site: &str, url: &str, decision: &Decision) -> LogLine {
+        use dni_common::Category::{Analytics, Functional, Marketing};
+        LogLine {
+            site: site.to_string(),
+            path: path_only(url),
+            consent_signal: decision.signal.as_str(),
+            regime: decision.regime.as_str(),
+            gpc: decision.gpc,
+            marketing: decision.granted(Marketing),
+            analytics: decision.granted(Analytics),
+            functional: decision.granted(Functional),
+            swap: SwapOutcome::Untouched,
+            status: 0,
+            rewritten: false,
+            numbers_swapped: 0,
+            scripts_neutralised: 0,
+            set_cookies_removed: 0,
+            cookies_expired: 0,
+            cookies_withheld: 0,
+            ms_to_headers: 0,
+            ms_total: 0,
+            note: None,
+        }
+    }
+
+    /// Adds what the rewriter did (or why it stopped) once the body has streamed.
+    pub fn rewrite_finished(&mut self, outcome: Result<dni_rewrite::RewriteStats, String>) {
+        match outcome {
+            Ok(stats) => {
+                self.numbers_swapped = stats.numbers_swapped;
+                self.scripts_neutralised = stats.scripts_neutralised;
+            }
+            Err(e) => self.note = Some(e),
+        }
+    }
+
     pub fn to_json(&self) -> String {
         // Serialising plain fields cannot fail; keep a readable fallback anyway.
         serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"log_error\":\"{e}\"}}"))
