@@ -137,7 +137,7 @@ test('fixture pages are up to date with the snippets', () => {
 
 test('every snippet file names its source and every vendor of builtin.rs has one', () => {
   const files = fs.readdirSync(path.join(FIXTURES, 'snippets'));
-  const builtin = fs.readFileSync(path.join(ROOT, 'crates/dni-privacy/src/catalog/builtin.rs'), 'utf8');
+  const builtin = fs.readFileSync(path.join(ROOT, 'crates/dni-privacy/src/builtin.rs'), 'utf8');
   const ids = [...builtin.matchAll(/id: "([a-z0-9-]+)"/g)].map((m) => m[1]);
   for (const id of [...ids, 'google-tag-manager']) {
     assert.ok(files.includes(`${id}.html`), `snippets/${id}.html`);
