@@ -2,7 +2,8 @@
 //!
 //! * [`Category`]: the four cookie categories the product reasons about.
 //! * [`cookie_header`]: tolerant `Cookie` header parsing.
-//! * [`ConfigIssue`]: one problem found while validating configuration, with the key path.
+//! * [`ConfigIssue`]: one problem found while validating configuration, with the key path
+//!   and its [`Severity`] (error or warning).
 
 mod category;
 mod config_issue;
@@ -10,4 +11,4 @@ pub mod cookie_header;
 pub mod markup;
 
 pub use category::{Category, ParseCategoryError};
-pub use config_issue::{ConfigIssue, Validate};
+pub use config_issue::{ConfigIssue, Severity, Validate};
