@@ -397,4 +397,45 @@ mod tests {
         assert_eq!(join("sites[0].session", "."), "sites[0].session");
         assert_eq!(join("", "sites"), "sites");
     }
+
+    const SITE: &str = r#"{"hosts": ["shop.acme-plumbing.com"], "session": {"account_id": "7"},
+        "targets": [{"number": "+15034420142", "fallback": "+15034420142",
+                     "sources": [{"name": "default", "numbers": ["+15034420150"]}]}]}"#;
+
+    #[test]
+    fn warnings_do_not_stop_the_worker() {
+        let json = format!(r#"{{"sites": [{SITE}]}}"#);
+        let checked = check_config(&json);
+        assert!(!checked.has_errors(), "{:?}", checked.issues);
+        assert_eq!(checked.issues.len(), 1, "{:?}", checked.issues);
+        assert_eq!(checked.issues[0].path, "sites[0].targets[0].fallback");
+        assert!(super::super::parse_config(&json).is_ok());
+    }
+
+    #[test]
+    fn every_site_is_read_on_its_own() {
+        let bad = SITE
+            .replace("\"hosts\"", "\"hostz\": 1, \"hosts\"")
+            .replace("+15034420150", "+1503442015");
+        let json = format!(
+            r#"{{"sites": [{bad}, {{"hosts": ["b.acme-plumbing.com"], "rewrite": {{"attributez": []}}}}], "extra": 1}}"#
+        );
+        let checked = check_config(&json);
+        let paths: Vec<&str> = checked.issues.iter().map(|i| i.path.as_str()).collect();
+        for want in [
+            "extra",
+            "sites[0].hostz",
+            "sites[1].rewrite",
+            "sites[0].targets[0].sources[0].numbers[0]",
+        ] {
+            assert!(
+                paths.iter().any(|p| p.starts_with(want)),
+                "{want}: {paths:?}"
+            );
+        }
+        assert!(checked.config.is_none());
+        let errors = super::super::parse_config(&json).unwrap_err();
+        assert!(errors.iter().all(ConfigIssue::is_error));
+        assert!(errors.len() >= 4, "{errors:?}");
+    }
 }
