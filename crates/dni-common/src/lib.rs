@@ -3,7 +3,8 @@
 //! * [`Category`]: the four cookie categories the product reasons about.
 //! * [`cookie_header`]: tolerant `Cookie` header parsing.
 //! * [`CookieName`]: a validated cookie name.
-//! * [`ConfigIssue`]: one problem found while validating configuration, with the key path.
+//! * [`ConfigIssue`]: one problem found while validating configuration, with the key path
+//!   and its [`Severity`] (error or warning).
 
 mod category;
 mod config_issue;
@@ -12,5 +13,5 @@ mod cookie_name;
 pub mod markup;
 
 pub use category::{Category, ParseCategoryError};
-pub use config_issue::{ConfigIssue, Validate};
+pub use config_issue::{ConfigIssue, Severity, Validate};
 pub use cookie_name::{is_cookie_name, is_tchar, CookieName, CookieNameError, MAX_COOKIE_NAME_LEN};

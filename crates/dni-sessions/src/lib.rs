@@ -77,7 +77,7 @@ mod token;
 mod url;
 
 pub use amp::amp_number_json;
-pub use attribution::{classify, Attribution, KNOWN_CLICK_IDS, MAX_CLICK_IDS};
+pub use attribution::{classify, Attribution, LeaseConsent, KNOWN_CLICK_IDS, MAX_CLICK_IDS};
 pub use bearer::bearer_matches;
 pub use bounded::{MAX_NAME_LEN, MAX_PARAMS, MAX_URL_LEN, MAX_VALUE_LEN};
 pub use calls::{

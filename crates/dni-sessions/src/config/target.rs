@@ -68,12 +68,14 @@ fn is_source_name(s: &str) -> bool {
 impl Validate for TargetConfig {
     fn validate(&self, path: &str, issues: &mut Vec<ConfigIssue>) {
         if self.fallback == self.number {
+            // Legitimate (visitors without consent keep the printed number) but usually a
+            // slip: their calls cannot be told from organic ones.
             issues.push(
-                ConfigIssue::new(
+                ConfigIssue::warning(
                     format!("{path}.fallback"),
-                    "the fallback is the target number itself",
+                    "the fallback is the target number itself: visitors without consent, on overflow or matching no source see the printed number",
                 )
-                .with_hint("use a static promo number, distinct from the number the page prints"),
+                .with_hint("use a static promo number, distinct from the number the page prints, to count those calls apart"),
             );
         }
         let mut names = HashSet::new();

@@ -75,11 +75,11 @@ fn attribution_object_or_text<'de, D: Deserializer<'de>>(d: D) -> Result<Attribu
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Stored {
-        Object(Attribution),
+        Object(Box<Attribution>),
         Text(String),
     }
     Ok(match Stored::deserialize(d)? {
-        Stored::Object(a) => a,
+        Stored::Object(a) => *a,
         Stored::Text(s) => serde_json::from_str(&s).unwrap_or_default(),
     })
 }
