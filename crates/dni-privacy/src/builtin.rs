@@ -273,8 +273,16 @@ pub static BUILTIN_VENDORS: &[BuiltinVendor] = &[
             "js.hs-scripts.com",
             "*.hs-scripts.com",
         ],
-        endpoints: &["track.hubspot.com", "*.track.hubspot.com", "track-eu1.hubspot.com"],
-        signatures: &["js.hs-analytics.net/analytics/", "hs-scripts.com/", "'hs-analytics'"],
+        endpoints: &[
+            "track.hubspot.com",
+            "*.track.hubspot.com",
+            "track-eu1.hubspot.com",
+        ],
+        signatures: &[
+            "js.hs-analytics.net/analytics/",
+            "hs-scripts.com/",
+            "'hs-analytics'",
+        ],
         google_tag: false,
     },
     BuiltinVendor {

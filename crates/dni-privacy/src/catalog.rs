@@ -142,10 +142,20 @@ impl Catalog {
             let name = spec.name.as_deref().unwrap_or(&spec.id);
             let category = classify(&spec.id, spec.category);
             let idx = catalog.push_vendor(&spec.id, name, category, false, false);
-            let lists = [&spec.cookies, &spec.scripts, &spec.endpoints, &spec.signatures]
-                .map(|l| l.iter().map(String::as_str).collect::<Vec<_>>());
+            let lists = [
+                &spec.cookies,
+                &spec.scripts,
+                &spec.endpoints,
+                &spec.signatures,
+            ]
+            .map(|l| l.iter().map(String::as_str).collect::<Vec<_>>());
             let [cookies, scripts, endpoints, sigs] = &lists;
-            let patterns = Patterns { cookies, scripts, endpoints, signatures: sigs };
+            let patterns = Patterns {
+                cookies,
+                scripts,
+                endpoints,
+                signatures: sigs,
+            };
             catalog.add_patterns(&patterns, Tier::Site, idx, &mut signatures);
         }
         for b in BUILTIN_VENDORS {
@@ -159,10 +169,20 @@ impl Catalog {
             };
             catalog.add_patterns(&builtin, Tier::Builtin, idx, &mut signatures);
             if let Some(extra) = config.extend.get(b.id) {
-                let lists = [&extra.cookies, &extra.scripts, &extra.endpoints, &extra.signatures]
-                    .map(|l| l.iter().map(String::as_str).collect::<Vec<_>>());
+                let lists = [
+                    &extra.cookies,
+                    &extra.scripts,
+                    &extra.endpoints,
+                    &extra.signatures,
+                ]
+                .map(|l| l.iter().map(String::as_str).collect::<Vec<_>>());
                 let [cookies, scripts, endpoints, sigs] = &lists;
-                let patterns = Patterns { cookies, scripts, endpoints, signatures: sigs };
+                let patterns = Patterns {
+                    cookies,
+                    scripts,
+                    endpoints,
+                    signatures: sigs,
+                };
                 catalog.add_patterns(&patterns, Tier::Site, idx, &mut signatures);
             }
         }

@@ -20,9 +20,15 @@ pub fn normalise_script(text: &str) -> String {
             let rest = bytes.get(i + 1..).unwrap_or_default();
             let skip = if rest.first() == Some(&b'/') {
                 Some(2)
-            } else if rest.get(..3).is_some_and(|r| r.eq_ignore_ascii_case(b"x2f")) {
+            } else if rest
+                .get(..3)
+                .is_some_and(|r| r.eq_ignore_ascii_case(b"x2f"))
+            {
                 Some(4)
-            } else if rest.get(..5).is_some_and(|r| r.eq_ignore_ascii_case(b"u002f")) {
+            } else if rest
+                .get(..5)
+                .is_some_and(|r| r.eq_ignore_ascii_case(b"u002f"))
+            {
                 Some(6)
             } else {
                 None
@@ -39,7 +45,10 @@ pub fn normalise_script(text: &str) -> String {
             _ if b.is_ascii() => out.push(char::from(b.to_ascii_lowercase())),
             _ => {
                 // A whole non-ASCII character, kept as is.
-                let ch_len = text.get(i..).and_then(|r| r.chars().next()).map_or(1, char::len_utf8);
+                let ch_len = text
+                    .get(i..)
+                    .and_then(|r| r.chars().next())
+                    .map_or(1, char::len_utf8);
                 out.push_str(text.get(i..i + ch_len).unwrap_or_default());
                 i += ch_len;
                 continue;
@@ -54,7 +63,9 @@ pub fn normalise_script(text: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignatureError {
     /// Shorter than [`MIN_SIGNATURE_LEN`] once normalised.
-    #[error("shorter than {MIN_SIGNATURE_LEN} characters once normalised: it would match ordinary code")]
+    #[error(
+        "shorter than {MIN_SIGNATURE_LEN} characters once normalised: it would match ordinary code"
+    )]
     TooShort,
 }
 
@@ -79,7 +90,11 @@ mod tests {
             "GTAG( 'config' ,\n\t'G-ABC' )",
             "gtag(`config`, `G-ABC`)",
         ] {
-            assert_eq!(normalise_script(variant), "gtag('config','g-abc')", "{variant}");
+            assert_eq!(
+                normalise_script(variant),
+                "gtag('config','g-abc')",
+                "{variant}"
+            );
         }
         for variant in [
             "https://connect.facebook.net/en_US/fbevents.js",
@@ -103,7 +118,10 @@ mod tests {
 
     #[test]
     fn signatures_are_normalised_and_not_too_short() {
-        assert_eq!(parse_signature("Acme.Tracker( 'init'").unwrap(), "acme.tracker('init'");
+        assert_eq!(
+            parse_signature("Acme.Tracker( 'init'").unwrap(),
+            "acme.tracker('init'"
+        );
         assert_eq!(parse_signature("fbq( )"), Err(SignatureError::TooShort));
         assert_eq!(parse_signature("  "), Err(SignatureError::TooShort));
     }
