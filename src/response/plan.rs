@@ -86,16 +86,15 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The Consent Mode block for this response, and how it passes the page's CSP.
-fn consent_mode(
-    site: &Site,
-    decision: &Decision,
-    csp: &[(String, String)],
-) -> (
+/// The Consent Mode block of a response, what became of it, and the CSP headers it needs.
+type ConsentModePlan = (
     Option<ConsentModeBlock>,
     ConsentModeOutcome,
     Option<Vec<(String, String)>>,
-) {
+);
+
+/// The Consent Mode block for this response, and how it passes the page's CSP.
+fn consent_mode(site: &Site, decision: &Decision, csp: &[(String, String)]) -> ConsentModePlan {
     let config = site.config.vendors.consent_mode;
     let placement = match config.insert {
         ConsentModeInsert::Off => return (None, ConsentModeOutcome::None, None),
