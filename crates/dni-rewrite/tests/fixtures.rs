@@ -255,12 +255,13 @@ impl Case {
         if plan.description.trim().is_empty() {
             return Err(format!("{name}/plan.json: empty description"));
         }
-        let stats = match dir.join("expected-stats.json").exists() {
-            true => Some(
-                serde_json::from_str(&read("expected-stats.json")?)
-                    .map_err(|e| format!("{name}/expected-stats.json: {e}"))?,
-            ),
-            false => None,
+        let stats = if dir.join("expected-stats.json").exists() {
+            let text = read("expected-stats.json")?;
+            let stats = serde_json::from_str(&text)
+                .map_err(|e| format!("{name}/expected-stats.json: {e}"))?;
+            Some(stats)
+        } else {
+            None
         };
         Ok(Case {
             input: read("input.html")?,
