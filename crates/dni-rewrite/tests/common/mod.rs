@@ -5,7 +5,8 @@
     clippy::indexing_slicing
 )]
 #![allow(dead_code)]
-//! Helpers shared by the integration tests.
+//! Helpers shared by the Rust integration tests (`rewrite.rs`, `chunking.rs`); the fixture
+//! runner (`fixtures.rs`) builds its plans from `plan.json`.
 
 use dni_common::Category;
 use dni_numbers::E164;
@@ -60,7 +61,7 @@ pub fn script_policy(declined: Vec<Category>) -> TagFirewall {
 }
 
 /// Rewrites `input` fed in the given chunks; output chunk size 1 KiB with a flush after every
-/// write, to exercise coalescing and flushing too.
+/// third write, to exercise coalescing and flushing too.
 pub fn rewrite_chunks(
     plan: RewritePlan,
     content_type: &str,
@@ -82,13 +83,4 @@ pub fn rewrite_chunks(
     let (rest, stats) = rw.end().unwrap();
     out.extend(rest);
     (out, stats)
-}
-
-pub fn rewrite(plan: RewritePlan, html: &str) -> (String, RewriteStats) {
-    let (out, stats) = rewrite_chunks(plan, "text/html; charset=utf-8", &[html.as_bytes()]);
-    (String::from_utf8(out).unwrap(), stats)
-}
-
-pub fn swapped(html: &str) -> String {
-    rewrite(swap_plan(), html).0
 }
