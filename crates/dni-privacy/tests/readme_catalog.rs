@@ -2,7 +2,12 @@
 //! compared with the README, so the documentation cannot drift from the data. On failure the
 //! expected table is printed, to paste into README.md.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use dni_privacy::BUILTIN_VENDORS;
 
@@ -39,7 +44,8 @@ fn table() -> String {
 
 #[test]
 fn the_readme_lists_the_built_in_catalog_as_it_is() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
     let expected = table();
     assert!(
         readme.contains(&expected),

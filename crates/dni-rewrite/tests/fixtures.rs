@@ -34,7 +34,10 @@ use std::path::{Path, PathBuf};
 
 use dni_common::Category;
 use dni_numbers::E164;
-use dni_rewrite::{RewriteConfig, RewritePlan, RewriteStats, ScriptPolicy, StreamRewriter};
+use dni_rewrite::{
+    RewriteConfig, RewritePlan, RewriteStats, StreamRewriter, TagClassifier, TagFirewall, TagInfo,
+    DEFAULT_MAX_INLINE_SCRIPT_BYTES,
+};
 use encoding_rs::Encoding;
 use proptest::prelude::RngExt;
 use proptest::test_runner::{RngAlgorithm, TestRng};
@@ -141,7 +144,7 @@ struct PlanFile {
     known_failure: Option<String>,
 }
 
-/// `plan.json`'s `scripts`: a [`ScriptPolicy`] as data.
+/// `plan.json`'s `scripts`: the tag firewall as data.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ScriptsFile {
@@ -151,8 +154,44 @@ struct ScriptsFile {
     /// when their category is declined.
     #[serde(default)]
     blocked: Vec<BlockedScript>,
+    /// Inline snippet signatures (case-insensitive substrings) and their category.
+    #[serde(default)]
+    signatures: Vec<(String, Category)>,
     /// `vendors.inline_script_attribute`, e.g. `data-dni-category`.
     inline_attribute: String,
+}
+
+/// The fixture's vendors as the rewriter's classifier.
+struct FixtureClassifier(ScriptsFile);
+
+impl TagClassifier for FixtureClassifier {
+    fn script_src(&self, src: &str) -> Option<TagInfo> {
+        self.0
+            .blocked
+            .iter()
+            .find(|b| b.matches(src))
+            .map(|b| TagInfo {
+                category: b.category,
+                google_tag: false,
+            })
+    }
+
+    fn inline_script(&self, text: &str) -> Vec<TagInfo> {
+        let lower = text.to_ascii_lowercase();
+        self.0
+            .signatures
+            .iter()
+            .filter(|(sig, _)| lower.contains(&sig.to_ascii_lowercase()))
+            .map(|(_, category)| TagInfo {
+                category: *category,
+                google_tag: false,
+            })
+            .collect()
+    }
+
+    fn resource(&self, url: &str) -> Option<TagInfo> {
+        self.script_src(url)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -285,20 +324,11 @@ impl Case {
                 .unwrap_or(defaults.max_text_node_bytes),
             ..RewriteConfig::default()
         };
-        let scripts = self.plan.scripts.clone().map(|s| {
-            let declined = s.declined.clone();
-            let blocked = s.blocked;
-            ScriptPolicy {
-                blocked_src: Box::new(move |src: &str| {
-                    blocked
-                        .iter()
-                        .find(|b| b.matches(src))
-                        .map(|b| b.category)
-                        .filter(|c| declined.contains(c))
-                }),
-                inline_attribute: s.inline_attribute,
-                declined: s.declined,
-            }
+        let scripts = self.plan.scripts.clone().map(|s| TagFirewall {
+            declined: s.declined.clone(),
+            marker_attribute: s.inline_attribute.clone(),
+            max_inline_script_bytes: DEFAULT_MAX_INLINE_SCRIPT_BYTES,
+            classifier: std::rc::Rc::new(FixtureClassifier(s)),
         });
         RewritePlan::new(&config, self.plan.swaps.clone(), scripts)
     }

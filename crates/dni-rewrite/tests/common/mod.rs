@@ -84,3 +84,8 @@ pub fn rewrite_chunks(
     out.extend(rest);
     (out, stats)
 }
+
+pub fn rewrite(plan: RewritePlan, html: &str) -> (String, RewriteStats) {
+    let (out, stats) = rewrite_chunks(plan, "text/html; charset=utf-8", &[html.as_bytes()]);
+    (String::from_utf8(out).unwrap(), stats)
+}
