@@ -9,6 +9,7 @@ use dni_rewrite::{ConsentModeBlock, ConsentModePlacement};
 
 use super::consent_mode::consent_mode_script;
 use super::csp::{pass_csp, CspPass};
+use crate::observe::LogLine;
 use crate::request::{Method, RequestFacts};
 use crate::runtime::Site;
 use crate::session::Numbers;
@@ -65,6 +66,24 @@ pub struct ResponsePlan {
     pub consent_mode_outcome: ConsentModeOutcome,
     /// `Some`: replace the CSP headers with these (the block's hash added).
     pub csp_headers: Option<Vec<(String, String)>>,
+}
+
+impl ResponsePlan {
+    /// Writes what the plan decided into the request's log line: status, cookies removed and
+    /// expired, what became of the Consent Mode default.
+    pub fn log_into(&self, status: u16, line: &mut LogLine) {
+        line.status = status;
+        line.set_cookies_removed = self.set_cookies_removed;
+        line.cookies_expired = self.cookies_expired;
+        line.consent_mode = match self.consent_mode_outcome {
+            ConsentModeOutcome::None => "off",
+            ConsentModeOutcome::Planned => "planned",
+            ConsentModeOutcome::Skipped(why) => {
+                line.note = Some(format!("consent mode skipped: {why}"));
+                "skipped"
+            }
+        };
+    }
 }
 
 /// Whether a `Content-Type` is HTML (`text/html` or `application/xhtml+xml`).

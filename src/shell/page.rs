@@ -14,7 +14,7 @@ use crate::error::HttpError;
 use crate::observe::{counters_for, LogLine};
 use crate::request::RequestFacts;
 use crate::response::{
-    plan_response, rewrite_plan, ConsentModeOutcome, OriginHead, ResponsePlan, REWRITTEN_BODY_DROPS,
+    plan_response, rewrite_plan, OriginHead, ResponsePlan, REWRITTEN_BODY_DROPS,
 };
 use crate::runtime::{Runtime, Site};
 use crate::session::{numbers_for, run_background, Numbers, PoolCall, SessionInputs};
@@ -135,17 +135,7 @@ pub async fn handle(
     let planned = plan_origin(site, &facts, &decision, &numbers, origin)?;
     let plan = &planned.plan;
     apply_headers(&planned.headers, plan)?;
-    log.line.set_cookies_removed = plan.set_cookies_removed;
-    log.line.cookies_expired = plan.cookies_expired;
-    log.line.status = planned.status;
-    log.line.consent_mode = match plan.consent_mode_outcome {
-        ConsentModeOutcome::None => "off",
-        ConsentModeOutcome::Planned => "planned",
-        ConsentModeOutcome::Skipped(why) => {
-            log.line.note = Some(format!("consent mode skipped: {why}"));
-            "skipped"
-        }
-    };
+    plan.log_into(planned.status, &mut log.line);
     if plan.counts_view {
         super::stats_client::record(env, ctx, site, counters_for(&log.line, decision.swap));
     }
@@ -161,7 +151,16 @@ pub async fn handle(
         ResponseBody::Stream(stream) if rewrite => {
             let path = crate::observe::path_only(&facts.url);
             let rewrite = rewrite_plan(site, numbers.swaps, &declined, consent_mode, &path);
-            rewritten(rewrite, stream, planned.content_type, outgoing, env, ctx)
+            let stats = (site.name.clone(), site.stats_pool.clone());
+            rewritten(
+                rewrite,
+                stream,
+                planned.content_type,
+                outgoing,
+                stats,
+                env,
+                ctx,
+            )
         }
         body => outgoing.untouched(body),
     }
@@ -249,11 +248,14 @@ impl Outgoing {
 }
 
 /// Streams the body through the rewriter; the log line is emitted when it ends.
+/// A bail-out of the rewriter is also counted in the site's daily counters
+/// (`rewriter.bailed_out`), with `stats`: the site's name and stats object.
 fn rewritten(
     plan: dni_rewrite::RewritePlan,
     stream: web_sys::ReadableStream,
     content_type: Option<String>,
     mut out: Outgoing,
+    stats: (String, crate::pool::PoolRef),
     env: &Env,
     ctx: &Context,
 ) -> Result<Response, HttpError> {
@@ -272,6 +274,13 @@ fn rewritten(
     log.line.rewritten = true;
     log.line.ms_to_headers = log.elapsed();
     let on_end: body::OnEnd = Box::new(move |outcome| {
+        if outcome.as_ref().is_ok_and(|s| s.bailed_out) {
+            super::stats_client::add(
+                &stats.0,
+                &stats.1,
+                vec![("rewriter.bailed_out".to_string(), 1)],
+            );
+        }
         log.line.rewrite_finished(outcome);
         log.emit();
     });
