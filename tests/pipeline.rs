@@ -618,8 +618,8 @@ fn the_consent_mode_block_follows_the_decision_and_passes_the_pages_csp() {
     )];
     head.csp = &csp;
     let hashed = plan_response(site, &facts, &decision, &Numbers::untouched(), &head);
-    let headers = hashed.csp_headers.unwrap();
-    let script = hashed.consent_mode.unwrap().script;
+    let headers = hashed.csp_headers.clone().unwrap();
+    let script = hashed.consent_mode.clone().unwrap().script;
     assert_eq!(
         headers[0].1,
         format!(
@@ -639,6 +639,16 @@ fn the_consent_mode_block_follows_the_decision_and_passes_the_pages_csp() {
         skipped.consent_mode_outcome,
         consent_dni::response::ConsentModeOutcome::Skipped(_)
     ));
+    let mut line = consent_dni::observe::LogLine::new("t", &facts.url, &decision);
+    skipped.log_into(200, &mut line);
+    assert_eq!((line.status, line.consent_mode), (200, "skipped"));
+    assert!(line
+        .note
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("consent mode skipped"));
+    hashed.log_into(404, &mut line);
+    assert_eq!((line.status, line.consent_mode), (404, "planned"));
 }
 
 #[test]
