@@ -24,6 +24,7 @@
 //! for fiction).
 
 mod country;
+mod data;
 mod e164;
 mod format;
 pub mod plan;
@@ -32,4 +33,5 @@ mod swapper;
 
 pub use e164::{ParseE164Error, E164};
 pub use format::{format_international, format_national};
+pub use data::DataSwapped;
 pub use swapper::{NumberSwapper, Swapped};
