@@ -31,7 +31,7 @@ pub mod plan;
 mod scan;
 mod swapper;
 
+pub use data::{DataStream, DataSwapped, KEY_LOOKBACK};
 pub use e164::{ParseE164Error, E164};
 pub use format::{format_international, format_national};
-pub use data::DataSwapped;
 pub use swapper::{NumberSwapper, Swapped};
