@@ -8,6 +8,7 @@
 //! replacement does not fit, or that sits in the value of an excluded key, is left and
 //! counted in [`DataSwapped::skipped`].
 
+use crate::devalue::DevalueScanner;
 use crate::scan::{find_digit, run_start_before_digit, scan_run, Mode, Run};
 use crate::swapper::{leading_context_ok, RunSink};
 use crate::NumberSwapper;
@@ -82,7 +83,21 @@ pub(crate) fn key_before(text: &str, at: usize) -> Option<&str> {
         }
         j
     };
-    let j = skip_ws(open - depth);
+    let mut j = skip_ws(open - depth);
+    // A type-tagged value, `"key":[0,"value"]` (Astro island props): skip the tag.
+    if j > floor && b.get(j - 1) == Some(&b',') {
+        let k = skip_ws(j - 1);
+        let digits = b
+            .get(floor..k)?
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let k = skip_ws(k - digits);
+        if digits > 0 && k > floor && b.get(k - 1) == Some(&b'[') {
+            j = skip_ws(k - 1);
+        }
+    }
     if j <= floor || b.get(j - 1) != Some(&b':') {
         return None;
     }
@@ -114,6 +129,10 @@ pub(crate) fn key_before(text: &str, at: usize) -> Option<&str> {
 pub struct DataStream {
     /// Input not yet returned, after up to [`CONTEXT`] bytes already returned.
     buf: String,
+    /// Stream offset of `buf[0]`.
+    base: usize,
+    /// Excluded keys of a `devalue` payload, if the data is one.
+    devalue: Option<DevalueScanner>,
     /// Offset in `buf` up to which output was returned.
     emitted: usize,
     count: u32,
@@ -124,6 +143,16 @@ pub struct DataStream {
 impl DataStream {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// For `devalue` payloads (Nuxt's `__NUXT_DATA__` / `_payload.json`, SvelteKit's
+    /// `__data.json`), where objects hold the indices of their values in a flat root array:
+    /// an excluded key also leaves the root string its index points at.
+    pub fn devalue() -> Self {
+        DataStream {
+            devalue: Some(DevalueScanner::default()),
+            ..Self::default()
+        }
     }
 
     /// Numbers replaced so far.
@@ -144,6 +173,9 @@ impl DataStream {
         excluded: &dyn Fn(&str) -> bool,
     ) -> String {
         self.buf.push_str(chunk);
+        if let Some(d) = &mut self.devalue {
+            d.feed(chunk.as_bytes(), excluded);
+        }
         self.process(swapper, false, excluded)
     }
 
@@ -172,7 +204,11 @@ impl DataStream {
         };
         let mut out: Option<String> = None;
         let mut copied = from;
-        let skip = |at: usize| key_before(text, at).is_some_and(excluded);
+        let (base, devalue) = (self.base, &self.devalue);
+        let skip = |at: usize| {
+            key_before(text, at).is_some_and(excluded)
+                || devalue.as_ref().is_some_and(|d| d.excludes(base + at))
+        };
         let mut next = if swapper.is_empty() {
             None
         } else {
@@ -220,6 +256,10 @@ impl DataStream {
         if drop_to > 0 {
             self.buf.drain(..drop_to);
             self.emitted -= drop_to;
+            self.base += drop_to;
+        }
+        if let Some(d) = &mut self.devalue {
+            d.forget_before(self.base + self.emitted);
         }
         result
     }
@@ -232,6 +272,21 @@ impl NumberSwapper {
     pub fn swap_in_data(&self, text: &str, excluded: &dyn Fn(&str) -> bool) -> DataSwapped {
         let mut stream = DataStream::new();
         stream.buf = text.to_owned();
+        self.swap_with(stream, excluded)
+    }
+
+    /// [`swap_in_data`](Self::swap_in_data) for a whole `devalue` payload (see
+    /// [`DataStream::devalue`]).
+    pub fn swap_in_devalue(&self, text: &str, excluded: &dyn Fn(&str) -> bool) -> DataSwapped {
+        let mut stream = DataStream::devalue();
+        stream.buf = text.to_owned();
+        if let Some(d) = &mut stream.devalue {
+            d.feed(text.as_bytes(), excluded);
+        }
+        self.swap_with(stream, excluded)
+    }
+
+    fn swap_with(&self, mut stream: DataStream, excluded: &dyn Fn(&str) -> bool) -> DataSwapped {
         let out = stream.process(self, true, excluded);
         DataSwapped {
             text: (stream.count > 0).then_some(out),
@@ -365,5 +420,38 @@ mod tests {
         assert_eq!(key_before(&t, at), None);
         let t = r#"{"invoiceId":"ref 5035550142"}"#;
         assert_eq!(key_before(t, t.find("5035").unwrap()), Some("invoiceId"));
+    }
+
+    #[test]
+    fn type_tagged_values_have_their_key() {
+        let t = r#"{"invoiceId":[0,"5035550142"],"phone":[0,{"display":[0, "(503) 555-0142"]}],"list":[1,["5035550142"]]}"#;
+        let at = |n: usize| t.match_indices("5035550142").nth(n).unwrap().0;
+        assert_eq!(key_before(t, at(0)), Some("invoiceId"));
+        assert_eq!(key_before(t, t.find("(503)").unwrap()), Some("display"));
+        assert_eq!(key_before(t, at(1)), None);
+    }
+
+    #[test]
+    fn devalue_payloads_exclude_by_index_at_every_split() {
+        let s = swapper();
+        let excluded = |k: &str| k == "invoiceId";
+        let data = r#"[{"state":1},["Reactive",2],{"$sbusiness":3},{"name":4,"phone":5,"invoiceId":7},"Harbor",{"display":6},"(503) 555-0142","5035550142","503.555.0142"]"#;
+        let whole = s.swap_in_devalue(data, &excluded);
+        assert_eq!((whole.count, whole.skipped), (2, 1));
+        let out = whole.text.clone().unwrap();
+        assert!(
+            out.contains(r#""(503) 555-0170","5035550142","503.555.0170""#),
+            "{out}"
+        );
+        // Without the index scan, the invoice number is swapped.
+        assert_eq!(s.swap_in_data(data, &excluded).count, 3);
+        for i in 0..=data.len() {
+            let (a, b) = data.split_at(i);
+            let mut st = DataStream::devalue();
+            let mut o = st.push(&s, a, &excluded);
+            o += &st.push(&s, b, &excluded);
+            o += &st.finish(&s, &excluded);
+            assert_eq!(o, out, "split at {i}");
+        }
     }
 }

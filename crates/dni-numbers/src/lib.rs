@@ -25,6 +25,7 @@
 
 mod country;
 mod data;
+mod devalue;
 mod e164;
 mod format;
 pub mod plan;
