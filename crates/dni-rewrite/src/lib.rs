@@ -28,6 +28,7 @@
 mod config;
 mod consent_mode;
 mod crawler;
+mod data_response;
 mod encoding;
 mod firewall;
 mod list_classifier;
@@ -45,6 +46,7 @@ pub use config::{
 };
 pub use consent_mode::MAX_HELD_HEAD_BYTES;
 pub use crawler::{is_crawler, BUILT_IN_CRAWLERS};
+pub use data_response::{BodyRewriter, DataRewriter};
 pub use encoding::{encoding_for_content_type, UnsupportedEncoding};
 pub use firewall::MAX_NOSCRIPT_BYTES;
 pub use list_classifier::ListClassifier;

@@ -91,6 +91,8 @@ pub struct HydrationGuard {
 /// How numbers in serialized data are swapped in one response.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DataPlan {
+    /// Swap numbers in payloads (`false`: only framework detection and the guard).
+    pub swap: bool,
     /// Keys whose values are never changed (e.g. `invoiceId`), at any nesting or escaping
     /// depth.
     pub exclude_keys: Vec<String>,
@@ -101,6 +103,16 @@ pub struct DataPlan {
 }
 
 impl DataPlan {
+    /// The data settings of a site's `rewrite` configuration (no guard).
+    pub fn from_config(config: &crate::RewriteConfig) -> DataPlan {
+        DataPlan {
+            swap: config.data_swap,
+            exclude_keys: config.data_exclude_keys.clone(),
+            globals: config.data_globals.clone(),
+            guard: None,
+        }
+    }
+
     pub(crate) fn excludes(&self, key: &str) -> bool {
         self.exclude_keys.iter().any(|k| k == key)
     }
@@ -228,7 +240,12 @@ pub(crate) fn js_payload(head: &str, globals: &[String]) -> Option<Framework> {
 impl Shared {
     /// Whether numbers are swapped in payloads on this page.
     pub(crate) fn swaps_data(&self) -> bool {
-        self.data.is_some() && self.numbers.as_ref().is_some_and(|n| !n.swapper.is_empty())
+        self.data.as_ref().is_some_and(|d| d.swap) && self.has_swaps()
+    }
+
+    /// Whether any number changes on this page.
+    pub(crate) fn has_swaps(&self) -> bool {
+        self.numbers.as_ref().is_some_and(|n| !n.swapper.is_empty())
     }
 
     /// Whether `<script>` elements need handlers (firewall, Consent Mode, payloads).
@@ -238,7 +255,7 @@ impl Shared {
 
     /// `<astro-island props="…">`: the island's props (JSON in an attribute).
     pub(crate) fn on_island(&self, el: &mut Element<'_, '_>) -> HandlerResult {
-        let (Some(n), Some(data)) = (&self.numbers, &self.data) else {
+        let (Some(n), Some(data)) = (&self.numbers, self.data.as_ref().filter(|d| d.swap)) else {
             return Ok(());
         };
         let here = el.source_location().bytes().start;

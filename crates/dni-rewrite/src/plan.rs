@@ -132,7 +132,8 @@ pub struct RewritePlan {
     pub consent_mode: Option<ConsentModeBlock>,
     /// See [`RewriteConfig::max_text_node_bytes`].
     pub max_text_node_bytes: usize,
-    /// Numbers in framework payloads and the hydration guard (`None`: payloads untouched).
+    /// Numbers in framework payloads, framework detection and the hydration guard (`None`:
+    /// none of them).
     pub data: Option<DataPlan>,
 }
 
@@ -149,11 +150,7 @@ impl RewritePlan {
             firewall,
             consent_mode: None,
             max_text_node_bytes: config.max_text_node_bytes,
-            data: config.data_swap.then(|| DataPlan {
-                exclude_keys: config.data_exclude_keys.clone(),
-                globals: config.data_globals.clone(),
-                guard: None,
-            }),
+            data: Some(DataPlan::from_config(config)),
         }
     }
 

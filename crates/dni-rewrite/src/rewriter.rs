@@ -344,12 +344,7 @@ impl StreamRewriter {
         if shared.consent.is_some() {
             consent_mode_handlers(&shared, &mut element_handlers);
         }
-        let swaps_data = shared.data.is_some()
-            && shared
-                .numbers
-                .as_ref()
-                .is_some_and(|n| !n.swapper.is_empty());
-        if swaps_data {
+        if shared.data.is_some() && shared.has_swaps() {
             framework_handlers(&shared, &mut element_handlers);
         }
         if shared.holds_scripts() {
