@@ -101,7 +101,11 @@ impl ResponsePlan {
             ConsentModeOutcome::None => "off",
             ConsentModeOutcome::Planned => "planned",
             ConsentModeOutcome::Skipped(why) => {
-                line.note = Some(format!("hydration guard skipped: {why}"));
+                let note = format!("hydration guard skipped: {why}");
+                line.note = Some(match line.note.take() {
+                    Some(earlier) => format!("{earlier}; {note}"),
+                    None => note,
+                });
                 "skipped"
             }
         };

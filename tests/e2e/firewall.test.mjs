@@ -112,7 +112,11 @@ test('the Consent Mode default carries the CSP nonce, or its hash is added to th
   const hosts = await get('/csp-hosts');
   const script = hosts.body.match(/<script data-dni-consent-mode>([^<]*)<\/script>/)[1];
   const hash = crypto.createHash('sha256').update(script).digest('base64');
-  assert.equal(hosts.r.headers.get('content-security-policy'), `default-src 'self'; script-src 'self' https://www.googletagmanager.com 'sha256-${hash}'`);
+  // The page has the site's number, so the hydration guard's hash is added too (whether or not
+  // the page turns out to be a framework page: the headers leave before the body is read).
+  const policy = hosts.r.headers.get('content-security-policy');
+  assert.ok(policy.startsWith(`default-src 'self'; script-src 'self' https://www.googletagmanager.com 'sha256-${hash}'`), policy);
+  assert.match(policy, /^[^;]+; script-src 'self' https:\/\/www\.googletagmanager\.com 'sha256-[^']+'( 'sha256-[^']+')?$/);
 
   worker.logs.length = 0;
   const broken = await get('/csp-broken');
