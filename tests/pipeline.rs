@@ -891,3 +891,175 @@ fn leases_seen_by_the_pool_match_the_outcome_type() {
         Some(l) if l.number == shown(&view)
     ));
 }
+
+#[test]
+fn data_requests_are_rewritten_as_data_for_the_same_visitor_without_a_session() {
+    let rt = runtime(&["+15035550150"]);
+    let site = site(&rt);
+    let pools = MemoryPools::new();
+    // A consenting visitor lands: a session with a tracking number.
+    let landing = View::nav("https://x.test/", Some(ACCEPT.into()), T0);
+    let first = numbers(site, &landing, &pools);
+    let cookie = with_session(first.set_cookie.as_deref().unwrap());
+    let calls_after_landing = pools.calls().len();
+    // Client-side navigation fetches the next page's data: same numbers, no pool call.
+    let mut fetch = View::nav(
+        "https://x.test/_next/data/build-1/contact.json",
+        Some(cookie.clone()),
+        T0 + 5_000,
+    );
+    fetch.dest = "empty";
+    let facts = fetch.facts();
+    assert!(!facts.navigation);
+    let decision = facts.decide(site);
+    let data_numbers = numbers(site, &fetch, &pools);
+    assert_eq!(shown(&data_numbers), shown(&first));
+    assert!(data_numbers.set_cookie.is_none());
+    assert_eq!(
+        pools.calls().len(),
+        calls_after_landing,
+        "{:?}",
+        ops(&pools)
+    );
+    let plan = plan_response(
+        site,
+        &facts,
+        &decision,
+        &data_numbers,
+        &origin(200, "application/json", &[]),
+    );
+    assert_eq!(plan.data, Some(dni_rewrite::Framework::NextPages));
+    assert!(plan.rewrite && !plan.counts_view);
+    assert!(plan.consent_mode.is_none() && plan.hydration_guard.is_none());
+    assert_eq!(plan.vary.as_deref(), Some("Accept-Encoding, Cookie"));
+    assert!(plan.cache_control.unwrap().contains("private"));
+    // A visitor without a session gets no session from a data request.
+    let mut anonymous = View::nav("https://x.test/_next/data/build-1/contact.json", None, T0);
+    anonymous.dest = "empty";
+    let none = numbers(site, &anonymous, &pools);
+    assert!(none.set_cookie.is_none());
+    assert_eq!(
+        pools.calls().len(),
+        calls_after_landing,
+        "{:?}",
+        ops(&pools)
+    );
+    // Not data: other JSON, HEAD, errors, HTML from a data path.
+    for (url, status, ct) in [
+        ("https://x.test/api/orders.json", 200, "application/json"),
+        (
+            "https://x.test/_next/data/b/contact.json",
+            404,
+            "application/json",
+        ),
+        ("https://x.test/_next/data/b/contact.json", 200, "text/html"),
+    ] {
+        let mut v = View::nav(url, Some(cookie.clone()), T0 + 6_000);
+        v.dest = "empty";
+        let f = v.facts();
+        let p = plan_response(
+            site,
+            &f,
+            &f.decide(site),
+            &data_numbers,
+            &origin(status, ct, &[]),
+        );
+        assert_eq!(p.data, None, "{url} {status} {ct}");
+    }
+    let mut head = facts.clone();
+    head.method = consent_dni::request::Method::Head;
+    let p = plan_response(
+        site,
+        &head,
+        &decision,
+        &data_numbers,
+        &origin(200, "application/json", &[]),
+    );
+    assert!(p.data.is_none() && !p.rewrite);
+    // RSC payloads, by content type.
+    let mut rsc = View::nav("https://x.test/contact/?_rsc=abc", Some(cookie), T0 + 7_000);
+    rsc.dest = "empty";
+    let f = rsc.facts();
+    let p = plan_response(
+        site,
+        &f,
+        &f.decide(site),
+        &data_numbers,
+        &origin(200, "text/x-component", &[]),
+    );
+    assert_eq!(p.data, Some(dni_rewrite::Framework::NextApp));
+}
+
+#[test]
+fn the_hydration_guard_carries_the_visitors_numbers_and_passes_the_csp_with_the_block() {
+    let rt = runtime(&["+15035550150"]);
+    let site = site(&rt);
+    let facts = View::nav("https://x.test/", Some(DECLINE.into()), T0).facts();
+    let decision = facts.decide(site);
+    let fallback = Numbers::fallbacks(site, SwapOutcome::Fallback);
+    let plan = plan_response(
+        site,
+        &facts,
+        &decision,
+        &fallback,
+        &origin(200, "text/html", &[]),
+    );
+    let guard = plan.hydration_guard.clone().unwrap();
+    assert_eq!(guard.placement, dni_rewrite::GuardPlacement::Auto);
+    assert!(guard.html.starts_with("<script data-dni-hydration-guard>"));
+    assert!(guard.html.contains(r#"{"pairs":[["+15035550142","+15035550199"]],"attributes":["aria-label","title","data-phone"]}"#), "{}", guard.html);
+    assert!(!guard.html.contains("ct1001"));
+    // Nothing changes: no guard.
+    let plan = plan_response(
+        site,
+        &facts,
+        &decision,
+        &Numbers::untouched(),
+        &origin(200, "text/html", &[]),
+    );
+    assert!(plan.hydration_guard.is_none());
+    // A hash-based CSP: both inserted scripts' hashes are added.
+    let csp = vec![(
+        "content-security-policy".to_string(),
+        "script-src 'self'".to_string(),
+    )];
+    let mut head = origin(200, "text/html", &[]);
+    head.csp = &csp;
+    let plan = plan_response(site, &facts, &decision, &fallback, &head);
+    let policy = &plan.csp_headers.clone().unwrap()[0].1;
+    let guard_script = plan.hydration_guard.clone().unwrap().html;
+    let guard_text = guard_script
+        .trim_start_matches("<script data-dni-hydration-guard>")
+        .trim_end_matches("</script>");
+    assert!(
+        policy.contains(&consent_dni::response::hash_source(guard_text)),
+        "{policy}"
+    );
+    assert!(policy.contains(&consent_dni::response::hash_source(
+        &plan.consent_mode.clone().unwrap().script
+    )));
+    // A nonce: both carry it.
+    let csp = vec![(
+        "content-security-policy".to_string(),
+        "script-src 'nonce-n0nce'".to_string(),
+    )];
+    head.csp = &csp;
+    let plan = plan_response(site, &facts, &decision, &fallback, &head);
+    assert!(plan
+        .hydration_guard
+        .unwrap()
+        .html
+        .starts_with(r#"<script data-dni-hydration-guard nonce="n0nce">"#));
+    let mut line = consent_dni::observe::LogLine::new("t", &facts.url, &decision);
+    let off = Runtime::from_json(r#"{"sites": [{"name": "t", "hosts": ["*"], "session": {"account_id": "1001"}, "rewrite": {"hydration_guard": "off"}, "targets": [{"number": "+15035550142", "fallback": "+15035550199", "sources": [{"name": "default", "numbers": ["+15035550170"]}]}]}]}"#).unwrap();
+    let plan = plan_response(
+        off.site(0).unwrap(),
+        &facts,
+        &decision,
+        &Numbers::fallbacks(off.site(0).unwrap(), SwapOutcome::Fallback),
+        &origin(200, "text/html", &[]),
+    );
+    assert!(plan.hydration_guard.is_none());
+    plan.log_into(200, &mut line);
+    assert_eq!(line.hydration_guard, "off");
+}

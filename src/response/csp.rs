@@ -1,5 +1,5 @@
-//! Content-Security-Policy and the inserted Consent Mode script: the script carries the
-//! policy's nonce when every policy that restricts inline scripts has one, or its SHA-256
+//! Content-Security-Policy and the inserted scripts (the Consent Mode default, the hydration
+//! guard): a script carries the policy's nonce when every policy that restricts inline scripts has one, or its SHA-256
 //! hash is added to each restricting policy; a policy that cannot be read safely makes the
 //! worker skip the insertion (and say so in the log) rather than break the page.
 
@@ -99,7 +99,13 @@ fn nonce_of(sources: &[String]) -> Option<String> {
 /// How the script `script` gets past the CSP headers `headers` (`(name, value)` of every
 /// `Content-Security-Policy` and `Content-Security-Policy-Report-Only` header).
 pub fn pass_csp(headers: &[(String, String)], script: &str) -> CspPass {
-    let hash = hash_source(script);
+    pass_csp_all(headers, &[script])
+}
+
+/// How the inserted scripts `scripts` all get past the CSP headers `headers`: one nonce for
+/// all, or every script's hash added.
+pub fn pass_csp_all(headers: &[(String, String)], scripts: &[&str]) -> CspPass {
+    let hashes: Vec<String> = scripts.iter().map(|s| hash_source(s)).collect();
     let mut restricting_nonces: Vec<Option<String>> = Vec::new();
     let mut updated = Vec::new();
     let mut any = false;
@@ -114,9 +120,11 @@ pub fn pass_csp(headers: &[(String, String)], script: &str) -> CspPass {
                     if !allows_inline(sources) {
                         any = true;
                         restricting_nonces.push(nonce_of(sources));
-                        if !sources.iter().any(|s| s == &hash) {
-                            sources.retain(|s| s != "'none'");
-                            sources.push(hash.clone());
+                        for hash in &hashes {
+                            if !sources.iter().any(|s| s == hash) {
+                                sources.retain(|s| s != "'none'");
+                                sources.push(hash.clone());
+                            }
                         }
                     }
                 }
@@ -234,5 +242,23 @@ mod tests {
             pass_csp(&csp("scr!pt-src 'self'"), S),
             CspPass::Skip(_)
         ));
+    }
+
+    #[test]
+    fn several_scripts_get_every_hash() {
+        match pass_csp_all(&csp("script-src 'self'"), &[S, "guard()"]) {
+            CspPass::Hash { headers } => {
+                let v = &headers[0].1;
+                assert!(
+                    v.contains(&hash_source(S)) && v.contains(&hash_source("guard()")),
+                    "{v}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            pass_csp_all(&csp("script-src 'nonce-abc'"), &[S, "guard()"]),
+            CspPass::Nonce("abc".into())
+        );
     }
 }

@@ -4,11 +4,15 @@
 
 mod consent_mode;
 mod csp;
+mod data;
+mod hydration_guard;
 mod plan;
 mod rewrite;
 
 pub use consent_mode::consent_mode_script;
-pub use csp::{hash_source, pass_csp, CspPass};
+pub use csp::{hash_source, pass_csp, pass_csp_all, CspPass};
+pub use data::{compile_data_paths, data_kind, path_and_query};
+pub use hydration_guard::{guard_script, GUARD_SCRIPT};
 pub use plan::{
     has_body, is_html, plan_response, ConsentModeOutcome, OriginHead, ResponsePlan,
     REWRITTEN_BODY_DROPS,

@@ -5,10 +5,14 @@ use std::collections::BTreeSet;
 use dni_common::Category;
 use dni_consent::Decision;
 use dni_privacy::ConsentModeInsert;
-use dni_rewrite::{ConsentModeBlock, ConsentModePlacement};
+use dni_rewrite::{
+    ConsentModeBlock, ConsentModePlacement, Framework, GuardMode, GuardPlacement, HydrationGuard,
+};
 
 use super::consent_mode::consent_mode_script;
-use super::csp::{pass_csp, CspPass};
+use super::csp::{pass_csp_all, CspPass};
+use super::data::{data_kind, path_and_query};
+use super::hydration_guard::{guard_element, guard_script};
 use crate::observe::LogLine;
 use crate::request::{Method, RequestFacts};
 use crate::runtime::Site;
@@ -32,7 +36,8 @@ pub struct OriginHead<'a> {
     pub csp: &'a [(String, String)],
 }
 
-/// What became of the Consent Mode default on this response.
+/// What became of an inserted script (the Consent Mode default, the hydration guard) on
+/// this response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConsentModeOutcome {
     /// Not configured, or the response is not rewritten.
@@ -42,6 +47,9 @@ pub enum ConsentModeOutcome {
     /// Not inserted: why (a CSP that could not be read).
     Skipped(&'static str),
 }
+
+/// [`ConsentModeOutcome`] for the hydration guard.
+pub type GuardOutcome = ConsentModeOutcome;
 
 /// The response's headers and body treatment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +63,9 @@ pub struct ResponsePlan {
     pub cache_control: Option<String>,
     /// Stream the body through the rewriter (and drop [`REWRITTEN_BODY_DROPS`]).
     pub rewrite: bool,
+    /// `Some`: the body is a framework's data response, rewritten as data (numbers only,
+    /// digit for digit) rather than as HTML.
+    pub data: Option<Framework>,
     /// A page view for the daily counters: a 200 HTML navigation (not a redirect, an
     /// error or a 304).
     pub counts_view: bool,
@@ -64,7 +75,10 @@ pub struct ResponsePlan {
     /// The Consent Mode block for the rewriter.
     pub consent_mode: Option<ConsentModeBlock>,
     pub consent_mode_outcome: ConsentModeOutcome,
-    /// `Some`: replace the CSP headers with these (the block's hash added).
+    /// The hydration guard for the rewriter.
+    pub hydration_guard: Option<HydrationGuard>,
+    pub hydration_guard_outcome: GuardOutcome,
+    /// `Some`: replace the CSP headers with these (the inserted scripts' hashes added).
     pub csp_headers: Option<Vec<(String, String)>>,
 }
 
@@ -80,6 +94,14 @@ impl ResponsePlan {
             ConsentModeOutcome::Planned => "planned",
             ConsentModeOutcome::Skipped(why) => {
                 line.note = Some(format!("consent mode skipped: {why}"));
+                "skipped"
+            }
+        };
+        line.hydration_guard = match self.hydration_guard_outcome {
+            ConsentModeOutcome::None => "off",
+            ConsentModeOutcome::Planned => "planned",
+            ConsentModeOutcome::Skipped(why) => {
+                line.note = Some(format!("hydration guard skipped: {why}"));
                 "skipped"
             }
         };
@@ -105,34 +127,174 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The Consent Mode block of a response, what became of it, and the CSP headers it needs.
-type ConsentModePlan = (
-    Option<ConsentModeBlock>,
-    ConsentModeOutcome,
-    Option<Vec<(String, String)>>,
-);
+/// The scripts inserted into one page, what became of them, and the CSP headers they need.
+struct InsertedScripts {
+    consent_mode: Option<ConsentModeBlock>,
+    consent_mode_outcome: ConsentModeOutcome,
+    guard: Option<HydrationGuard>,
+    guard_outcome: GuardOutcome,
+    csp_headers: Option<Vec<(String, String)>>,
+}
 
-/// The Consent Mode block for this response, and how it passes the page's CSP.
-fn consent_mode(site: &Site, decision: &Decision, csp: &[(String, String)]) -> ConsentModePlan {
+/// Where the Consent Mode block goes and its text, if configured.
+fn consent_mode_text(
+    site: &Site,
+    decision: &Decision,
+) -> (Option<ConsentModePlacement>, Option<String>) {
     let config = site.config.vendors.consent_mode;
     let placement = match config.insert {
-        ConsentModeInsert::Off => return (None, ConsentModeOutcome::None, None),
-        ConsentModeInsert::Auto => ConsentModePlacement::Auto,
-        ConsentModeInsert::Always => ConsentModePlacement::Always,
+        ConsentModeInsert::Off => None,
+        ConsentModeInsert::Auto => Some(ConsentModePlacement::Auto),
+        ConsentModeInsert::Always => Some(ConsentModePlacement::Always),
     };
-    let script = consent_mode_script(decision, config.wait_for_update_ms);
-    let (nonce, headers) = match pass_csp(csp, &script) {
-        CspPass::Open => (None, None),
-        CspPass::Nonce(n) => (Some(n), None),
-        CspPass::Hash { headers } => (None, Some(headers)),
-        CspPass::Skip(why) => return (None, ConsentModeOutcome::Skipped(why), None),
+    let script = placement.map(|_| consent_mode_script(decision, config.wait_for_update_ms));
+    (placement, script)
+}
+
+/// Where the hydration guard goes and its text, if configured and a number changes.
+fn guard_text(site: &Site, numbers: &Numbers) -> (Option<GuardPlacement>, Option<String>) {
+    let placement = match site.config.rewrite.hydration_guard {
+        GuardMode::Off => None,
+        GuardMode::Auto => Some(GuardPlacement::Auto),
+        GuardMode::Always => Some(GuardPlacement::Always),
     };
-    let block = ConsentModeBlock {
-        script,
-        nonce,
-        placement,
+    let script =
+        placement.and_then(|_| guard_script(&numbers.swaps, &site.config.rewrite.attributes));
+    (placement, script)
+}
+
+/// The Consent Mode block and the hydration guard for this page (each if configured), and
+/// how both pass the page's CSP: one nonce, or both hashes added.
+fn inserted_scripts(
+    site: &Site,
+    decision: &Decision,
+    numbers: &Numbers,
+    csp: &[(String, String)],
+) -> InsertedScripts {
+    let (placement, cm_script) = consent_mode_text(site, decision);
+    let (guard_placement, guard_js) = guard_text(site, numbers);
+    let scripts: Vec<&str> = cm_script
+        .iter()
+        .chain(guard_js.iter())
+        .map(String::as_str)
+        .collect();
+    let mut out = inserted_scripts_none();
+    if scripts.is_empty() {
+        return out;
+    }
+    let nonce = match pass_csp_all(csp, &scripts) {
+        CspPass::Open => None,
+        CspPass::Nonce(n) => Some(n),
+        CspPass::Hash { headers } => {
+            out.csp_headers = Some(headers);
+            None
+        }
+        CspPass::Skip(why) => {
+            if cm_script.is_some() {
+                out.consent_mode_outcome = ConsentModeOutcome::Skipped(why);
+            }
+            if guard_js.is_some() {
+                out.guard_outcome = ConsentModeOutcome::Skipped(why);
+            }
+            return out;
+        }
     };
-    (Some(block), ConsentModeOutcome::Planned, headers)
+    if let (Some(script), Some(placement)) = (cm_script, placement) {
+        out.consent_mode = Some(ConsentModeBlock {
+            script,
+            nonce: nonce.clone(),
+            placement,
+        });
+        out.consent_mode_outcome = ConsentModeOutcome::Planned;
+    }
+    if let (Some(script), Some(placement)) = (guard_js, guard_placement) {
+        out.guard = Some(HydrationGuard {
+            html: guard_element(&script, nonce.as_deref()),
+            placement,
+        });
+        out.guard_outcome = ConsentModeOutcome::Planned;
+    }
+    out
+}
+
+fn inserted_scripts_none() -> InsertedScripts {
+    InsertedScripts {
+        consent_mode: None,
+        consent_mode_outcome: ConsentModeOutcome::None,
+        guard: None,
+        guard_outcome: ConsentModeOutcome::None,
+        csp_headers: None,
+    }
+}
+
+/// The framework whose data response this is, when its numbers are swapped (a 2xx body,
+/// numbers that change, `data_swap` on).
+fn data_response(
+    site: &Site,
+    facts: &RequestFacts,
+    numbers: &Numbers,
+    origin: &OriginHead<'_>,
+) -> Option<Framework> {
+    let changes_numbers = numbers.swaps.iter().any(|(t, r)| t != r);
+    if !changes_numbers
+        || !site.config.rewrite.data_swap
+        || !has_body(facts.method, origin.status)
+        || !(200..300).contains(&origin.status)
+    {
+        return None;
+    }
+    let (path, query) = path_and_query(&facts.url);
+    data_kind(path, query, origin.content_type, site.data_paths.as_ref())
+}
+
+/// The `Set-Cookie` headers of a response and what became of the origin's.
+struct CookiePlan {
+    set_cookies: Vec<String>,
+    /// Cookies this worker added (expiries, its own session cookie).
+    added: usize,
+    removed: u32,
+    /// Distinct cookie names expired.
+    expired: u32,
+}
+
+/// The origin's cookies filtered one by one, expiry cookies for withdrawn consent, and the
+/// worker's session cookie.
+fn plan_cookies(
+    site: &Site,
+    facts: &RequestFacts,
+    numbers: &Numbers,
+    origin: &OriginHead<'_>,
+    declined: &[Category],
+) -> CookiePlan {
+    let filtered = dni_privacy::filter_set_cookies(origin.set_cookies, &site.catalog, declined);
+    let mut set_cookies = filtered.kept;
+    let mut added = 0usize;
+    let mut expired = 0;
+    if let Some(cookie) = &facts.cookie {
+        let expiry = dni_privacy::expiry_set_cookies(
+            cookie,
+            &site.catalog,
+            declined,
+            site.config.vendors.cookie_domain.as_deref(),
+        );
+        let names: BTreeSet<&str> = expiry
+            .iter()
+            .filter_map(|c| dni_privacy::set_cookie_name(c))
+            .collect();
+        expired = count(names.len());
+        added += expiry.len();
+        set_cookies.extend(expiry);
+    }
+    if let Some(own) = &numbers.set_cookie {
+        added += 1;
+        set_cookies.push(own.clone());
+    }
+    CookiePlan {
+        set_cookies,
+        added,
+        removed: count(filtered.removed.len()),
+        expired,
+    }
 }
 
 /// The plan of a page response on `site` to a visitor under `decision`, shown `numbers`,
@@ -147,55 +309,40 @@ pub fn plan_response(
     origin: &OriginHead<'_>,
 ) -> ResponsePlan {
     let declined = decision.declined();
-    let filtered = dni_privacy::filter_set_cookies(origin.set_cookies, &site.catalog, &declined);
-    let mut set_cookies = filtered.kept;
-    let mut added = 0usize;
-    let mut cookies_expired = 0;
-    if let Some(cookie) = &facts.cookie {
-        let expiry = dni_privacy::expiry_set_cookies(
-            cookie,
-            &site.catalog,
-            &declined,
-            site.config.vendors.cookie_domain.as_deref(),
-        );
-        let names: BTreeSet<&str> = expiry
-            .iter()
-            .filter_map(|c| dni_privacy::set_cookie_name(c))
-            .collect();
-        cookies_expired = count(names.len());
-        added += expiry.len();
-        set_cookies.extend(expiry);
-    }
-    if let Some(own) = &numbers.set_cookie {
-        added += 1;
-        set_cookies.push(own.clone());
-    }
+    let cookies = plan_cookies(site, facts, numbers, origin, &declined);
     let html = has_body(facts.method, origin.status) && is_html(origin.content_type);
-    let (block, mut consent_mode_outcome, csp_headers) = if html {
-        consent_mode(site, decision, origin.csp)
+    let mut inserted = if html {
+        inserted_scripts(site, decision, numbers, origin.csp)
     } else {
-        (None, ConsentModeOutcome::None, None)
+        inserted_scripts_none()
     };
-    let rewrite = html
-        && (!numbers.swaps.is_empty()
-            || declined.iter().any(|c| *c != Category::Necessary)
-            || block.is_some());
-    if !rewrite {
-        consent_mode_outcome = ConsentModeOutcome::None;
+    let data = (!html)
+        .then(|| data_response(site, facts, numbers, origin))
+        .flatten();
+    let rewrite = data.is_some()
+        || html
+            && (!numbers.swaps.is_empty()
+                || declined.iter().any(|c| *c != Category::Necessary)
+                || inserted.consent_mode.is_some());
+    if !rewrite || data.is_some() {
+        inserted = inserted_scripts_none();
     }
     // The page depends on the visitor's cookies; with a tracking number or a cookie of its
     // own it is personal and must not be stored by a shared cache.
-    let personal = numbers.personal || added > 0;
+    let personal = numbers.personal || cookies.added > 0;
     ResponsePlan {
-        set_cookies,
+        set_cookies: cookies.set_cookies,
         vary: (rewrite || personal).then(|| dni_privacy::vary_with_cookie(origin.vary)),
         cache_control: personal.then(|| dni_privacy::private_cache_control(origin.cache_control)),
         rewrite,
+        data,
         counts_view: facts.navigation && origin.status == 200 && html,
-        set_cookies_removed: count(filtered.removed.len()),
-        cookies_expired,
-        consent_mode: block.filter(|_| rewrite),
-        consent_mode_outcome,
-        csp_headers: csp_headers.filter(|_| rewrite),
+        set_cookies_removed: cookies.removed,
+        cookies_expired: cookies.expired,
+        consent_mode: inserted.consent_mode,
+        consent_mode_outcome: inserted.consent_mode_outcome,
+        hydration_guard: inserted.guard,
+        hydration_guard_outcome: inserted.guard_outcome,
+        csp_headers: inserted.csp_headers,
     }
 }

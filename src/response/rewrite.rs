@@ -7,8 +7,8 @@ use dni_common::Category;
 use dni_numbers::E164;
 use dni_privacy::Catalog;
 use dni_rewrite::{
-    ConsentModeBlock, ConsentModePlacement, RewritePlan, TagClassifier, TagFirewall, TagInfo,
-    DEFAULT_MAX_INLINE_SCRIPT_BYTES,
+    ConsentModeBlock, ConsentModePlacement, HydrationGuard, RewritePlan, TagClassifier,
+    TagFirewall, TagInfo, DEFAULT_MAX_INLINE_SCRIPT_BYTES,
 };
 
 use crate::runtime::Site;
@@ -45,16 +45,17 @@ impl TagClassifier for CatalogClassifier {
 }
 
 /// The rewrite of a page at `page_path` on `site` showing `swaps` to a visitor who declined
-/// `declined`, with the Consent Mode block `consent_mode`: the numbers, the site's
-/// attributes, and the tag firewall when anything is declined (or Google tags must be found
-/// to place the block).
+/// `declined`, with the Consent Mode block `consent_mode` and the hydration `guard`: the
+/// numbers, the site's attributes and data settings, and the tag firewall when anything is
+/// declined (or Google tags must be found to place the block).
 pub fn rewrite_plan(
     site: &Site,
     swaps: Vec<(E164, E164)>,
     declined: &[Category],
-    consent_mode: Option<ConsentModeBlock>,
+    inserted: (Option<ConsentModeBlock>, Option<HydrationGuard>),
     page_path: &str,
 ) -> RewritePlan {
+    let (consent_mode, guard) = inserted;
     let disarms = declined.iter().any(|c| *c != Category::Necessary);
     let searches = consent_mode
         .as_ref()
@@ -70,5 +71,8 @@ pub fn rewrite_plan(
     });
     let mut plan = RewritePlan::new(&site.config.rewrite, swaps, firewall);
     plan.consent_mode = consent_mode;
+    if let Some(data) = plan.data.as_mut() {
+        data.guard = guard;
+    }
     plan
 }

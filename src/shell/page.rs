@@ -4,8 +4,10 @@
 
 use std::rc::Rc;
 
+use dni_common::Category;
 use dni_consent::Decision;
-use dni_rewrite::StreamRewriter;
+use dni_numbers::E164;
+use dni_rewrite::{BodyRewriter, DataPlan, DataRewriter, StreamRewriter, UnsupportedEncoding};
 use worker::{console_error, console_log, Context, Env, Headers, Response, ResponseBody};
 
 use super::pool_client::DoPools;
@@ -139,31 +141,49 @@ pub async fn handle(
     if plan.counts_view {
         super::stats_client::record(env, ctx, site, counters_for(&log.line, decision.swap));
     }
-    let rewrite = plan.rewrite;
-    let consent_mode = planned.plan.consent_mode.clone();
+    let rewriter = plan.rewrite.then(|| {
+        let page = (declined, planned.plan.clone());
+        body_rewriter(site, &facts, numbers.swaps, page, planned.content_type, env)
+    });
     let (_, body) = planned.response.into_parts();
     let outgoing = Outgoing {
         headers: planned.headers,
         status: planned.status,
         log,
     };
-    match body {
-        ResponseBody::Stream(stream) if rewrite => {
-            let path = crate::observe::path_only(&facts.url);
-            let rewrite = rewrite_plan(site, numbers.swaps, &declined, consent_mode, &path);
+    match (body, rewriter) {
+        (ResponseBody::Stream(stream), Some(rewriter)) => {
             let stats = (site.name.clone(), site.stats_pool.clone());
-            rewritten(
-                rewrite,
-                stream,
-                planned.content_type,
-                outgoing,
-                stats,
-                env,
-                ctx,
-            )
+            rewritten(rewriter, stream, outgoing, stats, ctx)
         }
-        body => outgoing.untouched(body),
+        (body, _) => outgoing.untouched(body),
     }
+}
+
+/// The rewriter of a response body: a data response's ([`DataRewriter`]) or a page's.
+fn body_rewriter(
+    site: &Site,
+    facts: &RequestFacts,
+    swaps: Vec<(E164, E164)>,
+    data: Option<dni_rewrite::Framework>,
+    page: (
+        Vec<Category>,
+        (Option<ConsentModeBlock>, Option<HydrationGuard>),
+    ),
+    content_type: Option<String>,
+    env: &Env,
+) -> Result<BodyRewriter, UnsupportedEncoding> {
+    let chunk = body::output_chunk_bytes(env);
+    if let Some(framework) = data {
+        let plan = DataPlan::from_config(&site.config.rewrite);
+        let rewriter = DataRewriter::new(&swaps, plan, framework, chunk);
+        return Ok(BodyRewriter::Data(Box::new(rewriter)));
+    }
+    let path = crate::observe::path_only(&facts.url);
+    let inserted = (plan.consent_mode, plan.hydration_guard);
+    let plan = rewrite_plan(site, swaps, &declined, inserted, &path);
+    let content_type = content_type.unwrap_or_default();
+    StreamRewriter::new(plan, &content_type, chunk).map(|r| BodyRewriter::Html(Box::new(r)))
 }
 
 /// The numbers this visitor sees (may lease from a pool on a first consented view).
@@ -247,20 +267,18 @@ impl Outgoing {
     }
 }
 
-/// Streams the body through the rewriter; the log line is emitted when it ends.
-/// A bail-out of the rewriter is also counted in the site's daily counters
-/// (`rewriter.bailed_out`), with `stats`: the site's name and stats object.
+/// Streams the body through the rewriter (a page's or a data response's); the log line is
+/// emitted when it ends. A bail-out of the rewriter and a page whose payloads could not all
+/// be read are also counted in the site's daily counters (`rewriter.bailed_out`,
+/// `payloads.unrecognised`), with `stats`: the site's name and stats object.
 fn rewritten(
-    plan: dni_rewrite::RewritePlan,
+    rewriter: Result<BodyRewriter, UnsupportedEncoding>,
     stream: web_sys::ReadableStream,
-    content_type: Option<String>,
     mut out: Outgoing,
     stats: (String, crate::pool::PoolRef),
-    env: &Env,
     ctx: &Context,
 ) -> Result<Response, HttpError> {
-    let content_type = content_type.unwrap_or_default();
-    let rewriter = match StreamRewriter::new(plan, &content_type, body::output_chunk_bytes(env)) {
+    let rewriter = match rewriter {
         Ok(r) => r,
         Err(e) => {
             out.log.line.note = Some(format!("not rewritten: {e}"));
@@ -274,12 +292,17 @@ fn rewritten(
     log.line.rewritten = true;
     log.line.ms_to_headers = log.elapsed();
     let on_end: body::OnEnd = Box::new(move |outcome| {
-        if outcome.as_ref().is_ok_and(|s| s.bailed_out) {
-            super::stats_client::add(
-                &stats.0,
-                &stats.1,
-                vec![("rewriter.bailed_out".to_string(), 1)],
-            );
+        if let Ok(s) = &outcome {
+            let mut counters = Vec::new();
+            if s.bailed_out {
+                counters.push(("rewriter.bailed_out".to_string(), 1));
+            }
+            if s.payloads_unrecognised > 0 {
+                counters.push(("payloads.unrecognised".to_string(), 1));
+            }
+            if !counters.is_empty() {
+                super::stats_client::add(&stats.0, &stats.1, counters);
+            }
         }
         log.line.rewrite_finished(outcome);
         log.emit();

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use dni_common::Category;
 use dni_numbers::E164;
 
+use crate::payload::{DataPlan, Framework};
 use crate::RewriteConfig;
 
 /// What the firewall knows about a script, resource or inline snippet: the category of the
@@ -131,6 +132,9 @@ pub struct RewritePlan {
     pub consent_mode: Option<ConsentModeBlock>,
     /// See [`RewriteConfig::max_text_node_bytes`].
     pub max_text_node_bytes: usize,
+    /// Numbers in framework payloads, framework detection and the hydration guard (`None`:
+    /// none of them).
+    pub data: Option<DataPlan>,
 }
 
 impl RewritePlan {
@@ -146,6 +150,7 @@ impl RewritePlan {
             firewall,
             consent_mode: None,
             max_text_node_bytes: config.max_text_node_bytes,
+            data: Some(DataPlan::from_config(config)),
         }
     }
 
@@ -161,8 +166,21 @@ impl RewritePlan {
 /// What a rewrite did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RewriteStats {
-    /// Numbers replaced in text, attributes and `tel:` links.
+    /// Numbers replaced in text, attributes and `tel:` links (the markup).
     pub numbers_swapped: u32,
+    /// Numbers replaced in framework payloads (inline data, island props).
+    pub data_numbers_swapped: u32,
+    /// Numbers found in payloads but left: in an excluded key, or a replacement that does
+    /// not fit digit for digit.
+    pub data_numbers_skipped: u32,
+    /// Inline scripts not recognised as a payload that contain a target number (the page's
+    /// client may render the original number from them: add their global to
+    /// `data_globals`, or rely on the hydration guard).
+    pub payloads_unrecognised: u32,
+    /// The framework whose payloads or assets the page carries (the most specific seen).
+    pub framework: Option<Framework>,
+    /// The hydration guard was inserted.
+    pub hydration_guard_inserted: bool,
     /// `<script src>` and marked scripts neutralised.
     pub scripts_neutralised: u32,
     /// Inline scripts neutralised for their content.

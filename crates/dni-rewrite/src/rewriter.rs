@@ -18,7 +18,9 @@ use crate::consent_mode::ConsentMode;
 use crate::encoding::{encoding_for_content_type, UnsupportedEncoding};
 use crate::firewall::{Firewall, NestedPlan};
 use crate::numbers::{Numbers, SKIP_ELEMENT_SELECTOR, SKIP_TEXT_SELECTOR};
+use crate::payload::{framework_of_element, DataPlan, GuardPlacement, FRAMEWORK_MARKER_SELECTOR};
 use crate::plan::{RewritePlan, RewriteStats};
+use crate::script::Scripts;
 use crate::sink::Output;
 
 /// lol_html's own memory limit (its parsing buffers: a huge tag or attribute). Past it the
@@ -55,6 +57,11 @@ pub(crate) struct Shared {
     pub numbers: Option<Numbers>,
     pub firewall: Option<Firewall>,
     pub consent: Option<RefCell<ConsentMode>>,
+    pub data: Option<DataPlan>,
+    pub scripts: Scripts,
+    pub guard_inserted: Cell<bool>,
+    /// A data island just had a number swapped: the guard goes after its end tag.
+    pub guard_after_script: Cell<bool>,
     pub out: Rc<RefCell<Output>>,
     pub stats: Cell<RewriteStats>,
 }
@@ -148,7 +155,7 @@ fn number_handlers(
     )
 }
 
-fn firewall_handlers(shared: &Rc<Shared>, out: &mut Vec<Handlers>) {
+fn script_handlers(shared: &Rc<Shared>, out: &mut Vec<Handlers>) {
     let s = shared.clone();
     let t = shared.clone();
     out.extend(handlers(
@@ -160,7 +167,6 @@ fn firewall_handlers(shared: &Rc<Shared>, out: &mut Vec<Handlers>) {
                 Ok(())
             }),
     ));
-    let Some(fw) = &shared.firewall else { return };
     let s = shared.clone();
     out.extend(handlers(
         "meta",
@@ -169,6 +175,50 @@ fn firewall_handlers(shared: &Rc<Shared>, out: &mut Vec<Handlers>) {
             Ok(())
         }),
     ));
+}
+
+/// Framework markers (the hydration guard goes before the first), island props, and the
+/// guard at the top of `<body>` when it goes on every page.
+fn framework_handlers(shared: &Rc<Shared>, out: &mut Vec<Handlers>) {
+    let s = shared.clone();
+    out.extend(handlers(
+        FRAMEWORK_MARKER_SELECTOR,
+        ElementContentHandlers::default().element(move |el: &mut Element<'_, '_>| {
+            if let Some(f) = framework_of_element(el) {
+                s.saw_framework(f);
+                if let Some(g) = s.take_guard() {
+                    el.before(g, ContentType::Html);
+                }
+            }
+            Ok(())
+        }),
+    ));
+    let s = shared.clone();
+    out.extend(handlers(
+        "astro-island[props]",
+        ElementContentHandlers::default().element(move |el: &mut Element<'_, '_>| s.on_island(el)),
+    ));
+    let always = shared
+        .data
+        .as_ref()
+        .and_then(|d| d.guard.as_ref())
+        .is_some_and(|g| g.placement == GuardPlacement::Always);
+    if always {
+        let s = shared.clone();
+        out.extend(handlers(
+            "body",
+            ElementContentHandlers::default().element(move |el: &mut Element<'_, '_>| {
+                if let Some(g) = s.take_guard() {
+                    el.prepend(g, ContentType::Html);
+                }
+                Ok(())
+            }),
+        ));
+    }
+}
+
+fn firewall_handlers(shared: &Rc<Shared>, out: &mut Vec<Handlers>) {
+    let Some(fw) = &shared.firewall else { return };
     if !fw.disarms() {
         return;
     }
@@ -263,13 +313,15 @@ impl StreamRewriter {
                 attributes,
                 plan.max_text_node_bytes,
             )),
-            firewall: plan
-                .firewall
-                .map(|f| Firewall::new(f, encoding.into(), nested)),
+            firewall: plan.firewall.map(|f| Firewall::new(f, nested)),
             consent: plan
                 .consent_mode
                 .as_ref()
                 .map(|b| RefCell::new(ConsentMode::new(b))),
+            data: plan.data,
+            scripts: Scripts::new(encoding.into()),
+            guard_inserted: Cell::new(false),
+            guard_after_script: Cell::new(false),
             out: out.clone(),
             stats: Cell::new(RewriteStats::default()),
         });
@@ -283,17 +335,22 @@ impl StreamRewriter {
                     .with_max_allowed_memory_usage(LOL_HTML_MEMORY_LIMIT)
                     .with_graceful_bail_out_on_memory_limit_exceeded(true),
             );
-        if shared.consent.is_some() {
-            consent_mode_handlers(&shared, &mut element_handlers);
-        }
-        if shared.firewall.is_some() || shared.consent.is_some() {
-            firewall_handlers(&shared, &mut element_handlers);
-        }
+        // Number handlers first: the skip markers they set are read by the others.
         if let Some(numbers) = &shared.numbers {
             if let Some(doc) = number_handlers(&shared, numbers, &mut element_handlers) {
                 settings = settings.append_document_content_handler(doc);
             }
         }
+        if shared.consent.is_some() {
+            consent_mode_handlers(&shared, &mut element_handlers);
+        }
+        if shared.data.is_some() && shared.has_swaps() {
+            framework_handlers(&shared, &mut element_handlers);
+        }
+        if shared.holds_scripts() {
+            script_handlers(&shared, &mut element_handlers);
+        }
+        firewall_handlers(&shared, &mut element_handlers);
         for (selector, h) in element_handlers {
             settings = settings.append_element_content_handler((selector, h));
         }
@@ -317,8 +374,8 @@ impl StreamRewriter {
         if self.passthrough {
             self.out.borrow_mut().push(chunk);
         } else if let Some(inner) = self.inner.as_mut() {
-            if let Some(fw) = &self.shared.firewall {
-                fw.window.borrow_mut().push(chunk);
+            if self.shared.holds_scripts() {
+                self.shared.scripts.window.borrow_mut().push(chunk);
             }
             if let Err(e) = inner.write(chunk) {
                 self.on_error(e)?;

@@ -35,8 +35,8 @@ use std::path::{Path, PathBuf};
 use dni_common::Category;
 use dni_numbers::E164;
 use dni_rewrite::{
-    RewriteConfig, RewritePlan, RewriteStats, StreamRewriter, TagClassifier, TagFirewall, TagInfo,
-    DEFAULT_MAX_INLINE_SCRIPT_BYTES,
+    GuardPlacement, HydrationGuard, RewriteConfig, RewritePlan, RewriteStats, StreamRewriter,
+    TagClassifier, TagFirewall, TagInfo, DEFAULT_MAX_INLINE_SCRIPT_BYTES,
 };
 use encoding_rs::Encoding;
 use proptest::prelude::RngExt;
@@ -132,6 +132,14 @@ struct PlanFile {
     max_text_node_bytes: Option<usize>,
     /// The script policy; absent = no category declined.
     scripts: Option<ScriptsFile>,
+    /// `rewrite.data_exclude_keys`; default none.
+    #[serde(default)]
+    data_exclude_keys: Vec<String>,
+    /// `rewrite.data_swap`; default `true`.
+    data_swap: Option<bool>,
+    /// Insert the hydration guard (`"auto"` or `"always"`), as
+    /// `<script data-dni-hydration-guard></script>`; default none.
+    hydration_guard: Option<String>,
     /// Why the case cannot be written in windows-1252 (it then runs in UTF-8 and the other
     /// encodings that can encode it). Must be set exactly when windows-1252 cannot encode it.
     utf8_only: Option<String>,
@@ -244,13 +252,18 @@ fn split_src(src: &str) -> (Option<&str>, String) {
 }
 
 /// `expected-stats.json`: every [`RewriteStats`] field, absent ones 0 / false.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 struct StatsFile {
     numbers_swapped: u32,
     scripts_neutralised: u32,
     text_nodes_passed_over: u32,
     bailed_out: bool,
+    data_numbers_swapped: u32,
+    data_numbers_skipped: u32,
+    payloads_unrecognised: u32,
+    framework: Option<String>,
+    hydration_guard_inserted: bool,
 }
 
 impl From<RewriteStats> for StatsFile {
@@ -260,6 +273,11 @@ impl From<RewriteStats> for StatsFile {
             scripts_neutralised: s.scripts_neutralised,
             text_nodes_passed_over: s.text_nodes_passed_over,
             bailed_out: s.bailed_out,
+            data_numbers_swapped: s.data_numbers_swapped,
+            data_numbers_skipped: s.data_numbers_skipped,
+            payloads_unrecognised: s.payloads_unrecognised,
+            framework: s.framework.map(|f| f.as_str().to_string()),
+            hydration_guard_inserted: s.hydration_guard_inserted,
         }
     }
 }
@@ -322,6 +340,8 @@ impl Case {
                 .plan
                 .max_text_node_bytes
                 .unwrap_or(defaults.max_text_node_bytes),
+            data_exclude_keys: self.plan.data_exclude_keys.clone(),
+            data_swap: self.plan.data_swap.unwrap_or(true),
             ..RewriteConfig::default()
         };
         let scripts = self.plan.scripts.clone().map(|s| TagFirewall {
@@ -330,7 +350,18 @@ impl Case {
             max_inline_script_bytes: DEFAULT_MAX_INLINE_SCRIPT_BYTES,
             classifier: std::rc::Rc::new(FixtureClassifier(s)),
         });
-        RewritePlan::new(&config, self.plan.swaps.clone(), scripts)
+        let mut plan = RewritePlan::new(&config, self.plan.swaps.clone(), scripts);
+        if let (Some(data), Some(mode)) = (plan.data.as_mut(), &self.plan.hydration_guard) {
+            data.guard = Some(HydrationGuard {
+                html: "<script data-dni-hydration-guard></script>".to_string(),
+                placement: match mode.as_str() {
+                    "always" => GuardPlacement::Always,
+                    "auto" => GuardPlacement::Auto,
+                    other => panic!("hydration_guard: `{other}` is not auto or always"),
+                },
+            });
+        }
+        plan
     }
 }
 
@@ -646,7 +677,7 @@ fn run_case(
     ) else {
         return Ok(0);
     };
-    let want_stats = case.stats.unwrap_or(reference_stats);
+    let want_stats = case.stats.clone().unwrap_or(reference_stats);
     let content_type = charset.content_type();
     let mut first: Option<Failure> = None;
     let mut failed_runs = 0;
@@ -782,7 +813,7 @@ fn check(what: &str, matrix: Matrix, pick: impl Fn(&Case) -> Result<Vec<Charset<
                 encode(&case.input, charset.encoding).map_or(0, |b| b.len()),
                 matrix,
             );
-            match run_case(case, charset, &chunkings, stats) {
+            match run_case(case, charset, &chunkings, stats.clone()) {
                 Ok(0) => {}
                 Ok(n) => {
                     runs += n;
@@ -852,7 +883,7 @@ fn known_failures_still_fail() {
             .into_iter()
             .filter_map(|cs| {
                 let len = encode(&case.input, cs.encoding).map_or(0, |b| b.len());
-                run_case(&case, cs, &chunkings(len, Matrix::Full), stats).err()
+                run_case(&case, cs, &chunkings(len, Matrix::Full), stats.clone()).err()
             })
             .collect();
         match failures.first() {
