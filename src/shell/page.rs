@@ -165,16 +165,13 @@ fn body_rewriter(
     site: &Site,
     facts: &RequestFacts,
     swaps: Vec<(E164, E164)>,
-    data: Option<dni_rewrite::Framework>,
-    page: (
-        Vec<Category>,
-        (Option<ConsentModeBlock>, Option<HydrationGuard>),
-    ),
+    page: (Vec<Category>, ResponsePlan),
     content_type: Option<String>,
     env: &Env,
 ) -> Result<BodyRewriter, UnsupportedEncoding> {
     let chunk = body::output_chunk_bytes(env);
-    if let Some(framework) = data {
+    let (declined, plan) = page;
+    if let Some(framework) = plan.data {
         let plan = DataPlan::from_config(&site.config.rewrite);
         let rewriter = DataRewriter::new(&swaps, plan, framework, chunk);
         return Ok(BodyRewriter::Data(Box::new(rewriter)));
