@@ -66,6 +66,8 @@
       return [d, cc, d.slice(cc.length)];
     };
     const spread = (digits) => digits.split('').join(SEP);
+    // Quick reject: no run of 7 digits (with separators) means no phone number.
+    const PHONE = RegExp(`\\d(?:${SEP}\\d){6}`);
 
     // A swapper for [from, to] pairs: (text, found?) => text with every printed `from` number
     // replaced by `to`, the digits in place when the printed style has as many digits for
@@ -97,12 +99,13 @@
       return (text, found) => list.reduce((t, f) => f(t, found), text);
     };
 
-    let swap, unswap, attributes;
+    let swap, unswap, attributes, selector;
     const configure = (c) => {
       const pairs = (c.pairs || []).filter((p) => E164.test(p[0]) && E164.test(p[1]) && p[0] != p[1]);
       swap = swapper(pairs);
       unswap = swapper(pairs.map(([a, b]) => [b, a]));
       attributes = ['href', ...(c.attributes || [])];
+      selector = attributes.map((a) => `[${CSS.escape(a)}]`).join();
     };
     configure(config);
 
@@ -124,7 +127,7 @@
         const found = [];
         let text = '';
         for (const s of doc.scripts) {
-          if (!s.src && !/ld\+json/i.test(s.type) && !s.hasAttribute('data-dni-hydration-guard')) text += s.text + '\n';
+          if (!s.src && !/ld\+json/i.test(s.type) && !s.text.includes(KEY)) text += s.text + '\n';
         }
         for (const el of doc.querySelectorAll('astro-island[props]')) text += el.getAttribute('props') + '\n';
         unswap(text.replace(/\\+u([\da-f]{4})/gi, (m, h) => String.fromCharCode(parseInt(h, 16))).replace(/\\+\//g, '/'), found);
@@ -134,6 +137,10 @@
       return dataForms;
     };
 
+    // React (17 to 19) keeps a node's fiber in an own property `__reactFiber$<random>`, set on
+    // hydration right before it reads the node's text, and on every node it creates.
+    const reactKey = (node) => Object.keys(node).find((k) => k.startsWith('__reactFiber$'));
+
     // Own-property accessors on a text node that arrived swapped (see the header).
     const guard = (node) => {
       const parent = node.parentNode;
@@ -141,13 +148,12 @@
       const targets = [[node, ACCESSORS.slice(0, 2)], [single, [ELEMENT_TEXT]]];
       const off = () => targets.forEach(([o, list]) => o && list.forEach(([name]) => delete o[name]));
       const answer = (self, shown) => {
-        const key = Object.keys(self).find((k) => k.startsWith('__reactFiber$'));
-        if (key) {
+        const fiber = self[reactKey(self)];
+        if (fiber) {
           off();
-          let p = self[key].memoizedProps;
-          if (p && typeof p == 'object') p = p.children;
-          if (typeof p == 'number') p += '';
-          return typeof p == 'string' && p != shown && swap(p) == shown ? p : shown;
+          // A text fiber's props are its text; an element's, its props (children: the text).
+          const p = '' + (fiber.memoizedProps?.children ?? fiber.memoizedProps);
+          return p != shown && swap(p) == shown ? p : shown;
         }
         off();
         if (self == single) {
@@ -179,35 +185,33 @@
       }));
     };
 
+    // Text nodes and attributes are only looked at closely (skipped subtree, swap) when they
+    // hold a run of 7 digits: most of a page is rejected by one regex test.
+    const skipped = (el) => !el || el.closest(SKIP);
     const text = (node, fresh) => {
       const t = DATA.get.call(node);
-      if (!/\d/.test(t)) return;
+      if (!PHONE.test(t) || skipped(node.parentElement)) return;
       const s = swap(t);
       if (s != t) DATA.set.call(node, s);
-      else if (fresh && unswap(t) != t && !Object.keys(node).some((k) => k.startsWith('__react'))) guard(node);
+      else if (fresh && unswap(t) != t && !reactKey(node)) guard(node);
     };
     const attribute = (el, name) => {
       const v = el.getAttribute(name);
-      if (v && /\d/.test(v) && (name != 'href' || /^\s*tel:/i.test(v))) {
+      if (v && PHONE.test(v) && (name != 'href' || /^\s*tel:/i.test(v)) && !skipped(el)) {
         const s = swap(v);
         if (s != v) el.setAttribute(name, s);
       }
     };
-    const skipped = (el) => !el || el.closest(SKIP);
-    // Every text node and element of `root`'s subtree outside the skipped elements.
+    // Every text node and every element with one of the attributes in `root`'s subtree (native
+    // traversal, no script callback per node).
     const walk = (root, fresh) => {
-      if (root.nodeType == 3) {
-        if (!skipped(root.parentElement)) text(root, fresh);
-        return;
-      }
-      if (root.nodeType != 1 || skipped(root)) return;
-      const walker = doc.createTreeWalker(root, 5, {
-        acceptNode: (n) => (n.nodeType == 1 && n.matches(SKIP) ? 2 : 1),
-      });
-      for (let n = root; n; n = walker.nextNode()) {
-        if (n.nodeType == 3) text(n, fresh);
-        else attributes.forEach((a) => attribute(n, a));
-      }
+      if (root.nodeType == 3) return text(root, fresh);
+      if (root.nodeType != 1) return;
+      const walker = doc.createTreeWalker(root, 4);
+      for (let n; (n = walker.nextNode());) text(n, fresh);
+      const withAttributes = [...root.querySelectorAll(selector)];
+      if (root.matches(selector)) withAttributes.push(root);
+      withAttributes.forEach((el) => attributes.forEach((a) => attribute(el, a)));
     };
 
     const loading = () => doc.readyState == 'loading';
@@ -219,8 +223,8 @@
         for (const r of records) {
           const n = r.target;
           if (r.type == 'childList') r.addedNodes.forEach((a) => added.add(a));
-          else if (r.type == 'characterData') !skipped(n.parentElement) && text(n, loading());
-          else !skipped(n) && attribute(n, r.attributeName);
+          else if (r.type == 'characterData') text(n, loading());
+          else attribute(n, r.attributeName);
         }
         // Each added subtree once (a node whose parent was added too is walked with it). Nodes
         // that will still be hydrated: parsed while the document loads, or swapped in by a
