@@ -1,0 +1,154 @@
+//! Text the number matcher holds back in the output (see [`crate::numbers`]): while a
+//! number may still be in progress, the text of each piece of it is kept out of the output
+//! (a *slot* marks where it goes) and the markup lol_html writes after it is held behind
+//! it; when the matcher decides, the slots are filled with the final text (in the page's
+//! encoding) and the output goes on.
+//!
+//! The markup held inside one possible number is bounded by [`MAX_HELD_MARKUP`]: past it
+//! the number is over (as at a block boundary) and the slots get the matcher's
+//! `fallback`, the texts it computed for exactly that case.
+
+use encoding_rs::{Encoding, UTF_8};
+
+/// Most bytes of markup inside one printed number (its digits' inline elements, with their
+/// attributes). More ends the number there, as a block boundary does.
+pub const MAX_HELD_MARKUP: usize = 4096;
+
+#[derive(Debug, Default)]
+pub(crate) struct HeldText {
+    /// Offsets in the output buffer of the open slots, oldest first. The first is where the
+    /// held output starts; everything between slots is markup.
+    slots: Vec<usize>,
+    /// The slots' texts if the text ends before the matcher decides, and the numbers
+    /// swapped in them.
+    fallback: Vec<String>,
+    fallback_count: u32,
+    /// The markup limit ended the held text: its fallback went out (with this many numbers
+    /// swapped); the matcher must forget it.
+    broken: Option<u32>,
+}
+
+/// `text` in `encoding`, as lol_html writes text (unmappable characters as numeric
+/// character references).
+fn encode(out: &mut Vec<u8>, text: &str, encoding: &'static Encoding) {
+    if encoding == UTF_8 {
+        out.extend_from_slice(text.as_bytes());
+    } else {
+        out.extend_from_slice(&encoding.encode(text).0);
+    }
+}
+
+impl HeldText {
+    /// Where the held output starts, if anything is held.
+    pub(crate) fn from(&self) -> Option<usize> {
+        self.slots.first().copied()
+    }
+
+    /// Open slots.
+    pub(crate) fn open(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// A new slot at the end of `buf`.
+    pub(crate) fn open_slot(&mut self, buf: &[u8]) {
+        self.slots.push(buf.len());
+    }
+
+    /// The markup written since the last slot.
+    pub(crate) fn markup<'b>(&self, buf: &'b [u8]) -> &'b [u8] {
+        self.slots.last().and_then(|&s| buf.get(s..)).unwrap_or(&[])
+    }
+
+    pub(crate) fn set_fallback(&mut self, texts: Vec<String>, count: u32) {
+        self.fallback = texts;
+        self.fallback_count = count;
+    }
+
+    /// Whether the markup limit ended the held text (and how many numbers its fallback
+    /// swapped); cleared.
+    pub(crate) fn take_broken(&mut self) -> Option<u32> {
+        self.broken.take()
+    }
+
+    /// Fills the open slots, oldest first, with `texts`; with `open`, the last text goes in
+    /// front of its slot, which stays open with the ones after it.
+    pub(crate) fn fill(
+        &mut self,
+        buf: &mut Vec<u8>,
+        texts: &[String],
+        open: bool,
+        encoding: &'static Encoding,
+    ) {
+        let Some(from) = self.from() else { return };
+        let slots = std::mem::take(&mut self.slots);
+        debug_assert!(
+            texts.len() <= slots.len() && (open || texts.len() == slots.len()),
+            "{} texts for {} slots",
+            texts.len(),
+            slots.len()
+        );
+        let region = buf.split_off(from.min(buf.len()));
+        let mut rebuilt =
+            Vec::with_capacity(region.len() + texts.iter().map(String::len).sum::<usize>());
+        let mut prev = 0;
+        let mut keep = Vec::new();
+        for (i, (text, &slot)) in texts.iter().zip(&slots).enumerate() {
+            let at = slot.saturating_sub(from).min(region.len());
+            rebuilt.extend_from_slice(region.get(prev..at).unwrap_or(&[]));
+            encode(&mut rebuilt, text, encoding);
+            prev = at;
+            if open && i + 1 == texts.len() {
+                let shift = rebuilt.len() - at;
+                keep = slots
+                    .get(i..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|s| s + shift)
+                    .collect();
+            }
+        }
+        rebuilt.extend_from_slice(region.get(prev..).unwrap_or(&[]));
+        buf.extend_from_slice(&rebuilt);
+        self.slots = keep;
+        if self.slots.is_empty() {
+            self.fallback.clear();
+        }
+    }
+
+    /// After `buf` grew: past [`MAX_HELD_MARKUP`] of held markup, the slots get their
+    /// fallback and nothing is held any more.
+    pub(crate) fn check_limit(&mut self, buf: &mut Vec<u8>, encoding: &'static Encoding) {
+        let Some(from) = self.from() else { return };
+        if buf.len().saturating_sub(from) > MAX_HELD_MARKUP {
+            self.give_up(buf, encoding);
+        }
+    }
+
+    /// The text ends here whatever the matcher would say: the fallback goes out.
+    pub(crate) fn give_up(&mut self, buf: &mut Vec<u8>, encoding: &'static Encoding) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let mut texts = std::mem::take(&mut self.fallback);
+        texts.resize(self.slots.len(), String::new());
+        self.fill(buf, &texts, false, encoding);
+        self.broken = Some(self.broken.unwrap_or(0) + self.fallback_count);
+        self.fallback_count = 0;
+    }
+
+    /// `buf` lost its first `n` bytes (they went out).
+    pub(crate) fn drained(&mut self, n: usize) {
+        for s in &mut self.slots {
+            *s = s.saturating_sub(n);
+        }
+    }
+
+    /// `buf[at..at + old]` was replaced by `new` bytes.
+    pub(crate) fn spliced(&mut self, at: usize, old: usize, new: usize) {
+        for s in &mut self.slots {
+            if *s > at {
+                *s = (*s + new).saturating_sub(old).max(at);
+            }
+        }
+    }
+}
