@@ -144,6 +144,47 @@ fn uk_freephone_and_03_numbers() {
         "+44 (0)800 4 70 80 99",
         "The Silver Line, international with (0)",
     );
+    // centre56.org.uk/domestic-abuse: "the free 24-hour National Domestic Abuse Helpline on
+    // 0808 2000 247 [...] or the Men's Advice Line on 0808 801 0327"; the same helpline as
+    // saxonweald.com/news/coronavirus---domestic-abuse.html prints it: "0808 200 0247".
+    check(
+        "+448082000247",
+        "+448082000299",
+        "0808 2000 247",
+        "0808 2000 299",
+        "centre56.org.uk",
+    );
+    check(
+        "+448082000247",
+        "+448082000299",
+        "0808 200 0247",
+        "0808 200 0299",
+        "saxonweald.com",
+    );
+    check(
+        "+448088010327",
+        "+448088010399",
+        "0808 801 0327",
+        "0808 801 0399",
+        "centre56.org.uk, Men's Advice Line",
+    );
+    // inchmeadaccountants.com/post/hmrc-reopens-self-assessment-helpline: "All calls to the
+    // helpline on 0300 200 3310 have been redirected"; 03 numbers are charged as geographic
+    // ones and printed 4-3-4 like 0800.
+    check(
+        "+443002003310",
+        "+443002003399",
+        "0300 200 3310",
+        "0300 200 3399",
+        "inchmeadaccountants.com, HMRC",
+    );
+    check(
+        "+443002003310",
+        "+443002003399",
+        "+44 300 200 3310",
+        "+44 300 200 3399",
+        "HMRC, international",
+    );
 }
 
 #[test]
