@@ -282,6 +282,37 @@ mod tests {
     }
 
     #[test]
+    fn calls_per_source_and_campaign_are_charted_and_escaped() {
+        let mut r = report();
+        let mut day = DayCounters {
+            day: "2026-11-22".into(),
+            ..Default::default()
+        };
+        day.counters.insert("google_ads".into(), 3);
+        day.counters.insert("untracked".into(), 1);
+        r.calls = CallsReport {
+            days: vec![day],
+            campaigns: vec![crate::observe::CampaignRow {
+                campaign: "<img src=x onerror=alert(1)>".into(),
+                calls: 4,
+                completed: 2,
+                talk_seconds: 185,
+                consented: 1,
+            }],
+            truncated: true,
+            error: None,
+        };
+        let html = dashboard_page(&r);
+        assert!(html.contains("id=\"calls-summary\">4 calls (the newest 10,000)."));
+        assert!(html.contains("data-series=\"google_ads\" data-value=\"3\""));
+        assert!(html.contains("data-series=\"untracked\" data-value=\"1\""));
+        assert!(html.contains(
+            "<td>&lt;img src=x onerror=alert(1)&gt;</td><td>4</td><td>2</td><td>3:05</td><td>1</td>"
+        ));
+        assert!(!html.contains("<img"));
+    }
+
+    #[test]
     fn empty_report_renders() {
         let html = dashboard_page(&StatsReport {
             site: "s".into(),

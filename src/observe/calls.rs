@@ -99,3 +99,118 @@ impl CallsReport {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(json: &str) -> CallRecord {
+        serde_json::from_str(json).unwrap()
+    }
+
+    fn call(
+        id: &str,
+        at: i64,
+        source: Option<&str>,
+        campaign: Option<&str>,
+        status: &str,
+        secs: Option<u32>,
+        marketing: bool,
+    ) -> CallRecord {
+        let attribution = campaign.map_or("null".to_string(), |c| {
+            format!(r#"{{"utm_campaign":"{c}","landing_url":"https://x.test/","click_ids":{{}}}}"#)
+        });
+        let granted = if marketing {
+            r#"["necessary","marketing"]"#
+        } else {
+            r#"["necessary"]"#
+        };
+        record(&format!(
+            r#"{{"provider":"twilio","call_id":"{id}","tracking_number":"+15035550150","target":"+15035550142",
+               "routed_to":"+15035550142","started_at_ms":{at},"status":"{status}","duration_s":{},
+               "updated_at_ms":{at},"source":{},"attribution":{attribution},
+               "consent":{{"granted":{granted},"signal":"onetrust","regime":"opt_in","gpc":false}}}}"#,
+            secs.map_or("null".to_string(), |s| s.to_string()),
+            source.map_or("null".to_string(), |s| format!("\"{s}\"")),
+        ))
+    }
+
+    #[test]
+    fn calls_per_source_per_day_and_per_campaign() {
+        const D1: i64 = 1_795_341_600_000; // 2026-11-22T10:00Z
+        const D2: i64 = D1 + 86_400_000;
+        let records = [
+            call(
+                "1",
+                D1,
+                Some("google_ads"),
+                Some("spring"),
+                "completed",
+                Some(60),
+                true,
+            ),
+            call(
+                "2",
+                D1 + 1,
+                Some("google_ads"),
+                Some("spring"),
+                "no_answer",
+                None,
+                false,
+            ),
+            call("3", D1 + 2, None, None, "completed", Some(30), false),
+            call(
+                "4",
+                D2,
+                Some("default"),
+                Some("summer"),
+                "completed",
+                Some(5),
+                true,
+            ),
+            call(
+                "5",
+                D2 + 1,
+                Some("google_ads"),
+                Some("summer"),
+                "busy",
+                None,
+                true,
+            ),
+        ];
+        let r = CallsReport::of(&records, Category::Marketing);
+        assert_eq!(r.total(), 5);
+        assert_eq!(r.sources(), ["default", "google_ads", UNTRACKED]);
+        assert_eq!(r.days.len(), 2);
+        assert_eq!(r.days[0].day, "2026-11-22");
+        assert_eq!(r.days[0].counters.get("google_ads"), Some(&2));
+        assert_eq!(r.days[0].counters.get(UNTRACKED), Some(&1));
+        assert_eq!(r.days[1].counters.get("default"), Some(&1));
+        assert_eq!(r.days[1].counters.get("google_ads"), Some(&1));
+        let rows: Vec<(&str, u64, u64, u64, u64)> = r
+            .campaigns
+            .iter()
+            .map(|c| {
+                (
+                    c.campaign.as_str(),
+                    c.calls,
+                    c.completed,
+                    c.talk_seconds,
+                    c.consented,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("spring", 2, 1, 60, 1),
+                ("summer", 2, 1, 5, 2),
+                (NO_CAMPAIGN, 1, 1, 30, 0)
+            ]
+        );
+        assert_eq!(
+            CallsReport::of(&[], Category::Marketing),
+            CallsReport::default()
+        );
+    }
+}
