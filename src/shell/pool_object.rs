@@ -64,8 +64,10 @@ impl DurableObject for NumberPool {
         };
         self.once_per_lifetime(request.policy).await;
         if reply.queued_delivery() {
-            // A webhook is due now: the alarm sends it.
-            self.state.storage().set_alarm(0).await?;
+            // A webhook is due now: the alarm sends it (else the daily alarm will).
+            if let Err(e) = self.state.storage().set_alarm(0).await {
+                console_error!("NumberPool: webhook alarm not set: {e}");
+            }
         }
         Response::from_json(&reply)
     }
