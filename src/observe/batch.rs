@@ -153,35 +153,75 @@ mod tests {
         assert_eq!(b.plan(12_000, 10_000), Flush::After(8_000));
     }
 
-    #[test]
-    fn a_counter_waits_at_most_one_interval() {
-        // Views at arbitrary times: every view is flushed by a flush no later than its
-        // time + interval.
-        let interval = 10_000;
+    /// Replays views at `times` (sorted), running each scheduled flush when it is due;
+    /// returns, per view, how long it waited, and how many flushes ran.
+    fn replay(times: &[i64], interval: i64) -> (Vec<i64>, Vec<i64>) {
         let mut b: CounterBatch<()> = CounterBatch::new();
         let mut due: Option<i64> = None;
         let mut pending: Vec<i64> = Vec::new();
-        for t in [
-            0, 1, 500, 9_999, 10_000, 10_001, 25_000, 25_100, 60_000, 61_000,
-        ] {
+        let mut waits = Vec::new();
+        let mut flushes = Vec::new();
+        let mut flush = |b: &mut CounterBatch<()>, at: i64, pending: &mut Vec<i64>| {
+            let out = b.take(at);
+            let sent: u64 = out
+                .iter()
+                .flat_map(|(_, _, c)| c.iter().map(|(_, n)| n))
+                .sum();
+            assert_eq!(
+                sent,
+                pending.len() as u64,
+                "every pending view is sent once"
+            );
+            waits.extend(pending.drain(..).map(|v| at - v));
+            flushes.push(at);
+        };
+        for &t in times {
             if let Some(at) = due.filter(|&at| at <= t) {
-                let _ = b.take(at);
-                assert!(
-                    pending.iter().all(|&v| at - v <= interval),
-                    "{pending:?} at {at}"
-                );
-                pending.clear();
+                flush(&mut b, at, &mut pending);
                 due = None;
             }
             b.add("s", || (), views(1));
             pending.push(t);
             match b.plan(t, interval) {
-                Flush::Now => {
-                    let _ = b.take(t);
-                    pending.clear();
-                }
+                Flush::Now => flush(&mut b, t, &mut pending),
                 Flush::After(ms) => due = Some(t + ms),
                 Flush::Scheduled => assert!(due.is_some()),
+            }
+        }
+        if let Some(at) = due {
+            flush(&mut b, at, &mut pending);
+        }
+        assert!(pending.is_empty());
+        (waits, flushes)
+    }
+
+    #[test]
+    fn a_counter_waits_at_most_one_interval() {
+        let (waits, flushes) = replay(
+            &[
+                0, 1, 500, 9_999, 10_000, 10_001, 25_000, 25_100, 60_000, 61_000,
+            ],
+            10_000,
+        );
+        assert_eq!(flushes, [0, 10_000, 20_000, 30_000, 60_000, 70_000]);
+        assert!(
+            waits.iter().all(|&w| (0..=10_000).contains(&w)),
+            "{waits:?}"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_views_wait_at_most_one_interval_with_at_most_one_flush_per_interval(
+            mut times in proptest::collection::vec(0i64..200_000, 1..60),
+            interval in 0i64..30_000,
+        ) {
+            times.sort_unstable();
+            let (waits, flushes) = replay(&times, interval);
+            proptest::prop_assert_eq!(waits.len(), times.len());
+            proptest::prop_assert!(waits.iter().all(|&w| (0..=interval).contains(&w)), "{:?}", waits);
+            for pair in flushes.windows(2) {
+                proptest::prop_assert!(pair[1] - pair[0] >= interval, "{:?}", flushes);
             }
         }
     }
