@@ -111,7 +111,7 @@ fn numbers_with(
     let inputs = SessionInputs {
         site,
         facts: &facts,
-        swap_allowed: decision.swap,
+        decision: &decision,
         crawler,
         secret,
         navigation: facts.navigation,
@@ -161,6 +161,10 @@ fn ops(pools: &MemoryPools) -> Vec<&'static str> {
             PoolOp::Lookup { .. } => "lookup",
             PoolOp::Count { .. } => "count",
             PoolOp::Stats { .. } => "stats",
+            PoolOp::RecordCall { .. } => "record_call",
+            PoolOp::ApplyStatus { .. } => "apply_status",
+            PoolOp::CallHistory { .. } => "call_history",
+            PoolOp::PruneCalls { .. } => "prune_calls",
         })
         .collect()
 }
@@ -649,89 +653,6 @@ fn the_consent_mode_block_follows_the_decision_and_passes_the_pages_csp() {
         .starts_with("consent mode skipped"));
     hashed.log_into(404, &mut line);
     assert_eq!((line.status, line.consent_mode), (404, "planned"));
-}
-
-#[test]
-fn the_calls_api_answers_with_the_landing_attribution_and_twiml() {
-    let rt = runtime(&["+15035550150"]);
-    let site = site(&rt);
-    let pools = MemoryPools::new();
-    let view = numbers(
-        site,
-        &View::nav(
-            "https://x.test/landing?gclid=G7&utm_campaign=spring",
-            Some(ACCEPT.into()),
-            T0,
-        ),
-        &pools,
-    );
-    let tracking = shown(&view);
-    let body = format!(r#"{{"called": "{tracking}", "at": {}}}"#, T0 + 5 * MIN);
-    let r = ready(api::calls::answer(
-        site,
-        "application/json",
-        body.as_bytes(),
-        T0 + 6 * MIN,
-        &pools,
-    ))
-    .unwrap();
-    assert_eq!(r.status, 200);
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(v["target"], "+15035550142");
-    assert_eq!(v["attribution"]["source"], "google_ads");
-    assert_eq!(v["attribution"]["click_ids"]["gclid"], "G7");
-    assert_eq!(v["attribution"]["utm_campaign"], "spring");
-
-    let form = format!(
-        "To=%2B{}&From=%2B15035559999&CallSid=CA1",
-        &tracking.as_str()[1..]
-    );
-    let r = ready(api::calls::answer(
-        site,
-        "application/x-www-form-urlencoded",
-        form.as_bytes(),
-        T0,
-        &pools,
-    ))
-    .unwrap();
-    assert!(
-        r.body
-            .contains("<Dial callerId=\"+15035559999\">+15035550142</Dial>"),
-        "{}",
-        r.body
-    );
-
-    let r = ready(api::calls::answer(
-        site,
-        "application/json",
-        br#"{"called": "+15035559998"}"#,
-        T0,
-        &pools,
-    ))
-    .unwrap();
-    assert_eq!(r.status, 404);
-    let e = ready(api::calls::answer(
-        site,
-        "application/json",
-        br#"{"called": 5}"#,
-        T0,
-        &pools,
-    ))
-    .unwrap_err();
-    assert_eq!(e.status(), 400);
-    let e = ready(api::calls::answer(site, "text/csv", b"x", T0, &pools)).unwrap_err();
-    assert_eq!(e.status(), 415);
-    let ads = site.pool(0, 0).unwrap().name.clone();
-    pools.break_storage(&ads, true);
-    let e = ready(api::calls::answer(
-        site,
-        "application/json",
-        body.as_bytes(),
-        T0,
-        &pools,
-    ))
-    .unwrap_err();
-    assert_eq!(e.status(), 502, "a storage fault is not 'no attribution'");
 }
 
 #[test]

@@ -198,7 +198,7 @@ async fn visitor_numbers(
     let inputs = SessionInputs {
         site,
         facts,
-        swap_allowed: decision.swap,
+        decision,
         crawler,
         secret: secret.as_deref(),
         navigation: facts.navigation,
