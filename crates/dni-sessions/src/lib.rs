@@ -47,14 +47,19 @@
 //!   *provisional* lease. While the pool has free numbers it lasts like any lease (idle
 //!   timeout, default 30 minutes), so a real visitor who reads one page and then calls is
 //!   attributed. For `provisional_hold_seconds` (default 180 s) it is theirs alone.
-//! * **Provisional leases are recyclable.** When the pool is full, a new first-page
-//!   visitor takes over the oldest provisional lease that has outlived its hold. A flood
-//!   of cookie-less views therefore only churns provisional leases among themselves: it can
-//!   never take a confirmed lease.
+//! * **Provisional leases are recyclable, after their hold.** When the pool is full, a
+//!   visitor takes over the oldest provisional lease that has outlived its hold. Within
+//!   its hold a provisional lease is protected from everyone, returning sessions included,
+//!   so a call made from the first page is attributed to that visitor. A flood of
+//!   cookie-less views therefore only churns provisional leases among themselves: it can
+//!   never take a confirmed lease, nor a provisional one within its hold.
 //! * **Full lease only when the signed cookie comes back.** A second request carrying the
 //!   HMAC-signed cookie ([`Pool::confirm`]) turns the lease into a full one, recycled only
-//!   after its idle timeout. Returning visitors outrank first views: a confirmed request
-//!   that finds no free number recycles the oldest provisional lease, even within its hold.
+//!   after its idle timeout.
+//! * **Who may take which lease, and when** (see [`Pool::lease`]): a free number, anyone;
+//!   a provisional lease within its hold, only its own session; a provisional lease past
+//!   its hold, anyone once no number is free (oldest first); a live full lease, only its
+//!   own session.
 //! * **Unforgeable sessions.** Session ids are random and the cookie is HMAC-SHA256 signed;
 //!   a client cannot claim someone else's lease or mint confirmed sessions without the
 //!   cookie round trip.
