@@ -82,15 +82,17 @@ mod token;
 mod url;
 
 pub use amp::amp_number_json;
-pub use attribution::{classify, Attribution, LeaseConsent, KNOWN_CLICK_IDS, MAX_CLICK_IDS};
+pub use attribution::{
+    classify, is_kept_landing_param, Attribution, LeaseConsent, KNOWN_CLICK_IDS, MAX_CLICK_IDS,
+};
 pub use bearer::bearer_matches;
 pub use bounded::{MAX_NAME_LEN, MAX_PARAMS, MAX_URL_LEN, MAX_VALUE_LEN};
 pub use calls::{
     call_response_json, parse_call_request, twiml_dial, BadRequest, CallFormat, CallRequest,
 };
 pub use config::{
-    validate_site, PathMatch, ReferrerMatch, SessionConfig, SourceConfig, SourceMatch,
-    TargetConfig, ValueMatch,
+    validate_site, LeaseRequires, PathMatch, ReferrerMatch, SessionConfig, SourceConfig,
+    SourceMatch, TargetConfig, ValueMatch,
 };
 pub use landing::Landing;
 pub use number_role::{find_number, NumberRole, PoolName};
@@ -100,6 +102,7 @@ pub use pool::{
 };
 pub use set_cookie::{session_expire_cookie, session_set_cookie};
 pub use token::{
-    ParseSessionIdError, SessionId, SessionToken, TokenError, TokenLease, DEFAULT_MAX_AGE_MS,
-    MAX_TOKEN_LEASES, MIN_SECRET_LEN, TOKEN_VERSION,
+    ParseSessionIdError, SessionId, SessionToken, TokenError, TokenLanding, TokenLease,
+    DEFAULT_MAX_AGE_MS, MAX_TOKEN_LANDING_REFERRER, MAX_TOKEN_LANDING_URL, MAX_TOKEN_LEASES,
+    MIN_SECRET_LEN, TOKEN_VERSION, TOKEN_VERSION_1,
 };
