@@ -50,6 +50,13 @@ pub struct EdgeFacts {
     pub country: Option<String>,
     /// `request.cf.regionCode`: the ISO 3166-2 subdivision code, e.g. `CA`.
     pub region: Option<String>,
+    /// `request.cf.botManagement.score` (1 = automated … 99 = human), where the zone has
+    /// Bot Management.
+    pub bot_score: Option<u8>,
+    /// `request.cf.botManagement.verifiedBot`.
+    pub verified_bot: bool,
+    /// `request.cf.verifiedBotCategory` (`Search Engine Crawler`, `Monitoring & Analytics`…).
+    pub verified_bot_category: Option<String>,
 }
 
 /// What the request looks like, read once.
@@ -66,6 +73,44 @@ pub struct RequestFacts {
     pub now_ms: i64,
     /// A top-level HTML navigation (where a session may be created).
     pub navigation: bool,
+    /// `Sec-Fetch-Mode`, `Sec-Fetch-Dest`, `Sec-Fetch-Site` (lowercase, trimmed).
+    pub fetch: FetchMetadata,
+    /// `Accept`, `Accept-Language`.
+    pub accept: Option<String>,
+    pub accept_language: Option<String>,
+    /// `Origin` (CORS requests; AMP).
+    pub origin: Option<String>,
+    /// `AMP-Same-Origin: true` (the AMP runtime on the publisher's own page).
+    pub amp_same_origin: bool,
+}
+
+/// The request's Fetch Metadata (W3C "Fetch Metadata Request Headers"), lowercased.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FetchMetadata {
+    pub mode: Option<String>,
+    pub dest: Option<String>,
+    pub site: Option<String>,
+}
+
+impl FetchMetadata {
+    fn read(headers: &(impl HeaderSource + ?Sized)) -> FetchMetadata {
+        let get = |name: &str| {
+            headers
+                .header(name)
+                .map(|v| v.trim().to_ascii_lowercase())
+                .filter(|v| !v.is_empty())
+        };
+        FetchMetadata {
+            mode: get("sec-fetch-mode"),
+            dest: get("sec-fetch-dest"),
+            site: get("sec-fetch-site"),
+        }
+    }
+
+    /// `Sec-Fetch-Mode: navigate` with `Sec-Fetch-Dest: document`: a top-level navigation.
+    pub fn is_top_level_navigation(&self) -> bool {
+        self.mode.as_deref() == Some("navigate") && self.dest.as_deref() == Some("document")
+    }
 }
 
 /// A top-level HTML navigation: `GET` with `Sec-Fetch-Dest: document`, or, from clients
@@ -109,6 +154,13 @@ impl RequestFacts {
             edge,
             now_ms,
             navigation,
+            fetch: FetchMetadata::read(headers),
+            accept: headers.header("accept"),
+            accept_language: headers.header("accept-language"),
+            origin: headers.header("origin"),
+            amp_same_origin: headers
+                .header("amp-same-origin")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
         }
     }
 
@@ -187,6 +239,7 @@ mod tests {
         let edge = EdgeFacts {
             country: Some("DE".into()),
             region: Some("BE".into()),
+            ..EdgeFacts::default()
         };
         let f = RequestFacts::read("GET", "https://x.test/p?q", headers, edge.clone(), 7);
         assert_eq!(f.cookie.as_deref(), Some("a=1, b=2"));
