@@ -9,8 +9,12 @@
 pub mod amp;
 pub mod calls;
 pub mod dashboard;
+mod health;
 pub mod number;
 pub mod stats;
+pub mod throttle;
+
+pub use health::{health, startup_problems};
 
 use crate::error::HttpError;
 
@@ -76,29 +80,24 @@ impl HttpError {
         if matches!(self, HttpError::Unauthorized) {
             r.headers.push(("www-authenticate", "Bearer".to_string()));
         }
+        if matches!(self, HttpError::TooManyRequests) {
+            r.headers
+                .push(("retry-after", (throttle::WINDOW_MS / 1000).to_string()));
+        }
         r
     }
 }
 
-/// `GET /__dni/health`.
-pub fn health() -> ApiResponse {
-    let mut r = ApiResponse::json(
-        r#"{"status":"ok","service":"consent-dni"}"#.to_string(),
-        200,
-    );
-    r.headers.retain(|(n, _)| *n != "cache-control");
-    r.headers.push(("cache-control", "no-store".to_string()));
-    r
-}
-
-/// The API token check (constant time). No token configured: nothing is authorized.
+/// The API token check (constant time). No token configured, or a weak one
+/// ([`api_token_problem`](crate::config::secrets::api_token_problem)): nothing is authorized.
 pub fn authorize(
     expected_token: Option<&str>,
     authorization: Option<&str>,
 ) -> Result<(), HttpError> {
     match expected_token {
         Some(expected)
-            if !expected.is_empty() && dni_sessions::bearer_matches(authorization, expected) =>
+            if crate::config::secrets::api_token_problem(Some(expected)).is_none()
+                && dni_sessions::bearer_matches(authorization, expected) =>
         {
             Ok(())
         }
@@ -129,13 +128,16 @@ mod tests {
 
     #[test]
     fn tokens_are_checked_and_an_unset_token_authorizes_nothing() {
-        assert!(authorize(Some("sekrit"), Some("Bearer sekrit")).is_ok());
+        const T: &str = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0";
+        assert!(authorize(Some(T), Some(&format!("Bearer {T}"))).is_ok());
         assert_eq!(
-            authorize(Some("sekrit"), Some("Bearer nope")),
+            authorize(Some(T), Some("Bearer nope")),
             Err(HttpError::Unauthorized)
         );
+        assert_eq!(authorize(Some(T), None), Err(HttpError::Unauthorized));
+        // A weak token authorizes nothing, even when it is sent.
         assert_eq!(
-            authorize(Some("sekrit"), None),
+            authorize(Some("sekrit"), Some("Bearer sekrit")),
             Err(HttpError::Unauthorized)
         );
         assert_eq!(
@@ -161,7 +163,7 @@ mod tests {
         for r in [
             ApiResponse::json("{}".into(), 200),
             ApiResponse::html(String::new(), 200),
-            health(),
+            health(&[]),
         ] {
             assert!(
                 r.headers
@@ -197,6 +199,11 @@ mod error_tests {
                 "bad request: t",
             ),
             (HttpError::Unavailable("u".into()), 503, "u"),
+            (
+                HttpError::TooManyRequests,
+                429,
+                "too many failed attempts: try again later",
+            ),
             (
                 HttpError::Upstream("dns".into()),
                 502,

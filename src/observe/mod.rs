@@ -1,6 +1,7 @@
 //! What the worker tells its operator: one JSON log line per request ([`LogLine`]) and the
 //! daily counters behind `/__dni/stats` and the dashboard ([`stats`]).
 
+pub mod analytics;
 mod log;
 pub mod stats;
 

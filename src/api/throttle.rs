@@ -1,0 +1,117 @@
+//! Failed API authentications, limited per client (`CF-Connecting-IP`): after
+//! [`MAX_FAILURES`] failures within [`WINDOW_MS`] a client gets 429 until the window ends,
+//! whatever token it sends. With a Cloudflare rate-limiting binding (`DNI_AUTH_LIMITER`) the
+//! shell asks the binding on each failure (the limit then holds across isolates and
+//! locations) and remembers its verdict here; without one, this in-isolate count is the
+//! limit (one isolate's view: a fallback, e.g. for `wrangler dev`).
+
+use std::collections::BTreeMap;
+
+/// Failures allowed per client and window.
+pub const MAX_FAILURES: u32 = 10;
+/// The window, in milliseconds (the binding's `period` should match: 60 s).
+pub const WINDOW_MS: i64 = 60_000;
+/// Clients remembered at most (older entries are dropped first).
+pub const MAX_CLIENTS: usize = 4096;
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    window_start_ms: i64,
+    failures: u32,
+}
+
+/// Failed authentications per client key, in one isolate.
+#[derive(Debug, Default)]
+pub struct AuthThrottle {
+    clients: BTreeMap<String, Entry>,
+}
+
+impl AuthThrottle {
+    /// Is `client` over the limit at `now_ms`?
+    pub fn blocked(&self, client: &str, now_ms: i64) -> bool {
+        self.clients.get(client).is_some_and(|e| {
+            now_ms.saturating_sub(e.window_start_ms) < WINDOW_MS && e.failures >= MAX_FAILURES
+        })
+    }
+
+    /// Records a failed authentication of `client`; returns whether it is now blocked.
+    pub fn failed(&mut self, client: &str, now_ms: i64) -> bool {
+        self.bump(client, now_ms, 1)
+    }
+
+    /// Blocks `client` for the rest of its window (the rate-limiting binding said so).
+    pub fn block(&mut self, client: &str, now_ms: i64) {
+        self.bump(client, now_ms, MAX_FAILURES);
+    }
+
+    fn bump(&mut self, client: &str, now_ms: i64, by: u32) -> bool {
+        if !self.clients.contains_key(client) && self.clients.len() >= MAX_CLIENTS {
+            self.clients
+                .retain(|_, e| now_ms.saturating_sub(e.window_start_ms) < WINDOW_MS);
+            while self.clients.len() >= MAX_CLIENTS {
+                let oldest = self
+                    .clients
+                    .iter()
+                    .min_by_key(|(_, e)| e.window_start_ms)
+                    .map(|(k, _)| k.clone());
+                match oldest {
+                    Some(k) => self.clients.remove(&k),
+                    None => break,
+                };
+            }
+        }
+        let entry = self.clients.entry(client.to_string()).or_insert(Entry {
+            window_start_ms: now_ms,
+            failures: 0,
+        });
+        if now_ms.saturating_sub(entry.window_start_ms) >= WINDOW_MS {
+            *entry = Entry {
+                window_start_ms: now_ms,
+                failures: 0,
+            };
+        }
+        entry.failures = entry.failures.saturating_add(by);
+        entry.failures >= MAX_FAILURES
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ten_failures_block_a_client_for_the_rest_of_the_window() {
+        let mut t = AuthThrottle::default();
+        for i in 0..MAX_FAILURES - 1 {
+            assert!(!t.failed("198.51.100.7", i64::from(i)));
+        }
+        assert!(!t.blocked("198.51.100.7", 10));
+        assert!(t.failed("198.51.100.7", 10));
+        assert!(t.blocked("198.51.100.7", WINDOW_MS - 1));
+        assert!(
+            !t.blocked("203.0.113.9", 10),
+            "other clients are not affected"
+        );
+        assert!(!t.blocked("198.51.100.7", WINDOW_MS), "a new window");
+        assert!(!t.failed("198.51.100.7", WINDOW_MS));
+    }
+
+    #[test]
+    fn the_bindings_verdict_blocks_at_once() {
+        let mut t = AuthThrottle::default();
+        t.block("2001:db8::1", 0);
+        assert!(t.blocked("2001:db8::1", 1));
+    }
+
+    #[test]
+    fn memory_is_bounded() {
+        let mut t = AuthThrottle::default();
+        for i in 0..(MAX_CLIENTS as i64 + 100) {
+            t.failed(&format!("client-{i}"), i);
+        }
+        assert!(t.clients.len() <= MAX_CLIENTS);
+        assert!(t
+            .clients
+            .contains_key(&format!("client-{}", MAX_CLIENTS + 99)));
+    }
+}
