@@ -130,18 +130,7 @@ fn numbers_of(
     new_id: impl FnOnce() -> Option<[u8; 16]>,
 ) -> Numbers {
     let decision = facts.decide(site);
-    let crawler =
-        dni_rewrite::is_crawler(&facts.user_agent, &site.config.rewrite.crawler_user_agents);
-    let inputs = SessionInputs {
-        site,
-        facts,
-        swap_allowed: decision.swap,
-        crawler,
-        secret,
-        navigation: facts.navigation,
-        amp: false,
-        refused: facts.lease_refusal(&site.config.session.lease_requires),
-    };
+    let inputs = SessionInputs::page(site, facts, &decision, secret);
     ready(numbers_for(inputs, new_id, pools))
 }
 

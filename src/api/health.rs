@@ -15,9 +15,11 @@ use crate::runtime::Runtime;
 pub fn startup_problems(
     runtime: &Runtime,
     config: Result<(), &[ConfigIssue]>,
-    dni_secret: Option<&str>,
-    api_token: Option<&str>,
+    secret: impl Fn(&str) -> Option<String>,
 ) -> Vec<String> {
+    let dni_secret = secret("DNI_SECRET");
+    let api_token = secret("DNI_API_TOKEN");
+    let (dni_secret, api_token) = (dni_secret.as_deref(), api_token.as_deref());
     let mut problems = Vec::new();
     match config {
         Ok(()) => {}
@@ -76,10 +78,21 @@ mod tests {
         "targets": [{"number": "+15035550142", "fallback": "+15035550199",
           "sources": [{"name": "default", "numbers": ["+15035550170"]}]}]}]}"#;
 
+    fn secrets(
+        secret: Option<&'static str>,
+        token: Option<&'static str>,
+    ) -> impl Fn(&str) -> Option<String> {
+        move |name| match name {
+            "DNI_SECRET" => secret.map(str::to_string),
+            "DNI_API_TOKEN" => token.map(str::to_string),
+            _ => None,
+        }
+    }
+
     #[test]
     fn a_healthy_worker_answers_200() {
         let rt = Runtime::from_json(LEASING).unwrap();
-        let p = startup_problems(&rt, Ok(()), Some(SECRET), Some(TOKEN));
+        let p = startup_problems(&rt, Ok(()), secrets(Some(SECRET), Some(TOKEN)));
         assert_eq!(p, Vec::<String>::new());
         let r = health(&p);
         assert_eq!(
@@ -93,7 +106,7 @@ mod tests {
         let bad = LEASING.replace("+15035550199", "+1503555019");
         let issues = Runtime::from_json(&bad).err().unwrap();
         let safe = Runtime::safe_defaults(false).unwrap();
-        let p = startup_problems(&safe, Err(&issues), Some(SECRET), Some(TOKEN));
+        let p = startup_problems(&safe, Err(&issues), secrets(Some(SECRET), Some(TOKEN)));
         let r = health(&p);
         assert_eq!(r.status, 503);
         assert!(
@@ -106,20 +119,20 @@ mod tests {
             .headers
             .iter()
             .any(|(n, v)| *n == "cache-control" && v == "no-store"));
-        let unset = startup_problems(&safe, Err(&[]), Some(SECRET), Some(TOKEN));
+        let unset = startup_problems(&safe, Err(&[]), secrets(Some(SECRET), Some(TOKEN)));
         assert!(unset[0].starts_with("DNI_CONFIG: not set"));
     }
 
     #[test]
     fn weak_or_missing_secrets_are_503_without_their_values() {
         let rt = Runtime::from_json(LEASING).unwrap();
-        let p = startup_problems(&rt, Ok(()), Some("hunter2hunter2"), None);
+        let p = startup_problems(&rt, Ok(()), secrets(Some("hunter2hunter2"), None));
         assert_eq!(p.len(), 2, "{p:?}");
         assert!(p[0].starts_with("DNI_SECRET: too short"));
         assert!(p[1].starts_with("DNI_API_TOKEN: not set"));
         assert!(!health(&p).body.contains("hunter2"));
         // Without pools the session secret is not needed.
         let safe = Runtime::safe_defaults(false).unwrap();
-        assert!(startup_problems(&safe, Ok(()), None, Some(TOKEN)).is_empty());
+        assert!(startup_problems(&safe, Ok(()), secrets(None, Some(TOKEN))).is_empty());
     }
 }

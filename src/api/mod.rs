@@ -22,6 +22,46 @@ use crate::error::HttpError;
 /// keep-alive connection stays usable (answering before the body is consumed resets it).
 pub const DRAIN_LIMIT: usize = 1 << 20;
 
+/// A request body read within bounds (every body the worker reads goes through one): kept
+/// up to `limit` bytes; a longer one is drained, not kept, up to [`DRAIN_LIMIT`] (so the
+/// client's connection stays usable) and refused (413); a larger declared or sent one is
+/// refused without reading further.
+#[derive(Debug)]
+pub struct BoundedBody {
+    limit: usize,
+    seen: usize,
+    body: Vec<u8>,
+}
+
+impl BoundedBody {
+    /// `None` when the declared `Content-Length` is beyond [`DRAIN_LIMIT`] already.
+    pub fn start(limit: usize, content_length: Option<&str>) -> Option<BoundedBody> {
+        let declared = content_length.and_then(|v| v.trim().parse::<usize>().ok());
+        if declared.is_some_and(|n| n > DRAIN_LIMIT) {
+            return None;
+        }
+        Some(BoundedBody {
+            limit,
+            seen: 0,
+            body: Vec::new(),
+        })
+    }
+
+    /// Takes the next chunk; `false` when reading must stop (past [`DRAIN_LIMIT`]).
+    pub fn push(&mut self, chunk: &[u8]) -> bool {
+        self.seen = self.seen.saturating_add(chunk.len());
+        if self.seen <= self.limit {
+            self.body.extend_from_slice(chunk);
+        }
+        self.seen <= DRAIN_LIMIT
+    }
+
+    /// The body, or `None` when it was longer than the limit.
+    pub fn finish(self) -> Option<Vec<u8>> {
+        (self.seen <= self.limit).then_some(self.body)
+    }
+}
+
 /// Largest dashboard sign-in form accepted.
 pub const MAX_DASHBOARD_FORM: usize = 4096;
 
@@ -147,6 +187,35 @@ mod tests {
         assert_eq!(
             authorize(Some(""), Some("Bearer ")),
             Err(HttpError::Unauthorized)
+        );
+    }
+
+    #[test]
+    fn bodies_are_bounded() {
+        // Issue 15: a 2 MB POST to /__dni/dashboard was read whole.
+        assert!(BoundedBody::start(MAX_DASHBOARD_FORM, Some("2097152")).is_none());
+        let mut b = BoundedBody::start(MAX_DASHBOARD_FORM, None).unwrap();
+        let chunk = vec![b'x'; 64 * 1024];
+        let mut pushed = 0;
+        while b.push(&chunk) {
+            pushed += 1;
+            assert!(pushed < 100, "reading never stops");
+        }
+        assert_eq!(
+            pushed,
+            DRAIN_LIMIT / chunk.len(),
+            "stops right past the drain limit"
+        );
+        // Over the limit but within the drain limit: read to the end, refused.
+        let mut b = BoundedBody::start(10, Some("11")).unwrap();
+        assert!(b.push(b"hello ") && b.push(b"world"));
+        assert_eq!(b.finish(), None);
+        let mut b = BoundedBody::start(10, Some(" 5 ")).unwrap();
+        assert!(b.push(b"token"));
+        assert_eq!(b.finish().as_deref(), Some(&b"token"[..]));
+        assert_eq!(
+            BoundedBody::start(0, Some("junk")).unwrap().finish(),
+            Some(vec![])
         );
     }
 

@@ -5,7 +5,10 @@
 //! locations) and remembers its verdict here; without one, this in-isolate count is the
 //! limit (one isolate's view: a fallback, e.g. for `wrangler dev`).
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+
+use crate::error::HttpError;
 
 /// Failures allowed per client and window.
 pub const MAX_FAILURES: u32 = 10;
@@ -75,9 +78,150 @@ impl AuthThrottle {
     }
 }
 
+/// A limit on failed attempts shared across isolates (Cloudflare's rate-limiting binding).
+#[allow(async_fn_in_trait)]
+pub trait FailureLimiter {
+    /// Counts one failure of `key`: `Some(true)` when `key` is now over the limit, `None`
+    /// when there is no such limiter (or it could not answer).
+    async fn over_limit(&self, key: &str) -> Option<bool>;
+}
+
+/// No shared limiter: the in-isolate count decides.
+pub struct NoLimiter;
+
+impl FailureLimiter for NoLimiter {
+    async fn over_limit(&self, _key: &str) -> Option<bool> {
+        None
+    }
+}
+
+/// The API token check ([`super::authorize`]) with failed attempts limited per `client`:
+/// a blocked client gets [`HttpError::TooManyRequests`] whatever it sends; a failure is
+/// counted by `limiter` when there is one, else by `throttle`.
+pub async fn authorize_limited<L: FailureLimiter>(
+    throttle: &RefCell<AuthThrottle>,
+    limiter: &L,
+    client: &str,
+    now_ms: i64,
+    expected_token: Option<&str>,
+    authorization: Option<&str>,
+) -> Result<(), HttpError> {
+    if throttle.borrow().blocked(client, now_ms) {
+        return Err(HttpError::TooManyRequests);
+    }
+    let result = super::authorize(expected_token, authorization);
+    if result.is_err() {
+        match limiter.over_limit(&format!("auth:{client}")).await {
+            Some(true) => throttle.borrow_mut().block(client, now_ms),
+            Some(false) => {}
+            None => {
+                throttle.borrow_mut().failed(client, now_ms);
+            }
+        }
+    }
+    result
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    fn ready<F: Future>(f: F) -> F::Output {
+        match pin!(f).poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(v) => v,
+            Poll::Pending => panic!("ready at once"),
+        }
+    }
+
+    const TOKEN: &str = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0";
+
+    /// A binding that blocks after `limit` failures of any key.
+    struct Binding {
+        limit: u32,
+        seen: Cell<u32>,
+    }
+
+    impl FailureLimiter for Binding {
+        async fn over_limit(&self, _key: &str) -> Option<bool> {
+            self.seen.set(self.seen.get() + 1);
+            Some(self.seen.get() > self.limit)
+        }
+    }
+
+    #[test]
+    fn guessing_the_token_is_stopped_then_even_the_right_token_waits() {
+        let t = RefCell::new(AuthThrottle::default());
+        let right = format!("Bearer {TOKEN}");
+        for i in 0..MAX_FAILURES {
+            let r = ready(authorize_limited(
+                &t,
+                &NoLimiter,
+                "198.51.100.7",
+                i64::from(i),
+                Some(TOKEN),
+                Some("Bearer guess"),
+            ));
+            assert_eq!(r, Err(HttpError::Unauthorized));
+        }
+        let r = ready(authorize_limited(
+            &t,
+            &NoLimiter,
+            "198.51.100.7",
+            20,
+            Some(TOKEN),
+            Some(&right),
+        ));
+        assert_eq!(r, Err(HttpError::TooManyRequests));
+        assert_eq!(HttpError::TooManyRequests.status(), 429);
+        // Another client is not affected; after the window the right token works.
+        assert!(ready(authorize_limited(
+            &t,
+            &NoLimiter,
+            "203.0.113.9",
+            20,
+            Some(TOKEN),
+            Some(&right)
+        ))
+        .is_ok());
+        assert!(ready(authorize_limited(
+            &t,
+            &NoLimiter,
+            "198.51.100.7",
+            WINDOW_MS + 20,
+            Some(TOKEN),
+            Some(&right)
+        ))
+        .is_ok());
+    }
+
+    #[test]
+    fn the_bindings_verdict_is_followed() {
+        let t = RefCell::new(AuthThrottle::default());
+        let b = Binding {
+            limit: 2,
+            seen: Cell::new(0),
+        };
+        for _ in 0..2 {
+            let r = ready(authorize_limited(&t, &b, "c", 0, Some(TOKEN), None));
+            assert_eq!(r, Err(HttpError::Unauthorized));
+        }
+        assert!(
+            !t.borrow().blocked("c", 0),
+            "the binding counts, not the isolate"
+        );
+        let _ = ready(authorize_limited(&t, &b, "c", 0, Some(TOKEN), None));
+        assert!(t.borrow().blocked("c", 1));
+        let ok = format!("Bearer {TOKEN}");
+        assert_eq!(
+            ready(authorize_limited(&t, &b, "c", 2, Some(TOKEN), Some(&ok))),
+            Err(HttpError::TooManyRequests)
+        );
+        assert_eq!(b.seen.get(), 3, "successes are never counted");
+    }
 
     #[test]
     fn ten_failures_block_a_client_for_the_rest_of_the_window() {

@@ -59,6 +59,13 @@ pub fn session_secret_problem(value: Option<&str>) -> Option<SecretProblem> {
     secret_problem(value, MIN_SECRET_BYTES)
 }
 
+/// `DNI_SECRET` as the signing key, when it is strong enough.
+pub fn usable_session_secret(value: String) -> Option<Vec<u8>> {
+    session_secret_problem(Some(&value))
+        .is_none()
+        .then(|| value.into_bytes())
+}
+
 /// `DNI_API_TOKEN`'s problem, if any.
 pub fn api_token_problem(value: Option<&str>) -> Option<SecretProblem> {
     secret_problem(value, MIN_API_TOKEN_BYTES)

@@ -77,6 +77,26 @@ pub fn sql_query(dataset: &str, site: &str, days: u32) -> Option<String> {
     ))
 }
 
+/// The SQL API request for `site`'s last `days` days: (URL, `Authorization` value, body).
+pub fn sql_request(
+    account_id: &str,
+    dataset: &str,
+    api_token: &str,
+    site: &str,
+    days: u32,
+) -> Option<(String, String, String)> {
+    if account_id.is_empty() || !account_id.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let url =
+        format!("https://api.cloudflare.com/client/v4/accounts/{account_id}/analytics_engine/sql");
+    Some((
+        url,
+        format!("Bearer {api_token}"),
+        sql_query(dataset, site, days)?,
+    ))
+}
+
 /// The SQL API's answer (ClickHouse `FORMAT JSON`: `{"meta": […], "data": [rows], "rows": n}`;
 /// 64-bit counts may come as strings) as daily counters named as the stats object names
 /// them (`views`, `signal.*`, `consent.*`, `swap.*`), oldest day first.
@@ -171,6 +191,16 @@ mod tests {
         assert_eq!(sql_query("x; DROP", "s", 1), None);
         assert_eq!(sql_query("dni", "a' OR '1'='1", 1), None);
         assert_eq!(sql_query("", "s", 1), None);
+        let (url, auth, body) = sql_request("0123abcd", "dni_views", "tok", "s", 7).unwrap();
+        assert_eq!(
+            url,
+            "https://api.cloudflare.com/client/v4/accounts/0123abcd/analytics_engine/sql"
+        );
+        assert_eq!(
+            (auth.as_str(), body.contains("INTERVAL '7' DAY")),
+            ("Bearer tok", true)
+        );
+        assert_eq!(sql_request("../x", "dni_views", "tok", "s", 7), None);
     }
 
     #[test]

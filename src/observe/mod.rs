@@ -6,4 +6,4 @@ mod log;
 pub mod stats;
 
 pub use log::{path_only, LogLine, SwapOutcome};
-pub use stats::{counters_for, day_of, DayCounters, PoolReport, PoolUse, StatsReport};
+pub use stats::{counters_for, day_of, group_days, DayCounters, PoolReport, PoolUse, StatsReport};

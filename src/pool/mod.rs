@@ -2,6 +2,7 @@
 //! Durable Objects, the object's own logic over its storage, and the [`PoolPort`] through
 //! which the session flow, the calls API and the stats report reach them.
 
+pub mod batch;
 mod memory;
 mod object;
 mod port;

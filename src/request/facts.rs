@@ -59,6 +59,37 @@ pub struct EdgeFacts {
     pub verified_bot_category: Option<String>,
 }
 
+impl EdgeFacts {
+    /// From `request.cf` as JSON (`JSON.stringify(request.cf)`): `country`, `regionCode`,
+    /// and, where the zone has Bot Management, `botManagement.score` (1–99),
+    /// `botManagement.verifiedBot` and `verifiedBotCategory`. Anything missing, of another
+    /// type or out of range counts as absent; text that is not JSON gives no facts.
+    pub fn from_cf_json(json: Option<&str>) -> EdgeFacts {
+        let Some(cf) = json.and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok()) else {
+            return EdgeFacts::default();
+        };
+        let text = |v: Option<&serde_json::Value>| {
+            v.and_then(|v| v.as_str())
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && s.len() <= 64)
+                .map(str::to_string)
+        };
+        let bot = cf.get("botManagement");
+        EdgeFacts {
+            country: text(cf.get("country")),
+            region: text(cf.get("regionCode")),
+            bot_score: bot
+                .and_then(|b| b.get("score")?.as_f64())
+                .filter(|s| (1.0..=99.0).contains(s))
+                .map(|s| s as u8),
+            verified_bot: bot
+                .and_then(|b| b.get("verifiedBot")?.as_bool())
+                .unwrap_or(false),
+            verified_bot_category: text(cf.get("verifiedBotCategory")),
+        }
+    }
+}
+
 /// What the request looks like, read once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestFacts {
@@ -224,6 +255,48 @@ mod tests {
         assert_eq!(Method::parse("HEAD"), Method::Head);
         assert_eq!(Method::parse("POST"), Method::Post);
         assert_eq!(Method::parse("PUT"), Method::Other);
+    }
+
+    #[test]
+    fn edge_facts_are_read_from_request_cf() {
+        // Fields as Cloudflare documents them ("IncomingRequestCfProperties", Workers
+        // runtime APIs; "Bot Management variables": score 1-99, verifiedBot,
+        // verifiedBotCategory such as "Search Engine Crawler").
+        let cf = r#"{"asn":13335,"colo":"FRA","country":"DE","regionCode":"BE","city":"Berlin",
+            "botManagement":{"score":87,"verifiedBot":false,"staticResource":false,"ja3Hash":"25b4882c2bcb50cd6b469ff28c596742","detectionIds":[]},
+            "verifiedBotCategory":""}"#;
+        let e = EdgeFacts::from_cf_json(Some(cf));
+        assert_eq!(
+            e,
+            EdgeFacts {
+                country: Some("DE".into()),
+                region: Some("BE".into()),
+                bot_score: Some(87),
+                verified_bot: false,
+                verified_bot_category: None,
+            }
+        );
+        let crawler = r#"{"country":"US","botManagement":{"score":1,"verifiedBot":true},"verifiedBotCategory":"Search Engine Crawler"}"#;
+        let e = EdgeFacts::from_cf_json(Some(crawler));
+        assert_eq!((e.bot_score, e.verified_bot), (Some(1), true));
+        assert_eq!(
+            e.verified_bot_category.as_deref(),
+            Some("Search Engine Crawler")
+        );
+        // Without Bot Management (most zones; local workerd): no bot facts.
+        let plain = EdgeFacts::from_cf_json(Some(r#"{"country":"FR"}"#));
+        assert_eq!((plain.bot_score, plain.verified_bot), (None, false));
+        for bad in [
+            None,
+            Some(""),
+            Some("not json"),
+            Some(r#"{"country":5,"botManagement":{"score":"high"}}"#),
+            Some(r#"{"botManagement":{"score":0}}"#),
+            Some(r#"{"botManagement":{"score":150}}"#),
+        ] {
+            let e = EdgeFacts::from_cf_json(bad);
+            assert_eq!((e.country, e.bot_score), (None, None), "{bad:?}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod rewrite;
 pub use consent_mode::consent_mode_script;
 pub use csp::{hash_source, pass_csp, CspPass};
 pub use plan::{
-    has_body, is_html, plan_response, ConsentModeOutcome, OriginHead, ResponsePlan,
-    REWRITTEN_BODY_DROPS,
+    has_body, is_html, plan_response, ConsentModeOutcome, HeaderEdit, OriginHead, OriginHeaders,
+    ResponsePlan, REWRITTEN_BODY_DROPS,
 };
 pub use rewrite::{rewrite_plan, CatalogClassifier};

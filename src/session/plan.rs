@@ -48,6 +48,30 @@ pub struct SessionInputs<'a> {
     pub refused: Option<LeaseRefusal>,
 }
 
+impl<'a> SessionInputs<'a> {
+    /// The inputs of a page request: crawlers see the printed numbers, a session may start
+    /// on a top-level navigation, and only clients `session.lease_requires` accepts lease.
+    pub fn page(
+        site: &'a Site,
+        facts: &'a RequestFacts,
+        decision: &dni_consent::Decision,
+        secret: Option<&'a [u8]>,
+    ) -> SessionInputs<'a> {
+        let crawler =
+            dni_rewrite::is_crawler(&facts.user_agent, &site.config.rewrite.crawler_user_agents);
+        SessionInputs {
+            site,
+            facts,
+            swap_allowed: decision.swap,
+            crawler,
+            secret,
+            navigation: facts.navigation,
+            amp: false,
+            refused: facts.lease_refusal(&site.config.session.lease_requires),
+        }
+    }
+}
+
 /// A pool call the view waits for (in parallel with the others, each bounded by the
 /// pool timeout).
 #[derive(Debug, Clone, PartialEq, Eq)]

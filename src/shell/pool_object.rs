@@ -14,7 +14,7 @@ use worker::{
     SqlStorage, SqlStorageValue, State,
 };
 
-use crate::observe::day_of;
+use crate::observe::{day_of, group_days};
 use crate::pool::{daily_maintenance, CounterStore, DayCounters, PoolObject, PoolRequest};
 
 const SCHEMA: &str = "
@@ -211,20 +211,9 @@ impl CounterStore for SqlStore {
             "SELECT day, name, value FROM counters WHERE day >= ? ORDER BY day, name",
             vec![text(first_day)],
         )?;
-        let mut days: Vec<DayCounters> = Vec::new();
-        for r in rows {
-            if days.last().is_none_or(|d| d.day != r.day) {
-                days.push(DayCounters {
-                    day: r.day.clone(),
-                    ..Default::default()
-                });
-            }
-            if let Some(d) = days.last_mut() {
-                d.counters
-                    .insert(r.name, u64::try_from(r.value).unwrap_or(0));
-            }
-        }
-        Ok(days)
+        Ok(group_days(
+            rows.into_iter().map(|r| (r.day, r.name, r.value)),
+        ))
     }
 }
 
