@@ -175,6 +175,7 @@ fn ops(pools: &MemoryPools) -> Vec<&'static str> {
             PoolOp::Lookup { .. } => "lookup",
             PoolOp::Count { .. } => "count",
             PoolOp::Stats { .. } => "stats",
+            PoolOp::Batch { .. } => "batch",
         })
         .collect()
 }
@@ -1202,4 +1203,39 @@ fn leases_seen_by_the_pool_match_the_outcome_type() {
         LeaseOutcome::Leased { number: slot.number, until_ms: slot.lease_until_ms, provisional: true }.token_lease(),
         Some(l) if l.number == shown(&view)
     ));
+}
+
+#[test]
+fn a_batch_of_leases_is_answered_in_order_without_sharing_a_number() {
+    use consent_dni::pool::PoolPort;
+    let rt = runtime(&["+15035550150", "+15035550151"]);
+    let site = site(&rt);
+    let ads = site.pool(0, 0).unwrap();
+    let pools = MemoryPools::new();
+    let lease = |i: u8| PoolOp::Lease {
+        session: dni_sessions::SessionId([i; 16]),
+        attribution: dni_sessions::Attribution::default(),
+        provisional: true,
+    };
+    let op = PoolOp::Batch {
+        ops: (1..=3).map(lease).collect(),
+    };
+    let reply = ready(pools.send(ads, ads.request(op, T0))).unwrap();
+    let PoolReply::Batch { replies } = reply else {
+        panic!("{reply:?}")
+    };
+    let outcomes: Vec<_> = replies
+        .into_iter()
+        .map(|r| match r {
+            PoolReply::Lease { outcome } => outcome,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert!(
+        matches!(outcomes[0], LeaseOutcome::Leased { number, .. } if number == n("+15035550150"))
+    );
+    assert!(
+        matches!(outcomes[1], LeaseOutcome::Leased { number, .. } if number == n("+15035550151"))
+    );
+    assert_eq!(outcomes[2], LeaseOutcome::Overflow);
 }

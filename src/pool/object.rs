@@ -36,6 +36,19 @@ impl PoolObject {
     ) -> Result<PoolReply, StoreError> {
         let now = request.now_ms;
         match &request.op {
+            PoolOp::Batch { ops } => {
+                let mut replies = Vec::with_capacity(ops.len());
+                for op in ops {
+                    let one = PoolRequest {
+                        op: op.clone(),
+                        now_ms: now,
+                        numbers: request.numbers.clone(),
+                        policy: request.policy,
+                    };
+                    replies.push(self.handle(store, &one)?);
+                }
+                Ok(PoolReply::Batch { replies })
+            }
             PoolOp::Count { counters } => {
                 store.add_counters(&day_of(now), counters)?;
                 Ok(PoolReply::Counted)
@@ -68,7 +81,9 @@ impl PoolObject {
                     PoolOp::Lookup { number, at_ms } => PoolReply::Record {
                         record: pool.lookup(number, *at_ms)?,
                     },
-                    PoolOp::Count { .. } | PoolOp::Stats { .. } => PoolReply::Counted,
+                    PoolOp::Count { .. } | PoolOp::Stats { .. } | PoolOp::Batch { .. } => {
+                        PoolReply::Counted
+                    }
                 })
             }
         }

@@ -88,6 +88,7 @@ fn bad_reply(pool: &PoolRef, reply: &PoolReply) -> PoolError {
         PoolReply::Record { .. } => "a record",
         PoolReply::Stats { .. } => "stats",
         PoolReply::Counted => "a count",
+        PoolReply::Batch { .. } => "a batch",
     };
     PoolError::BadReply {
         pool: pool.name.to_string(),

@@ -33,6 +33,9 @@ pub enum PoolOp {
     Count { counters: Vec<(String, u64)> },
     /// Counters of the last `days` days, and the pool's current use.
     Stats { days: u32 },
+    /// Several operations in one request, answered in order and committed together (one
+    /// storage transaction: what bounds a single object's throughput).
+    Batch { ops: Vec<PoolOp> },
 }
 
 /// A request to a pool object: the operation, the time, and the pool's configuration.
@@ -61,6 +64,8 @@ pub enum PoolReply {
     },
     /// To `Count`.
     Counted,
+    /// To `Batch`: one reply per operation, in order.
+    Batch { replies: Vec<PoolReply> },
 }
 
 #[cfg(test)]
