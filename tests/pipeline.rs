@@ -1239,3 +1239,58 @@ fn a_batch_of_leases_is_answered_in_order_without_sharing_a_number() {
     );
     assert_eq!(outcomes[2], LeaseOutcome::Overflow);
 }
+
+#[test]
+fn a_batch_answers_exactly_as_the_same_operations_one_by_one() {
+    use consent_dni::pool::PoolPort;
+    let rt = runtime(&["+15035550150", "+15035550151"]);
+    let site = site(&rt);
+    let ads = site.pool(0, 0).unwrap();
+    let sid = |i: u8| dni_sessions::SessionId([i; 16]);
+    let ops = vec![
+        PoolOp::Lease {
+            session: sid(1),
+            attribution: Default::default(),
+            provisional: true,
+        },
+        PoolOp::Confirm {
+            session: sid(1),
+            number: n("+15035550150"),
+        },
+        PoolOp::Lease {
+            session: sid(2),
+            attribution: Default::default(),
+            provisional: false,
+        },
+        PoolOp::Lease {
+            session: sid(3),
+            attribution: Default::default(),
+            provisional: true,
+        },
+        PoolOp::Renew {
+            session: sid(2),
+            number: n("+15035550151"),
+        },
+        PoolOp::Lookup {
+            number: n("+15035550150"),
+            at_ms: T0,
+        },
+    ];
+    let one_by_one = MemoryPools::new();
+    let singles: Vec<PoolReply> = ops
+        .iter()
+        .map(|op| ready(one_by_one.send(ads, ads.request(op.clone(), T0))).unwrap())
+        .collect();
+    let batched = MemoryPools::new();
+    let reply =
+        ready(batched.send(ads, ads.request(PoolOp::Batch { ops: ops.clone() }, T0))).unwrap();
+    assert_eq!(reply, PoolReply::Batch { replies: singles });
+    // The stores end the same.
+    let slots = |p: &MemoryPools| p.with_store(&ads.name, |s| s.pool.slots().to_vec());
+    assert_eq!(slots(&batched), slots(&one_by_one));
+    // A batch inside a batch is refused (an error, never a partial answer).
+    let nested = PoolOp::Batch {
+        ops: vec![PoolOp::Batch { ops: vec![] }],
+    };
+    assert!(ready(batched.send(ads, ads.request(nested, T0))).is_err());
+}

@@ -3,6 +3,7 @@
 //! which the session flow, the calls API and the stats report reach them.
 
 pub mod batch;
+mod cache;
 mod memory;
 mod object;
 mod port;

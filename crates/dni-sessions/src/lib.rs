@@ -40,9 +40,11 @@
 //! A pool has few numbers; clients that never keep cookies (bots, scrapers, privacy
 //! browsers) must not be able to hold them all. The rules:
 //!
-//! * **Who can lease.** The shell leases only for HTML navigations (`GET`, `text/html`
-//!   accepted, not `/__dni/*`, not crawlers) of visitors whose consent allows the
-//!   tracking category. Other requests never reach a pool.
+//! * **Who can lease.** The shell leases only for browsers' top-level navigations (Fetch
+//!   Metadata, browser headers, Bot Management where the zone has it: the worker's
+//!   `session.lease_requires`, [`LeaseRequires`]) of visitors whose consent allows the
+//!   tracking category. Other requests never reach a pool; a refused or overflowing visitor
+//!   keeps its landing in the token ([`TokenLanding`]) and leases on a later view.
 //! * **First page = provisional.** A visitor without a valid session cookie gets a
 //!   *provisional* lease. While the pool has free numbers it lasts like any lease (idle
 //!   timeout, default 30 minutes), so a real visitor who reads one page and then calls is
