@@ -576,7 +576,7 @@ fn check_secrets(config: &Config, known: Option<&BTreeSet<String>>, cx: &mut Ctx
                 required.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
             ),
             Some(&format!(
-                "pass --secrets {}=FILE with the output of `npx wrangler secret list --{} --format json`",
+                "pass --secrets {}=FILE with the output of `npx wrangler secret list --{} --format json` (names), or a {{\"NAME\": \"value\"}} file as `wrangler secret bulk` reads it (names and strength)",
                 cx.env.trim_start_matches("env."),
                 cx.env.replace('.', " ")
             )),
