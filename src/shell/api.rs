@@ -132,7 +132,9 @@ async fn number(site: &Site, req: &Request, pools: &DoPools) -> Result<ApiRespon
 fn secrets(env: &Env) -> Secrets {
     let get = |name: &str| env.secret(name).ok().map(|s| s.to_string());
     Secrets {
-        api_token: get("DNI_API_TOKEN"),
+        // A weak token is never used (`/__dni/health` names it).
+        api_token: get("DNI_API_TOKEN")
+            .filter(|t| crate::config::secrets::api_token_problem(Some(t)).is_none()),
         twilio_auth_token: get("TWILIO_AUTH_TOKEN"),
         signalwire_signing_key: get("SIGNALWIRE_SIGNING_KEY"),
         plivo_auth_token: get("PLIVO_AUTH_TOKEN"),
@@ -153,6 +155,11 @@ async fn calls(
     let body = read_bounded(req, MAX_BODY)
         .await?
         .ok_or_else(|| HttpError::TooLarge(format!("body larger than {MAX_BODY} bytes")))?;
+    if endpoint == Endpoint::Api {
+        // The bearer API: failed attempts are limited per client, like the other APIs.
+        let authorization = headers::get(req, "authorization");
+        authorized(env, req, authorization.as_deref()).await?;
+    }
     let url = req.inner().url(); // exactly as received: signatures cover it
     let headers: Vec<(String, String)> = req.headers().entries().collect();
     let (method, secrets) = (req.method().to_string(), secrets(env));

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startOrigin } from '../support/origin.mjs';
 import { startWorker, TEST_API_TOKEN } from '../support/worker.mjs';
-import { siteConfig, mainTarget, tcAccept, MAIN } from '../support/config.mjs';
+import { siteConfig, mainTarget, tcAccept, MAIN, BROWSER } from '../support/config.mjs';
 
 // Room for every visitor of this file (each lands with a click id: the ads pool).
 const ADS_POOL = ['+15035550150', '+15035550151', '+15035550152', '+15035550153', '+15035550154', '+15035550155', '+15035550156', '+15035550157'];
@@ -21,7 +21,7 @@ const DNI_WEBHOOK_SECRET = 'webhook-test-secret-0123456789';
 
 const page = '<!doctype html><html><head><title>Call us</title></head><body>'
   + '<a href="tel:+15035550142">(503) 555-0142</a></body></html>';
-const nav = (cookie) => ({ headers: { cookie, accept: 'text/html', 'sec-fetch-dest': 'document' } });
+const nav = (cookie) => ({ headers: { ...BROWSER, cookie } });
 const numberIn = (html) => html.match(/href="tel:(\+\d+)"/)?.[1];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const bearer = { authorization: `Bearer ${TEST_API_TOKEN}` };
@@ -298,7 +298,7 @@ test('history: JSON newest first, CSV with spreadsheet formulas neutralised; bad
   assert.equal(anon.status, 401);
   await anon.text();
   const wrong = await worker.fetch('/__dni/calls', { headers: { authorization: 'Bearer nope' } });
-  assert.equal(wrong.status, 403);
+  assert.equal(wrong.status, 401);
   assert.doesNotMatch(await wrong.text(), /\+1503/);
   for (const q of ['?from=yesterday', '?from=2026-01-01&to=2025-01-01', '?format=xlsx']) {
     const bad = await worker.fetch(`/__dni/calls${q}`, { headers: bearer });
