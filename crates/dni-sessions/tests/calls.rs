@@ -113,6 +113,9 @@ fn form_with_unencoded_plus_and_called_field() {
     assert_eq!(r.called, "+15550000001");
     assert_eq!(r.from.as_deref(), Some("anonymous"));
     assert_eq!(r.caller_e164(), None);
+    // Only a space before a digit was a `+`: a leading space before a name is trimmed.
+    let r = parse_call_request(FORM, b"To=%2B15550000001&From=+anonymous").unwrap();
+    assert_eq!(r.from.as_deref(), Some("anonymous"));
 }
 
 #[test]
@@ -149,6 +152,40 @@ fn content_type_sniffing_and_refusal() {
         parse_call_request("text/plain", b"To=%2B15550000001").unwrap_err(),
         BadRequest::UnsupportedContentType(_)
     ));
+}
+
+#[test]
+fn a_body_of_exactly_the_limit_is_read() {
+    let call = br#"{"called": "+15550000001"}"#;
+    let mut body = call.to_vec();
+    body.resize(MAX_CALL_BODY, b' ');
+    assert_eq!(
+        parse_call_request(JSON, &body).unwrap().called,
+        "+15550000001"
+    );
+}
+
+#[test]
+fn times_need_every_separator_and_epoch_ms_at_most_15_digits() {
+    let at = |v: &str| {
+        parse_call_request(
+            JSON,
+            format!(r#"{{"called": "+15550000001", "at": "{v}"}}"#).as_bytes(),
+        )
+        .map(|r| r.at_ms)
+    };
+    assert_eq!(at("2026-11-22T10:00:00Z"), Ok(Some(1_795_341_600_000)));
+    for bad in [
+        "2026/11-22T10:00:00Z",
+        "2026-11/22T10:00:00Z",
+        "2026-11-22T10-00:00Z",
+        "2026-11-22T10:00-00Z",
+        // 16 digits: not a plausible epoch in ms (year 2286 is 11 digits of seconds).
+        "1795341600000000",
+    ] {
+        assert_eq!(at(bad), Err(BadRequest::BadTime(bad.into())), "{bad}");
+    }
+    assert_eq!(at("179534160000000"), Ok(Some(179_534_160_000_000)));
 }
 
 #[test]
@@ -241,6 +278,9 @@ fn response_json_without_attribution_or_with_a_broken_stored_record() {
     .unwrap();
     assert_eq!(v["attribution"]["session"], "cd".repeat(16));
     assert_eq!(v["attribution"]["lease_until"], Value::Null);
+    // No landing time recorded (0): no made-up 1970 start.
+    assert_eq!(v["attribution"]["session_started"], Value::Null);
+    assert_eq!(v["attribution"]["lease_from"], "1970-01-01T00:00:00.000Z");
     assert_eq!(v["attribution"]["source"], Value::Null);
 }
 
@@ -295,4 +335,17 @@ fn find_number_names_each_role() {
         find_number(&t, &n("+15550000004")).map(|r| r.target()),
         Some(1)
     );
+    for (number, target) in [
+        ("+15550000003", 0),
+        ("+15551234567", 0),
+        ("+15559990000", 0),
+        ("+15557654321", 1),
+        ("+15559990001", 1),
+    ] {
+        assert_eq!(
+            find_number(&t, &n(number)).map(|r| r.target()),
+            Some(target),
+            "{number}"
+        );
+    }
 }
