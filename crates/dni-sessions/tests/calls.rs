@@ -278,6 +278,19 @@ fn response_json_without_attribution_or_with_a_broken_stored_record() {
     .unwrap();
     assert_eq!(v["attribution"]["session"], "cd".repeat(16));
     assert_eq!(v["attribution"]["lease_until"], Value::Null);
+    // Stored as an object or as JSON text (the SQLite column), the attribution reads back.
+    for stored in [
+        serde_json::json!({"source": "google_ads", "landed_at_ms": 1}),
+        serde_json::json!(r#"{"source": "google_ads", "landed_at_ms": 1}"#),
+    ] {
+        let rec: LeaseRecord = serde_json::from_value(serde_json::json!({
+            "number": "+15550000001", "session": "cd".repeat(16), "from_ms": 0,
+            "until_ms": null, "attribution": stored,
+        }))
+        .unwrap();
+        assert_eq!(rec.attribution.source.as_deref(), Some("google_ads"));
+        assert_eq!(rec.attribution.landed_at_ms, 1);
+    }
     // No landing time recorded (0): no made-up 1970 start.
     assert_eq!(v["attribution"]["session_started"], Value::Null);
     assert_eq!(v["attribution"]["lease_from"], "1970-01-01T00:00:00.000Z");

@@ -230,6 +230,26 @@ fn session_out_of_range_values_are_reported() {
         paths(&issues),
         ["s.provisional_hold_seconds", "s.renew_before_seconds"]
     );
+    // The idle timeout may be up to a day (1440 minutes), not more.
+    let idle = |minutes: u32| {
+        let s: SessionConfig = serde_json::from_str(&format!(
+            r#"{{"account_id": "1", "idle_timeout_minutes": {minutes}}}"#
+        ))
+        .unwrap();
+        let mut issues = Vec::new();
+        s.validate("s", &mut issues);
+        issues.into_iter().map(|i| i.path).collect::<Vec<_>>()
+    };
+    assert!(idle(1440).is_empty(), "{:?}", idle(1440));
+    assert_eq!(idle(1441), ["s.idle_timeout_minutes"]);
+    // A provisional hold as long as the idle timeout is allowed.
+    let s: SessionConfig = serde_json::from_str(
+        r#"{"account_id": "1", "idle_timeout_minutes": 2, "provisional_hold_seconds": 120, "renew_before_seconds": 60}"#,
+    )
+    .unwrap();
+    let mut issues = Vec::new();
+    s.validate("s", &mut issues);
+    assert_eq!(paths(&issues), Vec::<&str>::new());
 }
 
 #[test]
@@ -252,6 +272,53 @@ fn site_checks_numbers_across_targets_and_needs_a_cookie_name() {
     assert!(issues[0]
         .message
         .contains("sites[0].targets[0].sources[0].numbers[0]"));
+}
+
+#[test]
+fn a_number_repeated_inside_one_target_is_reported_once() {
+    let t = target(
+        r#"{"number": "+15551234567", "fallback": "+15559990000", "sources": [
+        {"name": "a", "numbers": ["+15550000001", "+15550000001"]}]}"#,
+    );
+    let own = issues_of(&t);
+    assert_eq!(paths(&own), ["sites[0].targets[0].sources[0].numbers[1]"]);
+    let mut issues = Vec::new();
+    validate_site(
+        &[t],
+        &serde_json::from_str(r#"{"account_id": "1"}"#).unwrap(),
+        "sites[0]",
+        &mut issues,
+    );
+    // Reported once, by the target's own check, not again as a repeat across targets.
+    assert_eq!(
+        paths(&issues),
+        ["sites[0].targets[0].sources[0].numbers[1]"]
+    );
+}
+
+#[test]
+fn at_most_16_targets_with_sources() {
+    // One lease per target travels in the session cookie (MAX_TOKEN_LEASES = 16).
+    let targets = |n: usize| -> Vec<TargetConfig> {
+        (0..n)
+            .map(|i| {
+                target(&format!(
+                    r#"{{"number": "+1555100{i:04}", "fallback": "+1555200{i:04}", "sources": [
+                    {{"name": "s", "numbers": ["+1555300{i:04}"]}}]}}"#
+                ))
+            })
+            .collect()
+    };
+    let session: SessionConfig = serde_json::from_str(r#"{"account_id": "1"}"#).unwrap();
+    let mut issues = Vec::new();
+    validate_site(&targets(16), &session, "sites[0]", &mut issues);
+    assert!(issues.is_empty(), "{issues:?}");
+    validate_site(&targets(17), &session, "sites[0]", &mut issues);
+    assert_eq!(paths(&issues), ["sites[0].targets"]);
+    assert_eq!(
+        issues[0].message,
+        "17 targets have sources; at most 16 are supported"
+    );
 }
 
 #[test]
