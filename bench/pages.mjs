@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..');
 
 /** mulberry32: a small seeded PRNG, so every run builds the same bytes. */
 function prng(seed) {
@@ -164,4 +165,23 @@ export function writePages() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const [name, html] of Object.entries(writePages())) console.log(name, Buffer.byteLength(html), 'bytes');
+}
+
+/**
+ * A Next.js-sized app-router page (BENCH_PAGES=next): the real `next build` output of
+ * tests/fixtures/frameworks/next-app/index.html, its `<main>` markup repeated to about 150 KB and
+ * its React Server Component rows (`self.__next_f.push(...)` scripts, every number at two
+ * escaping depths) repeated to about 150 KB: 300 KB of HTML, half of it inline RSC payload.
+ */
+export function nextLikePage(markupBytes = 150 * 1024, rscBytes = 150 * 1024) {
+  const file = path.join(ROOT, 'tests/fixtures/frameworks/next-app/index.html');
+  const html = fs.readFileSync(file, 'utf8');
+  const scripts = html.match(/<script>self\.__next_f\.push[\s\S]*?<\/script>/g) ?? [];
+  const main = html.match(/<main[\s\S]*?<\/main>/)?.[0];
+  if (!scripts.length || !main) throw new Error(`${file}: no RSC rows or <main>`);
+  const rsc = scripts.join('');
+  const more = [];
+  for (let n = 0; n < markupBytes; n += main.length) more.push(main.replace('id="app-main"', ''));
+  for (let n = 0; n < rscBytes; n += rsc.length) more.push(rsc);
+  return html.replace('</body>', `${more.join('')}</body>`);
 }

@@ -21,14 +21,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { execSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { writePages } from './pages.mjs';
+import { writePages, nextLikePage } from './pages.mjs';
 import { siteConfig, tcAccept, tcDecline, mainTarget } from '../tests/support/config.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 const QUICK = process.argv.includes('--quick');
 const NO_WRITE = QUICK || process.argv.includes('--no-write');
-const N = { '100k': Number(process.env.BENCH_N100 ?? (QUICK ? 5 : 30)), '700k': Number(process.env.BENCH_N700 ?? (QUICK ? 3 : 15)) };
+const N = { '100k': Number(process.env.BENCH_N100 ?? (QUICK ? 5 : 30)), '700k': Number(process.env.BENCH_N700 ?? (QUICK ? 3 : 15)), 'next-300k': Number(process.env.BENCH_N300 ?? (QUICK ? 5 : 20)) };
 const WARMUP = QUICK ? 2 : 5;
 const SLICE = 16 * 1024;
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
@@ -37,7 +37,18 @@ const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 const compatibilityDate = fs.readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8').match(/^compatibility_date\s*=\s*"([^"]+)"/m)[1];
 
 // ---------------------------------------------------------------- pages and configs
-const pages = writePages();
+// BENCH_PAGES=tag-heavy: the vendor fixture pages (every catalogued vendor's documented snippet,
+// tests/fixtures/vendors/tag-heavy-*.html) instead of the generated ones, to measure the tag
+// firewall's cost: pass-through, nothing applies, granted (no firewall) and declined (firewall).
+// BENCH_PAGES=next: a Next.js app-router page of 300 KB, half of it inline RSC payload (issue 13:
+// numbers swapped in the payload too), same four cases.
+const TAG_HEAVY = process.env.BENCH_PAGES === 'tag-heavy';
+const NEXT = process.env.BENCH_PAGES === 'next';
+const FEW_CASES = TAG_HEAVY || NEXT;
+const pages = TAG_HEAVY
+  ? Object.fromEntries(['100k', '700k'].map((k) => [k, fs.readFileSync(path.join(ROOT, `tests/fixtures/vendors/tag-heavy-${k}.html`), 'utf8')]))
+  : NEXT ? { 'next-300k': nextLikePage() } : writePages();
+const FIRST_PAGE = Object.keys(pages)[0];
 
 const TARGETS = [
   mainTarget({ ads: ['+15035550150', '+15035550151'], pool: ['+15035550170', '+15035550171', '+15035550172'] }),
@@ -217,7 +228,7 @@ async function sessionCookie(host) {
   const jar = new Map();
   const cookie = () => [grantedCookie(), ...[...jar].map(([k, v]) => `${k}=${v}`)].join('; ');
   for (let view = 0; view < 4; view++) {
-    const own = ownCookies(await request(host, '100k', cookie()));
+    const own = ownCookies(await request(host, FIRST_PAGE, cookie()));
     if (view > 0 && !own.length) return cookie();
     for (const c of own) { const i = c.indexOf('='); jar.set(c.slice(0, i), c.slice(i + 1)); }
   }
@@ -238,7 +249,29 @@ for (const w of workers.filter((w) => w.name.startsWith('rust') && w.name !== 'r
 granted['rust-noop'] = grantedCookie();
 
 // ---------------------------------------------------------------- equivalence checks
-for (const page of Object.keys(pages)) {
+for (const page of TAG_HEAVY ? Object.keys(pages) : []) {
+  const src = pages[page];
+  const rd = (await request('rust', page, declinedCookie())).body;
+  const live = (rd.match(/<script(?![^>]*type="text\/plain")[^>]*src="[^"]*(facebook|hotjar|bing|licdn|tiktok|pinimg|clarity)/g) ?? []).length;
+  const neutralised = (rd.match(/type="text\/plain" data-consent-category=/g) ?? []).length;
+  check(live === 0 && neutralised >= 15, `${page}: declined output neutralises every vendor (${neutralised} neutralised, ${live} live)`);
+  check(rd.includes('<script data-dni-consent-mode>'), `${page}: declined output carries the Consent Mode default`);
+  const rg = (await request('rust', page, granted.rust)).body;
+  check(!rg.includes('type="text/plain" data-consent-category='), `${page}: granted output neutralises nothing`);
+  check((await request('pass-js', page)).body === src, `${page}: pass-js passes the page through unchanged`);
+}
+for (const page of NEXT ? Object.keys(pages) : []) {
+  const src = pages[page];
+  const rd = (await request('rust', page, declinedCookie())).body;
+  const rg = (await request('rust', page, granted.rust)).body;
+  const rows = (s) => (s.match(/self\.__next_f\.push/g) ?? []).length;
+  check(rd.length === src.length + (rd.match(/<script data-dni-[^>]*>[\s\S]*?<\/script>/g) ?? []).join('').length, `${page}: declined output differs from the page only by digits and inserted scripts`);
+  check(rows(rd) === rows(src) && /\\"e164\\":\\"\+15035550199\\"/.test(rd), `${page}: declined RSC rows carry the fallback`);
+  check(/\\"e164\\":\\"\+1503555017\d\\"/.test(rg) && rg.includes('data-dni-hydration-guard'), `${page}: granted RSC rows carry the tracking number, the guard is in`);
+  check((await request('pass-js', page)).body === src, `${page}: pass-js passes the page through unchanged`);
+  console.log(`${page}: ${Buffer.byteLength(src)} bytes, ${rows(src)} RSC scripts`);
+}
+for (const page of FEW_CASES ? [] : Object.keys(pages)) {
   const src = pages[page];
   const rd = (await request('rust', page, declinedCookie())).body;
   const jd = (await request('js-declined', page, declinedCookie())).body;
@@ -279,6 +312,11 @@ const CASES = [
     { id: 'size-declined', label: 'consent-dni opt-level "s", declined', host: 'rust-size', cookie: declinedCookie },
   ] : []),
 ];
+
+if (FEW_CASES) {
+  const keep = new Set(['pass-js', 'rust-noop', 'rust-granted', 'rust-declined']);
+  for (let i = CASES.length - 1; i >= 0; i--) if (!keep.has(CASES[i].id)) CASES.splice(i, 1);
+}
 
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -324,13 +362,13 @@ function table() {
   for (const page of Object.keys(pages)) {
     const R = results[page];
     const pass = R['pass-js'];
-    lines.push('', `**${page} page** (${Buffer.byteLength(pages[page])} bytes; ${N[page]} requests per case, after ${WARMUP} warm-up rounds)`, '');
+    lines.push('', `**${TAG_HEAVY ? 'tag-heavy ' : ''}${NEXT ? 'Next.js app router ' : ''}${page} page** (${Buffer.byteLength(pages[page])} bytes; ${N[page]} requests per case, after ${WARMUP} warm-up rounds)`, '');
     lines.push('| case | wall ms median (p10–p90) | × pass-through | workerd CPU ms median (p10–p90) | CPU × pass-through | JS HTMLRewriter ÷ this (wall / CPU) | TTFB ms |');
     lines.push('|---|---|---|---|---|---|---|');
     for (const c of CASES) {
       const r = R[c.id];
       const js = jsFor(c.id);
-      const vsJs = js && !c.id.startsWith('js') ? `${f1(R[js].wall.median / r.wall.median)}× / ${f1(R[js].cpu.median / r.cpu.median)}×` : '';
+      const vsJs = js && R[js] && !c.id.startsWith('js') ? `${f1(R[js].wall.median / r.wall.median)}× / ${f1(R[js].cpu.median / r.cpu.median)}×` : '';
       lines.push(`| ${c.label} | ${f1(r.wall.median)} (${f1(r.wall.p10)}–${f1(r.wall.p90)}) | ${f2(r.wall.median / pass.wall.median)} | ${f1(r.cpu.median)} (${f1(r.cpu.p10)}–${f1(r.cpu.p90)}) | ${f2(r.cpu.median / pass.cpu.median)} | ${vsJs} | ${f1(r.ttfb.median)} |`);
     }
   }

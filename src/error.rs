@@ -9,6 +9,10 @@ pub enum HttpError {
     /// 401: no or a wrong API token (answered with `WWW-Authenticate: Bearer`).
     #[error("unauthorized")]
     Unauthorized,
+    /// 401 for a provider webhook without credentials: answered with a `Basic` challenge,
+    /// so a provider holding Basic credentials in its webhook URL retries with them.
+    #[error("unauthorized")]
+    UnauthorizedBasic,
     /// 403: refused (e.g. an AMP origin that may not read numbers).
     #[error("forbidden: {0}")]
     Forbidden(String),
@@ -46,7 +50,7 @@ impl HttpError {
     pub fn status(&self) -> u16 {
         match self {
             HttpError::BadRequest(_) => 400,
-            HttpError::Unauthorized => 401,
+            HttpError::Unauthorized | HttpError::UnauthorizedBasic => 401,
             HttpError::Forbidden(_) => 403,
             HttpError::NotFound(_) => 404,
             HttpError::MethodNotAllowed => 405,

@@ -24,6 +24,8 @@ pub struct Site {
     pools: Vec<Vec<PoolRef>>,
     /// The site's stats object.
     pub stats_pool: PoolRef,
+    /// `rewrite.data_paths`, compiled.
+    pub data_paths: Option<regex_lite::Regex>,
 }
 
 impl Site {
@@ -59,7 +61,9 @@ impl Site {
             numbers: Vec::new(),
             policy,
         };
+        let data_paths = crate::response::compile_data_paths(&config.rewrite.data_paths);
         Ok(Site {
+            data_paths,
             index,
             name,
             session_cookie,

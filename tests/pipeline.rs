@@ -111,7 +111,7 @@ fn numbers_with(
     let inputs = SessionInputs {
         site,
         facts: &facts,
-        swap_allowed: decision.swap,
+        decision: &decision,
         crawler,
         secret,
         navigation: facts.navigation,
@@ -161,6 +161,10 @@ fn ops(pools: &MemoryPools) -> Vec<&'static str> {
             PoolOp::Lookup { .. } => "lookup",
             PoolOp::Count { .. } => "count",
             PoolOp::Stats { .. } => "stats",
+            PoolOp::RecordCall { .. } => "record_call",
+            PoolOp::ApplyStatus { .. } => "apply_status",
+            PoolOp::CallHistory { .. } => "call_history",
+            PoolOp::PruneCalls { .. } => "prune_calls",
         })
         .collect()
 }
@@ -466,6 +470,7 @@ fn origin<'a>(status: u16, content_type: &'a str, set_cookies: &'a [String]) -> 
         set_cookies,
         vary: Some("Accept-Encoding"),
         cache_control: Some("public, max-age=600, s-maxage=3600"),
+        csp: &[],
     }
 }
 
@@ -490,7 +495,7 @@ fn the_response_plan_filters_cookies_expires_withdrawn_ones_and_keeps_personal_p
     let plan = plan_response(
         site,
         &facts,
-        &decision.declined(),
+        &decision,
         &numbers,
         &origin(200, "text/html; charset=utf-8", &origin_cookies),
     );
@@ -516,27 +521,30 @@ fn the_response_plan_filters_cookies_expires_withdrawn_ones_and_keeps_personal_p
 }
 
 #[test]
-fn only_200_html_navigations_count_as_views_and_only_html_is_rewritten() {
+fn every_html_response_is_rewritten_but_only_200_html_navigations_count_as_views() {
     let rt = runtime(&["+15035550150"]);
     let site = site(&rt);
-    let view = View::nav("https://x.test/", Some(ACCEPT.into()), T0);
+    let view = View::nav("https://x.test/", Some(DECLINE.into()), T0);
     let facts = view.facts();
+    let decision = facts.decide(site);
     let none = Numbers::untouched();
     for (status, ct, rewrite, counts) in [
         (200, "text/html", true, true),
         (200, "TEXT/HTML; charset=windows-1252", true, true),
-        (302, "text/html", false, false),
+        (200, "application/xhtml+xml", true, true),
+        (404, "text/html; charset=utf-8", true, false),
+        (410, "text/html", true, false),
+        (451, "text/html", true, false),
+        (500, "text/html", true, false),
+        (503, "text/html", true, false),
+        (302, "text/html", true, false),
         (304, "text/html", false, false),
+        (204, "text/html", false, false),
         (200, "application/json", false, false),
         (200, "image/png", false, false),
+        (200, "text/htmlx", false, false),
     ] {
-        let plan = plan_response(
-            site,
-            &facts,
-            &[dni_common::Category::Marketing],
-            &none,
-            &origin(status, ct, &[]),
-        );
+        let plan = plan_response(site, &facts, &decision, &none, &origin(status, ct, &[]));
         assert_eq!(
             (plan.rewrite, plan.counts_view),
             (rewrite, counts),
@@ -548,13 +556,27 @@ fn only_200_html_navigations_count_as_views_and_only_html_is_rewritten() {
     let plan = plan_response(
         site,
         &head,
-        &[],
+        &decision,
         &Numbers::fallbacks(site, SwapOutcome::Fallback),
         &origin(200, "text/html", &[]),
     );
     assert!(!plan.rewrite);
-    // Nothing personal and nothing to rewrite: caching headers stay the origin's.
-    let plan = plan_response(site, &facts, &[], &none, &origin(200, "text/html", &[]));
+}
+
+#[test]
+fn with_nothing_to_change_caching_headers_stay_the_origins() {
+    let json = r#"{"sites": [{"name": "t", "hosts": ["*"], "vendors": {"consent_mode": {"insert": "off"}}}]}"#;
+    let rt = Runtime::from_json(json).unwrap();
+    let site = rt.site(0).unwrap();
+    let facts = View::nav("https://x.test/", Some(ACCEPT.into()), T0).facts();
+    let decision = facts.decide(site);
+    let plan = plan_response(
+        site,
+        &facts,
+        &decision,
+        &Numbers::untouched(),
+        &origin(200, "text/html", &[]),
+    );
     assert_eq!(
         (plan.rewrite, plan.vary, plan.cache_control),
         (false, None, None)
@@ -562,86 +584,75 @@ fn only_200_html_navigations_count_as_views_and_only_html_is_rewritten() {
 }
 
 #[test]
-fn the_calls_api_answers_with_the_landing_attribution_and_twiml() {
+fn the_consent_mode_block_follows_the_decision_and_passes_the_pages_csp() {
     let rt = runtime(&["+15035550150"]);
     let site = site(&rt);
-    let pools = MemoryPools::new();
-    let view = numbers(
+    let facts = View::nav("https://x.test/", Some(DECLINE.into()), T0).facts();
+    let decision = facts.decide(site);
+    let plain = plan_response(
         site,
-        &View::nav(
-            "https://x.test/landing?gclid=G7&utm_campaign=spring",
-            Some(ACCEPT.into()),
-            T0,
-        ),
-        &pools,
+        &facts,
+        &decision,
+        &Numbers::untouched(),
+        &origin(200, "text/html", &[]),
     );
-    let tracking = shown(&view);
-    let body = format!(r#"{{"called": "{tracking}", "at": {}}}"#, T0 + 5 * MIN);
-    let r = ready(api::calls::answer(
-        site,
-        "application/json",
-        body.as_bytes(),
-        T0 + 6 * MIN,
-        &pools,
-    ))
-    .unwrap();
-    assert_eq!(r.status, 200);
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(v["target"], "+15035550142");
-    assert_eq!(v["attribution"]["source"], "google_ads");
-    assert_eq!(v["attribution"]["click_ids"]["gclid"], "G7");
-    assert_eq!(v["attribution"]["utm_campaign"], "spring");
-
-    let form = format!(
-        "To=%2B{}&From=%2B15035559999&CallSid=CA1",
-        &tracking.as_str()[1..]
-    );
-    let r = ready(api::calls::answer(
-        site,
-        "application/x-www-form-urlencoded",
-        form.as_bytes(),
-        T0,
-        &pools,
-    ))
-    .unwrap();
+    let block = plain.consent_mode.clone().unwrap();
     assert!(
-        r.body
-            .contains("<Dial callerId=\"+15035559999\">+15035550142</Dial>"),
-        "{}",
-        r.body
+        block.script.contains("'ad_storage':'denied'")
+            && block.script.contains("'analytics_storage':'denied'")
     );
-
-    let r = ready(api::calls::answer(
-        site,
-        "application/json",
-        br#"{"called": "+15035559998"}"#,
-        T0,
-        &pools,
-    ))
-    .unwrap();
-    assert_eq!(r.status, 404);
-    let e = ready(api::calls::answer(
-        site,
-        "application/json",
-        br#"{"called": 5}"#,
-        T0,
-        &pools,
-    ))
-    .unwrap_err();
-    assert_eq!(e.status(), 400);
-    let e = ready(api::calls::answer(site, "text/csv", b"x", T0, &pools)).unwrap_err();
-    assert_eq!(e.status(), 415);
-    let ads = site.pool(0, 0).unwrap().name.clone();
-    pools.break_storage(&ads, true);
-    let e = ready(api::calls::answer(
-        site,
-        "application/json",
-        body.as_bytes(),
-        T0,
-        &pools,
-    ))
-    .unwrap_err();
-    assert_eq!(e.status(), 502, "a storage fault is not 'no attribution'");
+    assert_eq!(block.nonce, None);
+    assert_eq!(plain.csp_headers, None);
+    // A nonce-based policy: the block carries the nonce.
+    let csp = vec![(
+        "content-security-policy".to_string(),
+        "script-src 'nonce-abc123' 'strict-dynamic'".to_string(),
+    )];
+    let mut head = origin(200, "text/html", &[]);
+    head.csp = &csp;
+    let with_nonce = plan_response(site, &facts, &decision, &Numbers::untouched(), &head);
+    assert_eq!(
+        with_nonce.consent_mode.unwrap().nonce.as_deref(),
+        Some("abc123")
+    );
+    // A host allow-list: the block's hash is added.
+    let csp = vec![(
+        "content-security-policy".to_string(),
+        "script-src 'self' https://www.googletagmanager.com".to_string(),
+    )];
+    head.csp = &csp;
+    let hashed = plan_response(site, &facts, &decision, &Numbers::untouched(), &head);
+    let headers = hashed.csp_headers.clone().unwrap();
+    let script = hashed.consent_mode.clone().unwrap().script;
+    assert_eq!(
+        headers[0].1,
+        format!(
+            "script-src 'self' https://www.googletagmanager.com {}",
+            consent_dni::response::hash_source(&script)
+        )
+    );
+    // An unreadable one: no block, and the log says why.
+    let csp = vec![(
+        "content-security-policy".to_string(),
+        "script-src 'self' \u{7f}".to_string(),
+    )];
+    head.csp = &csp;
+    let skipped = plan_response(site, &facts, &decision, &Numbers::untouched(), &head);
+    assert!(skipped.consent_mode.is_none());
+    assert!(matches!(
+        skipped.consent_mode_outcome,
+        consent_dni::response::ConsentModeOutcome::Skipped(_)
+    ));
+    let mut line = consent_dni::observe::LogLine::new("t", &facts.url, &decision);
+    skipped.log_into(200, &mut line);
+    assert_eq!((line.status, line.consent_mode), (200, "skipped"));
+    assert!(line
+        .note
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("consent mode skipped"));
+    hashed.log_into(404, &mut line);
+    assert_eq!((line.status, line.consent_mode), (404, "planned"));
 }
 
 #[test]
@@ -800,4 +811,176 @@ fn leases_seen_by_the_pool_match_the_outcome_type() {
         LeaseOutcome::Leased { number: slot.number, until_ms: slot.lease_until_ms, provisional: true }.token_lease(),
         Some(l) if l.number == shown(&view)
     ));
+}
+
+#[test]
+fn data_requests_are_rewritten_as_data_for_the_same_visitor_without_a_session() {
+    let rt = runtime(&["+15035550150"]);
+    let site = site(&rt);
+    let pools = MemoryPools::new();
+    // A consenting visitor lands: a session with a tracking number.
+    let landing = View::nav("https://x.test/", Some(ACCEPT.into()), T0);
+    let first = numbers(site, &landing, &pools);
+    let cookie = with_session(first.set_cookie.as_deref().unwrap());
+    let calls_after_landing = pools.calls().len();
+    // Client-side navigation fetches the next page's data: same numbers, no pool call.
+    let mut fetch = View::nav(
+        "https://x.test/_next/data/build-1/contact.json",
+        Some(cookie.clone()),
+        T0 + 5_000,
+    );
+    fetch.dest = "empty";
+    let facts = fetch.facts();
+    assert!(!facts.navigation);
+    let decision = facts.decide(site);
+    let data_numbers = numbers(site, &fetch, &pools);
+    assert_eq!(shown(&data_numbers), shown(&first));
+    assert!(data_numbers.set_cookie.is_none());
+    assert_eq!(
+        pools.calls().len(),
+        calls_after_landing,
+        "{:?}",
+        ops(&pools)
+    );
+    let plan = plan_response(
+        site,
+        &facts,
+        &decision,
+        &data_numbers,
+        &origin(200, "application/json", &[]),
+    );
+    assert_eq!(plan.data, Some(dni_rewrite::Framework::NextPages));
+    assert!(plan.rewrite && !plan.counts_view);
+    assert!(plan.consent_mode.is_none() && plan.hydration_guard.is_none());
+    assert_eq!(plan.vary.as_deref(), Some("Accept-Encoding, Cookie"));
+    assert!(plan.cache_control.unwrap().contains("private"));
+    // A visitor without a session gets no session from a data request.
+    let mut anonymous = View::nav("https://x.test/_next/data/build-1/contact.json", None, T0);
+    anonymous.dest = "empty";
+    let none = numbers(site, &anonymous, &pools);
+    assert!(none.set_cookie.is_none());
+    assert_eq!(
+        pools.calls().len(),
+        calls_after_landing,
+        "{:?}",
+        ops(&pools)
+    );
+    // Not data: other JSON, HEAD, errors, HTML from a data path.
+    for (url, status, ct) in [
+        ("https://x.test/api/orders.json", 200, "application/json"),
+        (
+            "https://x.test/_next/data/b/contact.json",
+            404,
+            "application/json",
+        ),
+        ("https://x.test/_next/data/b/contact.json", 200, "text/html"),
+    ] {
+        let mut v = View::nav(url, Some(cookie.clone()), T0 + 6_000);
+        v.dest = "empty";
+        let f = v.facts();
+        let p = plan_response(
+            site,
+            &f,
+            &f.decide(site),
+            &data_numbers,
+            &origin(status, ct, &[]),
+        );
+        assert_eq!(p.data, None, "{url} {status} {ct}");
+    }
+    let mut head = facts.clone();
+    head.method = consent_dni::request::Method::Head;
+    let p = plan_response(
+        site,
+        &head,
+        &decision,
+        &data_numbers,
+        &origin(200, "application/json", &[]),
+    );
+    assert!(p.data.is_none() && !p.rewrite);
+    // RSC payloads, by content type.
+    let mut rsc = View::nav("https://x.test/contact/?_rsc=abc", Some(cookie), T0 + 7_000);
+    rsc.dest = "empty";
+    let f = rsc.facts();
+    let p = plan_response(
+        site,
+        &f,
+        &f.decide(site),
+        &data_numbers,
+        &origin(200, "text/x-component", &[]),
+    );
+    assert_eq!(p.data, Some(dni_rewrite::Framework::NextApp));
+}
+
+#[test]
+fn the_hydration_guard_carries_the_visitors_numbers_and_passes_the_csp_with_the_block() {
+    let rt = runtime(&["+15035550150"]);
+    let site = site(&rt);
+    let facts = View::nav("https://x.test/", Some(DECLINE.into()), T0).facts();
+    let decision = facts.decide(site);
+    let fallback = Numbers::fallbacks(site, SwapOutcome::Fallback);
+    let plan = plan_response(
+        site,
+        &facts,
+        &decision,
+        &fallback,
+        &origin(200, "text/html", &[]),
+    );
+    let guard = plan.hydration_guard.clone().unwrap();
+    assert_eq!(guard.placement, dni_rewrite::GuardPlacement::Auto);
+    assert!(guard.html.starts_with("<script data-dni-hydration-guard>"));
+    assert!(guard.html.contains(r#"{"pairs":[["+15035550142","+15035550199"]],"attributes":["aria-label","title","data-phone"]}"#), "{}", guard.html);
+    assert!(!guard.html.contains("ct1001"));
+    // Nothing changes: no guard.
+    let plan = plan_response(
+        site,
+        &facts,
+        &decision,
+        &Numbers::untouched(),
+        &origin(200, "text/html", &[]),
+    );
+    assert!(plan.hydration_guard.is_none());
+    // A hash-based CSP: both inserted scripts' hashes are added.
+    let csp = vec![(
+        "content-security-policy".to_string(),
+        "script-src 'self'".to_string(),
+    )];
+    let mut head = origin(200, "text/html", &[]);
+    head.csp = &csp;
+    let plan = plan_response(site, &facts, &decision, &fallback, &head);
+    let policy = &plan.csp_headers.clone().unwrap()[0].1;
+    let guard_script = plan.hydration_guard.clone().unwrap().html;
+    let guard_text = guard_script
+        .trim_start_matches("<script data-dni-hydration-guard>")
+        .trim_end_matches("</script>");
+    assert!(
+        policy.contains(&consent_dni::response::hash_source(guard_text)),
+        "{policy}"
+    );
+    assert!(policy.contains(&consent_dni::response::hash_source(
+        &plan.consent_mode.clone().unwrap().script
+    )));
+    // A nonce: both carry it.
+    let csp = vec![(
+        "content-security-policy".to_string(),
+        "script-src 'nonce-n0nce'".to_string(),
+    )];
+    head.csp = &csp;
+    let plan = plan_response(site, &facts, &decision, &fallback, &head);
+    assert!(plan
+        .hydration_guard
+        .unwrap()
+        .html
+        .starts_with(r#"<script data-dni-hydration-guard nonce="n0nce">"#));
+    let mut line = consent_dni::observe::LogLine::new("t", &facts.url, &decision);
+    let off = Runtime::from_json(r#"{"sites": [{"name": "t", "hosts": ["*"], "session": {"account_id": "1001"}, "rewrite": {"hydration_guard": "off"}, "targets": [{"number": "+15035550142", "fallback": "+15035550199", "sources": [{"name": "default", "numbers": ["+15035550170"]}]}]}]}"#).unwrap();
+    let plan = plan_response(
+        off.site(0).unwrap(),
+        &facts,
+        &decision,
+        &Numbers::fallbacks(off.site(0).unwrap(), SwapOutcome::Fallback),
+        &origin(200, "text/html", &[]),
+    );
+    assert!(plan.hydration_guard.is_none());
+    plan.log_into(200, &mut line);
+    assert_eq!(line.hydration_guard, "off");
 }

@@ -3,7 +3,8 @@
 //!
 //! * `health`, `consent`: [`health`], the decision's JSON.
 //! * `number` ([`number`]): AMP `amp-call-tracking`, with AMP CORS ([`amp`]).
-//! * `calls` ([`calls`]): attribution and call routing for the telephony side.
+//! * `calls` ([`calls`]): the provider webhooks and the calls API (routing, attribution,
+//!   call records, history, Google Ads export).
 //! * `stats` ([`stats`]) and `dashboard` ([`dashboard`]).
 
 pub mod amp;
@@ -73,8 +74,13 @@ impl HttpError {
     /// The response: a short plain-text body, never cached.
     pub fn response(&self) -> ApiResponse {
         let mut r = ApiResponse::text(self.to_string(), self.status());
-        if matches!(self, HttpError::Unauthorized) {
-            r.headers.push(("www-authenticate", "Bearer".to_string()));
+        match self {
+            HttpError::Unauthorized => r.headers.push(("www-authenticate", "Bearer".to_string())),
+            HttpError::UnauthorizedBasic => r.headers.push((
+                "www-authenticate",
+                r#"Basic realm="consent-dni", charset="UTF-8""#.to_string(),
+            )),
+            _ => {}
         }
         r
     }

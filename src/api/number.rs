@@ -63,7 +63,7 @@ pub async fn answer<P: PoolPort>(
     let inputs = SessionInputs {
         site,
         facts,
-        swap_allowed: decision.swap,
+        decision: &decision,
         crawler: false,
         secret,
         navigation: true,

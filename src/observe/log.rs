@@ -38,8 +38,37 @@ pub struct LogLine {
     pub swap: SwapOutcome,
     pub status: u16,
     pub rewritten: bool,
+    /// Numbers swapped in the markup (text, `tel:` links, attributes).
     pub numbers_swapped: u32,
+    /// The framework whose payloads or assets the page carries (`next-app`, `nuxt`, ...), if
+    /// any; also set on data requests (`/_next/data/…`, RSC, `_payload.json`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub framework: Option<&'static str>,
+    /// Numbers swapped in serialized data (payloads the client hydrates from, data
+    /// requests).
+    pub data_numbers_swapped: u32,
+    /// Numbers found in data but left (an excluded key, or no digit-for-digit replacement).
+    pub data_numbers_skipped: u32,
+    /// Inline scripts with a target number that are not a known payload: the client may
+    /// render the original number from them (see `rewrite.data_globals`).
+    pub payloads_unrecognised: u32,
+    /// The hydration guard: `inserted`, `not_needed` (not a framework page), `skipped` (the
+    /// page's CSP could not be read; see `note`), or `off`.
+    pub hydration_guard: &'static str,
+    /// `<script src>` and marked scripts neutralised.
     pub scripts_neutralised: u32,
+    /// Inline scripts neutralised for their content (those over the buffer bound included).
+    pub inline_scripts_neutralised: u32,
+    /// Pixels, images and preloads disarmed.
+    pub pixels_disarmed: u32,
+    /// Frames disarmed.
+    pub frames_disarmed: u32,
+    /// The Consent Mode default: `inserted`, `not_needed` (no Google tag), `skipped` (the
+    /// page's CSP could not be read; see `note`), or `off`.
+    pub consent_mode: &'static str,
+    /// The rewriter hit its memory limit: the rest of the page went out unrewritten (the
+    /// firewall gave up there).
+    pub rewriter_bailed_out: bool,
     pub set_cookies_removed: u32,
     pub cookies_expired: u32,
     pub cookies_withheld: u32,
@@ -67,7 +96,17 @@ impl LogLine {
             status: 0,
             rewritten: false,
             numbers_swapped: 0,
+            framework: None,
+            data_numbers_swapped: 0,
+            data_numbers_skipped: 0,
+            payloads_unrecognised: 0,
+            hydration_guard: "off",
             scripts_neutralised: 0,
+            inline_scripts_neutralised: 0,
+            pixels_disarmed: 0,
+            frames_disarmed: 0,
+            consent_mode: "off",
+            rewriter_bailed_out: false,
             set_cookies_removed: 0,
             cookies_expired: 0,
             cookies_withheld: 0,
@@ -82,7 +121,35 @@ impl LogLine {
         match outcome {
             Ok(stats) => {
                 self.numbers_swapped = stats.numbers_swapped;
+                self.framework = stats.framework.map(|f| f.as_str());
+                self.data_numbers_swapped = stats.data_numbers_swapped;
+                self.data_numbers_skipped = stats.data_numbers_skipped;
+                self.payloads_unrecognised = stats.payloads_unrecognised;
+                if self.hydration_guard == "planned" {
+                    self.hydration_guard = if stats.hydration_guard_inserted {
+                        "inserted"
+                    } else {
+                        "not_needed"
+                    };
+                }
                 self.scripts_neutralised = stats.scripts_neutralised;
+                self.inline_scripts_neutralised = stats.inline_scripts_neutralised;
+                self.pixels_disarmed = stats.pixels_disarmed;
+                self.frames_disarmed = stats.frames_disarmed;
+                if self.consent_mode == "planned" {
+                    self.consent_mode = if stats.consent_mode_inserted {
+                        "inserted"
+                    } else {
+                        "not_needed"
+                    };
+                }
+                self.rewriter_bailed_out = stats.bailed_out;
+                if stats.bailed_out {
+                    self.note = Some(
+                        "rewriter memory limit: the rest of the page went out unrewritten"
+                            .to_string(),
+                    );
+                }
             }
             Err(e) => self.note = Some(e),
         }

@@ -10,7 +10,7 @@ use super::{LogLine, SwapOutcome};
 /// `YYYY-MM-DD` (UTC) of a Unix time in milliseconds.
 pub fn day_of(epoch_ms: i64) -> String {
     // The date part of the RFC 3339 form (the calls API's formatter).
-    let mut day = dni_sessions::calls::format_rfc3339_ms(epoch_ms);
+    let mut day = dni_calls::format_rfc3339_ms(epoch_ms);
     day.truncate(10);
     day
 }
@@ -48,6 +48,25 @@ pub struct DayCounters {
     pub counters: BTreeMap<String, u64>,
 }
 
+impl DayCounters {
+    /// `(day, name, value)` rows, ordered by day, grouped into one entry per day.
+    pub fn group(rows: impl IntoIterator<Item = (String, String, u64)>) -> Vec<DayCounters> {
+        let mut days: Vec<DayCounters> = Vec::new();
+        for (day, name, value) in rows {
+            match days.last_mut() {
+                Some(d) if d.day == day => {
+                    d.counters.insert(name, value);
+                }
+                _ => days.push(DayCounters {
+                    day,
+                    counters: BTreeMap::from([(name, value)]),
+                }),
+            }
+        }
+        days
+    }
+}
+
 /// A pool's use right now.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoolUse {
@@ -77,6 +96,9 @@ pub struct StatsReport {
     /// Page-view counters per day (UTC), oldest first.
     pub days: Vec<DayCounters>,
     pub pools: Vec<PoolReport>,
+    /// Calls per source per day and per campaign.
+    #[serde(default)]
+    pub calls: super::CallsReport,
 }
 
 impl StatsReport {
@@ -145,6 +167,7 @@ mod report_tests {
             site: "s".into(),
             days: vec![d1, d2],
             pools: vec![],
+            calls: Default::default(),
         };
         assert_eq!(r.total("views"), 7);
         assert_eq!(r.total("missing"), 0);

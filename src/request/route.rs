@@ -3,6 +3,7 @@
 //! `/__DNI/calls`, `/%5F%5Fdni/calls` and `//__dni//calls` are ours too and never reach the
 //! origin (with their `Authorization` header).
 
+use dni_calls::Endpoint;
 use percent_encoding::percent_decode_str;
 
 /// The reserved path prefix (without its trailing slash).
@@ -14,7 +15,9 @@ pub enum ApiRoute {
     Health,
     Consent,
     Number,
-    Calls,
+    /// `/__dni/calls` (the API), `/__dni/calls/{provider}` and `/__dni/calls/{provider}/status`
+    /// (the provider webhooks: `twilio`, `signalwire`, `plivo`, `vonage`).
+    Calls(Endpoint),
     Stats,
     Dashboard,
     /// Under the prefix, but no such route (404, never forwarded).
@@ -56,10 +59,10 @@ impl Route {
             "health" => ApiRoute::Health,
             "consent" => ApiRoute::Consent,
             "number" => ApiRoute::Number,
-            "calls" => ApiRoute::Calls,
             "stats" => ApiRoute::Stats,
             "dashboard" => ApiRoute::Dashboard,
-            _ => ApiRoute::Unknown,
+            _ => Endpoint::from_path(&format!("{RESERVED_PREFIX}/{name}"))
+                .map_or(ApiRoute::Unknown, ApiRoute::Calls),
         })
     }
 }
@@ -73,7 +76,10 @@ mod tests {
         assert_eq!(Route::of("/__dni/health"), Route::Api(ApiRoute::Health));
         assert_eq!(Route::of("/__dni/consent"), Route::Api(ApiRoute::Consent));
         assert_eq!(Route::of("/__dni/number"), Route::Api(ApiRoute::Number));
-        assert_eq!(Route::of("/__dni/calls"), Route::Api(ApiRoute::Calls));
+        assert_eq!(
+            Route::of("/__dni/calls"),
+            Route::Api(ApiRoute::Calls(Endpoint::Api))
+        );
         assert_eq!(Route::of("/__dni/stats"), Route::Api(ApiRoute::Stats));
         assert_eq!(
             Route::of("/__dni/dashboard"),
@@ -97,10 +103,44 @@ mod tests {
             "\\__dni\\calls",
             "/%2F__dni/calls",
         ] {
-            assert_eq!(Route::of(p), Route::Api(ApiRoute::Calls), "{p}");
+            assert_eq!(
+                Route::of(p),
+                Route::Api(ApiRoute::Calls(Endpoint::Api)),
+                "{p}"
+            );
         }
         for p in ["/__dni/CALLS/x", "/__dni/%00", "/__dni/calls/../x"] {
             assert!(matches!(Route::of(p), Route::Api(_)), "{p}");
+        }
+    }
+
+    #[test]
+    fn provider_webhooks_are_sealed_too() {
+        use dni_calls::Provider;
+        let answer = Route::Api(ApiRoute::Calls(Endpoint::Answer(Provider::Twilio)));
+        for p in [
+            "/__dni/calls/twilio",
+            "/__DNI/Calls/Twilio/",
+            "//__dni//calls//twilio",
+            "/%5F%5Fdni/calls%2Ftwilio",
+        ] {
+            assert_eq!(Route::of(p), answer, "{p}");
+        }
+        assert_eq!(
+            Route::of("/__dni/calls/vonage/status"),
+            Route::Api(ApiRoute::Calls(Endpoint::Status(Provider::Vonage)))
+        );
+        assert_eq!(
+            Route::of("/__dni/calls/plivo"),
+            Route::Api(ApiRoute::Calls(Endpoint::Answer(Provider::Plivo)))
+        );
+        for p in [
+            "/__dni/calls/telnyx",
+            "/__dni/calls/api",
+            "/__dni/calls/twilio/x",
+            "/__dni/callsx",
+        ] {
+            assert_eq!(Route::of(p), Route::Api(ApiRoute::Unknown), "{p}");
         }
     }
 

@@ -2,8 +2,19 @@
 //! `Set-Cookie` list, `Vary`, `Cache-Control`, validators), whether the body is rewritten
 //! and whether the view counts; [`rewrite_plan`] says what the rewriter does.
 
+mod consent_mode;
+mod csp;
+mod data;
+mod hydration_guard;
 mod plan;
 mod rewrite;
 
-pub use plan::{is_html, plan_response, OriginHead, ResponsePlan, REWRITTEN_BODY_DROPS};
-pub use rewrite::rewrite_plan;
+pub use consent_mode::consent_mode_script;
+pub use csp::{hash_source, pass_csp, pass_csp_all, CspPass};
+pub use data::{compile_data_paths, data_kind, path_and_query};
+pub use hydration_guard::{guard_script, GUARD_SCRIPT};
+pub use plan::{
+    has_body, is_html, plan_response, ConsentModeOutcome, OriginHead, ResponsePlan,
+    REWRITTEN_BODY_DROPS,
+};
+pub use rewrite::{rewrite_plan, CatalogClassifier};

@@ -3,7 +3,17 @@
 use std::collections::BTreeSet;
 
 use dni_common::Category;
+use dni_consent::Decision;
+use dni_privacy::ConsentModeInsert;
+use dni_rewrite::{
+    ConsentModeBlock, ConsentModePlacement, Framework, GuardMode, GuardPlacement, HydrationGuard,
+};
 
+use super::consent_mode::consent_mode_script;
+use super::csp::{pass_csp_all, CspPass};
+use super::data::{data_kind, path_and_query};
+use super::hydration_guard::{guard_element, guard_script};
+use crate::observe::LogLine;
 use crate::request::{Method, RequestFacts};
 use crate::runtime::Site;
 use crate::session::Numbers;
@@ -22,7 +32,24 @@ pub struct OriginHead<'a> {
     pub set_cookies: &'a [String],
     pub vary: Option<&'a str>,
     pub cache_control: Option<&'a str>,
+    /// Every `Content-Security-Policy(-Report-Only)` header: `(name, value)`.
+    pub csp: &'a [(String, String)],
 }
+
+/// What became of an inserted script (the Consent Mode default, the hydration guard) on
+/// this response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsentModeOutcome {
+    /// Not configured, or the response is not rewritten.
+    None,
+    /// Handed to the rewriter (inserted if its placement finds a place).
+    Planned,
+    /// Not inserted: why (a CSP that could not be read).
+    Skipped(&'static str),
+}
+
+/// [`ConsentModeOutcome`] for the hydration guard.
+pub type GuardOutcome = ConsentModeOutcome;
 
 /// The response's headers and body treatment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,40 +63,217 @@ pub struct ResponsePlan {
     pub cache_control: Option<String>,
     /// Stream the body through the rewriter (and drop [`REWRITTEN_BODY_DROPS`]).
     pub rewrite: bool,
+    /// `Some`: the body is a framework's data response, rewritten as data (numbers only,
+    /// digit for digit) rather than as HTML.
+    pub data: Option<Framework>,
     /// A page view for the daily counters: a 200 HTML navigation (not a redirect, an
     /// error or a 304).
     pub counts_view: bool,
     pub set_cookies_removed: u32,
     /// Distinct cookie names expired.
     pub cookies_expired: u32,
+    /// The Consent Mode block for the rewriter.
+    pub consent_mode: Option<ConsentModeBlock>,
+    pub consent_mode_outcome: ConsentModeOutcome,
+    /// The hydration guard for the rewriter.
+    pub hydration_guard: Option<HydrationGuard>,
+    pub hydration_guard_outcome: GuardOutcome,
+    /// `Some`: replace the CSP headers with these (the inserted scripts' hashes added).
+    pub csp_headers: Option<Vec<(String, String)>>,
 }
 
-/// Whether a `Content-Type` is HTML.
+impl ResponsePlan {
+    /// Writes what the plan decided into the request's log line: status, cookies removed and
+    /// expired, what became of the Consent Mode default.
+    pub fn log_into(&self, status: u16, line: &mut LogLine) {
+        line.status = status;
+        line.set_cookies_removed = self.set_cookies_removed;
+        line.cookies_expired = self.cookies_expired;
+        line.consent_mode = match self.consent_mode_outcome {
+            ConsentModeOutcome::None => "off",
+            ConsentModeOutcome::Planned => "planned",
+            ConsentModeOutcome::Skipped(why) => {
+                line.note = Some(format!("consent mode skipped: {why}"));
+                "skipped"
+            }
+        };
+        line.hydration_guard = match self.hydration_guard_outcome {
+            ConsentModeOutcome::None => "off",
+            ConsentModeOutcome::Planned => "planned",
+            ConsentModeOutcome::Skipped(why) => {
+                let note = format!("hydration guard skipped: {why}");
+                line.note = Some(match line.note.take() {
+                    Some(earlier) => format!("{earlier}; {note}"),
+                    None => note,
+                });
+                "skipped"
+            }
+        };
+    }
+}
+
+/// Whether a `Content-Type` is HTML (`text/html` or `application/xhtml+xml`).
 pub fn is_html(content_type: Option<&str>) -> bool {
     content_type.is_some_and(|ct| {
-        ct.trim_start()
-            .get(..9)
-            .is_some_and(|p| p.eq_ignore_ascii_case("text/html"))
+        let essence = ct.split(';').next().unwrap_or("").trim();
+        essence.eq_ignore_ascii_case("text/html")
+            || essence.eq_ignore_ascii_case("application/xhtml+xml")
     })
+}
+
+/// Whether a response to `method` with `status` carries a body (not `HEAD`, 1xx, 204, 205
+/// or 304).
+pub fn has_body(method: Method, status: u16) -> bool {
+    method != Method::Head && !matches!(status, 100..=199 | 204 | 205 | 304)
 }
 
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The plan of a page response on `site` to a visitor who declined `declined`, shown
-/// `numbers`, to which the origin answered `origin`.
-pub fn plan_response(
+/// The scripts inserted into one page, what became of them, and the CSP headers they need.
+struct InsertedScripts {
+    consent_mode: Option<ConsentModeBlock>,
+    consent_mode_outcome: ConsentModeOutcome,
+    guard: Option<HydrationGuard>,
+    guard_outcome: GuardOutcome,
+    csp_headers: Option<Vec<(String, String)>>,
+}
+
+/// Where the Consent Mode block goes and its text, if configured.
+fn consent_mode_text(
+    site: &Site,
+    decision: &Decision,
+) -> (Option<ConsentModePlacement>, Option<String>) {
+    let config = site.config.vendors.consent_mode;
+    let placement = match config.insert {
+        ConsentModeInsert::Off => None,
+        ConsentModeInsert::Auto => Some(ConsentModePlacement::Auto),
+        ConsentModeInsert::Always => Some(ConsentModePlacement::Always),
+    };
+    let script = placement.map(|_| consent_mode_script(decision, config.wait_for_update_ms));
+    (placement, script)
+}
+
+/// Where the hydration guard goes and its text, if configured and a number changes.
+fn guard_text(site: &Site, numbers: &Numbers) -> (Option<GuardPlacement>, Option<String>) {
+    let placement = match site.config.rewrite.hydration_guard {
+        GuardMode::Off => None,
+        GuardMode::Auto => Some(GuardPlacement::Auto),
+        GuardMode::Always => Some(GuardPlacement::Always),
+    };
+    let script =
+        placement.and_then(|_| guard_script(&numbers.swaps, &site.config.rewrite.attributes));
+    (placement, script)
+}
+
+/// The Consent Mode block and the hydration guard for this page (each if configured), and
+/// how both pass the page's CSP: one nonce, or both hashes added.
+fn inserted_scripts(
+    site: &Site,
+    decision: &Decision,
+    numbers: &Numbers,
+    csp: &[(String, String)],
+) -> InsertedScripts {
+    let (placement, cm_script) = consent_mode_text(site, decision);
+    let (guard_placement, guard_js) = guard_text(site, numbers);
+    let scripts: Vec<&str> = cm_script
+        .iter()
+        .chain(guard_js.iter())
+        .map(String::as_str)
+        .collect();
+    let mut out = inserted_scripts_none();
+    if scripts.is_empty() {
+        return out;
+    }
+    let nonce = match pass_csp_all(csp, &scripts) {
+        CspPass::Open => None,
+        CspPass::Nonce(n) => Some(n),
+        CspPass::Hash { headers } => {
+            out.csp_headers = Some(headers);
+            None
+        }
+        CspPass::Skip(why) => {
+            if cm_script.is_some() {
+                out.consent_mode_outcome = ConsentModeOutcome::Skipped(why);
+            }
+            if guard_js.is_some() {
+                out.guard_outcome = ConsentModeOutcome::Skipped(why);
+            }
+            return out;
+        }
+    };
+    if let (Some(script), Some(placement)) = (cm_script, placement) {
+        out.consent_mode = Some(ConsentModeBlock {
+            script,
+            nonce: nonce.clone(),
+            placement,
+        });
+        out.consent_mode_outcome = ConsentModeOutcome::Planned;
+    }
+    if let (Some(script), Some(placement)) = (guard_js, guard_placement) {
+        out.guard = Some(HydrationGuard {
+            html: guard_element(&script, nonce.as_deref()),
+            placement,
+        });
+        out.guard_outcome = ConsentModeOutcome::Planned;
+    }
+    out
+}
+
+fn inserted_scripts_none() -> InsertedScripts {
+    InsertedScripts {
+        consent_mode: None,
+        consent_mode_outcome: ConsentModeOutcome::None,
+        guard: None,
+        guard_outcome: ConsentModeOutcome::None,
+        csp_headers: None,
+    }
+}
+
+/// The framework whose data response this is, when its numbers are swapped (a 2xx body,
+/// numbers that change, `data_swap` on).
+fn data_response(
     site: &Site,
     facts: &RequestFacts,
-    declined: &[Category],
     numbers: &Numbers,
     origin: &OriginHead<'_>,
-) -> ResponsePlan {
+) -> Option<Framework> {
+    let changes_numbers = numbers.swaps.iter().any(|(t, r)| t != r);
+    if !changes_numbers
+        || !site.config.rewrite.data_swap
+        || !has_body(facts.method, origin.status)
+        || !(200..300).contains(&origin.status)
+    {
+        return None;
+    }
+    let (path, query) = path_and_query(&facts.url);
+    data_kind(path, query, origin.content_type, site.data_paths.as_ref())
+}
+
+/// The `Set-Cookie` headers of a response and what became of the origin's.
+struct CookiePlan {
+    set_cookies: Vec<String>,
+    /// Cookies this worker added (expiries, its own session cookie).
+    added: usize,
+    removed: u32,
+    /// Distinct cookie names expired.
+    expired: u32,
+}
+
+/// The origin's cookies filtered one by one, expiry cookies for withdrawn consent, and the
+/// worker's session cookie.
+fn plan_cookies(
+    site: &Site,
+    facts: &RequestFacts,
+    numbers: &Numbers,
+    origin: &OriginHead<'_>,
+    declined: &[Category],
+) -> CookiePlan {
     let filtered = dni_privacy::filter_set_cookies(origin.set_cookies, &site.catalog, declined);
     let mut set_cookies = filtered.kept;
     let mut added = 0usize;
-    let mut cookies_expired = 0;
+    let mut expired = 0;
     if let Some(cookie) = &facts.cookie {
         let expiry = dni_privacy::expiry_set_cookies(
             cookie,
@@ -81,7 +285,7 @@ pub fn plan_response(
             .iter()
             .filter_map(|c| dni_privacy::set_cookie_name(c))
             .collect();
-        cookies_expired = count(names.len());
+        expired = count(names.len());
         added += expiry.len();
         set_cookies.extend(expiry);
     }
@@ -89,18 +293,60 @@ pub fn plan_response(
         added += 1;
         set_cookies.push(own.clone());
     }
-    let html = origin.status == 200 && facts.method != Method::Head && is_html(origin.content_type);
-    let rewrite = html && (!numbers.swaps.is_empty() || !declined.is_empty());
+    CookiePlan {
+        set_cookies,
+        added,
+        removed: count(filtered.removed.len()),
+        expired,
+    }
+}
+
+/// The plan of a page response on `site` to a visitor under `decision`, shown `numbers`,
+/// to which the origin answered `origin`. Every HTML response with a body is rewritten
+/// (error pages share the site's template), whatever its status; only 200 navigations count
+/// as page views.
+pub fn plan_response(
+    site: &Site,
+    facts: &RequestFacts,
+    decision: &Decision,
+    numbers: &Numbers,
+    origin: &OriginHead<'_>,
+) -> ResponsePlan {
+    let declined = decision.declined();
+    let cookies = plan_cookies(site, facts, numbers, origin, &declined);
+    let html = has_body(facts.method, origin.status) && is_html(origin.content_type);
+    let mut inserted = if html {
+        inserted_scripts(site, decision, numbers, origin.csp)
+    } else {
+        inserted_scripts_none()
+    };
+    let data = (!html)
+        .then(|| data_response(site, facts, numbers, origin))
+        .flatten();
+    let rewrite = data.is_some()
+        || html
+            && (!numbers.swaps.is_empty()
+                || declined.iter().any(|c| *c != Category::Necessary)
+                || inserted.consent_mode.is_some());
+    if !rewrite || data.is_some() {
+        inserted = inserted_scripts_none();
+    }
     // The page depends on the visitor's cookies; with a tracking number or a cookie of its
     // own it is personal and must not be stored by a shared cache.
-    let personal = numbers.personal || added > 0;
+    let personal = numbers.personal || cookies.added > 0;
     ResponsePlan {
-        set_cookies,
+        set_cookies: cookies.set_cookies,
         vary: (rewrite || personal).then(|| dni_privacy::vary_with_cookie(origin.vary)),
         cache_control: personal.then(|| dni_privacy::private_cache_control(origin.cache_control)),
         rewrite,
-        counts_view: facts.navigation && html,
-        set_cookies_removed: count(filtered.removed.len()),
-        cookies_expired,
+        data,
+        counts_view: facts.navigation && origin.status == 200 && html,
+        set_cookies_removed: cookies.removed,
+        cookies_expired: cookies.expired,
+        consent_mode: inserted.consent_mode,
+        consent_mode_outcome: inserted.consent_mode_outcome,
+        hydration_guard: inserted.guard,
+        hydration_guard_outcome: inserted.guard_outcome,
+        csp_headers: inserted.csp_headers,
     }
 }

@@ -13,5 +13,7 @@ mod plan;
 mod step;
 
 pub use flow::{numbers_for, run_background};
-pub use plan::{plan_session, Ask, Numbers, PoolCall, SessionInputs, SessionPlan, Start};
+pub use plan::{
+    lease_consent, plan_session, Ask, Numbers, PoolCall, SessionInputs, SessionPlan, Start,
+};
 pub use step::{lease_step, LeaseStep};

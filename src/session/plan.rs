@@ -12,9 +12,12 @@
 
 use std::cell::OnceCell;
 
+use dni_common::Category;
+use dni_consent::Decision;
 use dni_numbers::E164;
 use dni_sessions::{
-    classify, session_set_cookie, Attribution, Landing, LeaseOutcome, SessionToken, TokenLease,
+    classify, session_set_cookie, Attribution, Landing, LeaseConsent, LeaseOutcome, SessionToken,
+    TokenLease,
 };
 
 use super::step::{lease_step, LeaseStep};
@@ -28,8 +31,9 @@ use crate::runtime::Site;
 pub struct SessionInputs<'a> {
     pub site: &'a Site,
     pub facts: &'a RequestFacts,
-    /// The consent decision allows swapping (`Decision::swap`).
-    pub swap_allowed: bool,
+    /// The request's consent decision: whether numbers swap (`Decision::swap`), and what a
+    /// new lease records as the consent in force (conversions out are gated on it).
+    pub decision: &'a Decision,
     /// A search-engine crawler: numbers stay as printed.
     pub crawler: bool,
     /// `DNI_SECRET`, when configured and long enough.
@@ -127,6 +131,19 @@ pub struct SessionPlan<'a> {
     background: Vec<PoolCall>,
 }
 
+/// The consent decision as kept with a lease: granted categories, signal, regime, GPC.
+pub fn lease_consent(decision: &Decision) -> LeaseConsent {
+    LeaseConsent {
+        granted: Category::ALL
+            .into_iter()
+            .filter(|&c| decision.granted(c))
+            .collect(),
+        signal: decision.signal.as_str().to_string(),
+        regime: decision.regime.as_str().to_string(),
+        gpc: decision.gpc,
+    }
+}
+
 /// The verified session token of the request's cookie, if one verifies.
 fn read_token(inputs: &SessionInputs<'_>, secret: &[u8]) -> Option<SessionToken> {
     let header = inputs.facts.cookie.as_deref()?;
@@ -147,7 +164,7 @@ pub fn plan_session<'a>(
     if targets.is_empty() || inputs.crawler {
         return Start::Done(Numbers::untouched());
     }
-    if !inputs.swap_allowed {
+    if !inputs.decision.swap {
         return Start::Done(Numbers::fallbacks(site, SwapOutcome::Fallback));
     }
     let Some(secret) = inputs.secret else {
@@ -246,7 +263,10 @@ impl<'a> SessionPlan<'a> {
                     pool: pool.clone(),
                     op: PoolOp::Lease {
                         session,
-                        attribution: Attribution::new(landing(), target, source),
+                        attribution: Attribution {
+                            consent: Some(lease_consent(inputs.decision)),
+                            ..Attribution::new(landing(), target, source)
+                        },
                         provisional,
                     },
                 }),

@@ -3,11 +3,13 @@
 
 use std::rc::Rc;
 
+use dni_calls::{Endpoint, Secrets, WebhookRequest, MAX_BODY};
 use futures_util::StreamExt;
-use worker::{Context, Env, Method, Request, Response};
+use worker::{console_error, Context, Env, Method, Request, Response};
 
 use super::pool_client::DoPools;
 use super::{headers, now_ms, page, respond, OrHttp};
+use crate::api::calls::CallsRequest;
 use crate::api::{self, ApiResponse, DRAIN_LIMIT, MAX_DASHBOARD_FORM};
 use crate::error::HttpError;
 use crate::request::ApiRoute;
@@ -32,7 +34,7 @@ pub async fn handle(
             ApiResponse::json(facts.decide(site).to_json(), 200)
         }
         (Method::Get, ApiRoute::Number) => number(site, &req, &pools, ctx).await?,
-        (Method::Post, ApiRoute::Calls) => calls(site, &mut req, env, &pools).await?,
+        (_, ApiRoute::Calls(endpoint)) => calls(site, endpoint, &mut req, env, &pools).await?,
         (Method::Get, ApiRoute::Stats) => {
             api::authorize(
                 token(env).as_deref(),
@@ -93,24 +95,50 @@ async fn number(
     Ok(response)
 }
 
+/// The telephony secrets set on the worker.
+fn secrets(env: &Env) -> Secrets {
+    let get = |name: &str| env.secret(name).ok().map(|s| s.to_string());
+    Secrets {
+        api_token: get("DNI_API_TOKEN"),
+        twilio_auth_token: get("TWILIO_AUTH_TOKEN"),
+        signalwire_signing_key: get("SIGNALWIRE_SIGNING_KEY"),
+        plivo_auth_token: get("PLIVO_AUTH_TOKEN"),
+        vonage_signature_secret: get("VONAGE_SIGNATURE_SECRET"),
+    }
+}
+
+/// `/__dni/calls` and the provider webhooks: the request as received, to `api::calls`.
 async fn calls(
     site: &Site,
+    endpoint: Endpoint,
     req: &mut Request,
     env: &Env,
     pools: &DoPools,
 ) -> Result<ApiResponse, HttpError> {
-    let limit = dni_sessions::calls::MAX_CALL_BODY;
     // The body is read before anything is answered: a reply sent while the client is still
     // sending makes the runtime drop the connection.
-    let body = read_bounded(req, limit)
+    let body = read_bounded(req, MAX_BODY)
         .await?
-        .ok_or_else(|| HttpError::TooLarge(format!("body larger than {limit} bytes")))?;
-    api::authorize(
-        token(env).as_deref(),
-        headers::get(req, "authorization").as_deref(),
-    )?;
-    let content_type = headers::get(req, "content-type").unwrap_or_default();
-    api::calls::answer(site, &content_type, &body, now_ms(), pools).await
+        .ok_or_else(|| HttpError::TooLarge(format!("body larger than {MAX_BODY} bytes")))?;
+    let url = req.inner().url(); // exactly as received: signatures cover it
+    let headers: Vec<(String, String)> = req.headers().entries().collect();
+    let (method, secrets) = (req.method().to_string(), secrets(env));
+    let request = CallsRequest {
+        endpoint,
+        http: WebhookRequest {
+            method: &method,
+            url: &url,
+            headers: &headers,
+            body: &body,
+        },
+        secrets: &secrets,
+        now_ms: now_ms(),
+    };
+    let answer = api::calls::answer(site, &request, pools).await?;
+    for fault in &answer.faults {
+        console_error!("consent-dni: call answered without it: {fault}");
+    }
+    Ok(answer.response)
 }
 
 async fn dashboard(

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use dni_rewrite::{RewriteStats, StreamRewriter};
+use dni_rewrite::{BodyRewriter, RewriteStats};
 use futures_util::future::{select, Either};
 use futures_util::io::AsyncReadExt;
 use futures_util::StreamExt;
@@ -99,7 +99,7 @@ pub type OnEnd = Box<dyn FnOnce(std::result::Result<RewriteStats, String>)>;
 
 struct State {
     body: Body,
-    rewriter: Option<StreamRewriter>,
+    rewriter: Option<BodyRewriter>,
     on_end: Option<OnEnd>,
 }
 
@@ -120,7 +120,7 @@ impl State {
 /// exist, the Rust stream is exposed as a JS `ReadableStream`.
 pub fn rewritten_response(
     body: Body,
-    rewriter: StreamRewriter,
+    rewriter: BodyRewriter,
     on_end: OnEnd,
     ctx: &worker::Context,
 ) -> Result<Response> {
@@ -236,7 +236,7 @@ impl State {
 
 fn output_stream(
     body: Body,
-    rewriter: StreamRewriter,
+    rewriter: BodyRewriter,
     on_end: OnEnd,
 ) -> impl futures_util::Stream<Item = Result<Vec<u8>>> + 'static {
     let state = State {

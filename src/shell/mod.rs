@@ -50,7 +50,13 @@ pub(crate) fn respond(r: ApiResponse) -> Result<Response, HttpError> {
     for (name, value) in &r.headers {
         headers.append(name, value).or_internal()?;
     }
-    Ok(Response::ok(r.body)
+    // No body at all for an empty one (a 204 may not have one).
+    let response = if r.body.is_empty() {
+        Response::empty()
+    } else {
+        Response::ok(r.body)
+    };
+    Ok(response
         .or_internal()?
         .with_headers(headers)
         .with_status(r.status))

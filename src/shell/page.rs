@@ -4,8 +4,10 @@
 
 use std::rc::Rc;
 
+use dni_common::Category;
 use dni_consent::Decision;
-use dni_rewrite::StreamRewriter;
+use dni_numbers::E164;
+use dni_rewrite::{BodyRewriter, DataPlan, DataRewriter, StreamRewriter, UnsupportedEncoding};
 use worker::{console_error, console_log, Context, Env, Headers, Response, ResponseBody};
 
 use super::pool_client::DoPools;
@@ -76,7 +78,7 @@ struct Planned {
 fn plan_origin(
     site: &Site,
     facts: &RequestFacts,
-    declined: &[dni_common::Category],
+    decision: &Decision,
     numbers: &Numbers,
     origin: Response,
 ) -> Result<Planned, HttpError> {
@@ -85,14 +87,22 @@ fn plan_origin(
     let get = |name: &str| headers.get(name).ok().flatten();
     let (content_type, vary, cache_control) =
         (get("content-type"), get("vary"), get("cache-control"));
+    let csp: Vec<(String, String)> = headers
+        .entries()
+        .filter(|(n, _)| {
+            n.to_ascii_lowercase()
+                .starts_with("content-security-policy")
+        })
+        .collect();
     let head = OriginHead {
         status,
         content_type: content_type.as_deref(),
         set_cookies: &set_cookies,
         vary: vary.as_deref(),
         cache_control: cache_control.as_deref(),
+        csp: &csp,
     };
-    let plan = plan_response(site, facts, declined, numbers, &head);
+    let plan = plan_response(site, facts, decision, numbers, &head);
     Ok(Planned {
         response: origin,
         headers,
@@ -124,29 +134,53 @@ pub async fn handle(
     let numbers = visitor_numbers(site, &facts, &decision, env, ctx).await;
     log.line.swap = numbers.outcome;
     let origin = upstream::fetch(env, &site.config.upstream, req, &upstream_plan).await?;
-    let planned = plan_origin(site, &facts, &declined, &numbers, origin)?;
+    let planned = plan_origin(site, &facts, &decision, &numbers, origin)?;
     let plan = &planned.plan;
     apply_headers(&planned.headers, plan)?;
-    log.line.set_cookies_removed = plan.set_cookies_removed;
-    log.line.cookies_expired = plan.cookies_expired;
-    log.line.status = planned.status;
+    plan.log_into(planned.status, &mut log.line);
     if plan.counts_view {
         super::stats_client::record(env, ctx, site, counters_for(&log.line, decision.swap));
     }
-    let rewrite = plan.rewrite;
+    let rewriter = plan.rewrite.then(|| {
+        let page = (declined, planned.plan.clone());
+        body_rewriter(site, &facts, numbers.swaps, page, planned.content_type, env)
+    });
     let (_, body) = planned.response.into_parts();
     let outgoing = Outgoing {
         headers: planned.headers,
         status: planned.status,
         log,
     };
-    match body {
-        ResponseBody::Stream(stream) if rewrite => {
-            let rewrite = rewrite_plan(site, numbers.swaps, &declined);
-            rewritten(rewrite, stream, planned.content_type, outgoing, env, ctx)
+    match (body, rewriter) {
+        (ResponseBody::Stream(stream), Some(rewriter)) => {
+            let stats = (site.name.clone(), site.stats_pool.clone());
+            rewritten(rewriter, stream, outgoing, stats, ctx)
         }
-        body => outgoing.untouched(body),
+        (body, _) => outgoing.untouched(body),
     }
+}
+
+/// The rewriter of a response body: a data response's ([`DataRewriter`]) or a page's.
+fn body_rewriter(
+    site: &Site,
+    facts: &RequestFacts,
+    swaps: Vec<(E164, E164)>,
+    page: (Vec<Category>, ResponsePlan),
+    content_type: Option<String>,
+    env: &Env,
+) -> Result<BodyRewriter, UnsupportedEncoding> {
+    let chunk = body::output_chunk_bytes(env);
+    let (declined, plan) = page;
+    if let Some(framework) = plan.data {
+        let plan = DataPlan::from_config(&site.config.rewrite);
+        let rewriter = DataRewriter::new(&swaps, plan, framework, chunk);
+        return Ok(BodyRewriter::Data(Box::new(rewriter)));
+    }
+    let path = crate::observe::path_only(&facts.url);
+    let inserted = (plan.consent_mode, plan.hydration_guard);
+    let plan = rewrite_plan(site, swaps, &declined, inserted, &path);
+    let content_type = content_type.unwrap_or_default();
+    StreamRewriter::new(plan, &content_type, chunk).map(|r| BodyRewriter::Html(Box::new(r)))
 }
 
 /// The numbers this visitor sees (may lease from a pool on a first consented view).
@@ -164,7 +198,7 @@ async fn visitor_numbers(
     let inputs = SessionInputs {
         site,
         facts,
-        swap_allowed: decision.swap,
+        decision,
         crawler,
         secret: secret.as_deref(),
         navigation: facts.navigation,
@@ -197,6 +231,17 @@ fn apply_headers(out: &Headers, plan: &ResponsePlan) -> Result<(), HttpError> {
     if let Some(cc) = &plan.cache_control {
         out.set("cache-control", cc).or_internal()?;
     }
+    if let Some(csp) = &plan.csp_headers {
+        for name in [
+            "content-security-policy",
+            "content-security-policy-report-only",
+        ] {
+            out.delete(name).or_internal()?;
+        }
+        for (name, value) in csp {
+            out.append(name, value).or_internal()?;
+        }
+    }
     Ok(())
 }
 
@@ -219,17 +264,18 @@ impl Outgoing {
     }
 }
 
-/// Streams the body through the rewriter; the log line is emitted when it ends.
+/// Streams the body through the rewriter (a page's or a data response's); the log line is
+/// emitted when it ends. A bail-out of the rewriter and a page whose payloads could not all
+/// be read are also counted in the site's daily counters (`rewriter.bailed_out`,
+/// `payloads.unrecognised`), with `stats`: the site's name and stats object.
 fn rewritten(
-    plan: dni_rewrite::RewritePlan,
+    rewriter: Result<BodyRewriter, UnsupportedEncoding>,
     stream: web_sys::ReadableStream,
-    content_type: Option<String>,
     mut out: Outgoing,
-    env: &Env,
+    stats: (String, crate::pool::PoolRef),
     ctx: &Context,
 ) -> Result<Response, HttpError> {
-    let content_type = content_type.unwrap_or_default();
-    let rewriter = match StreamRewriter::new(plan, &content_type, body::output_chunk_bytes(env)) {
+    let rewriter = match rewriter {
         Ok(r) => r,
         Err(e) => {
             out.log.line.note = Some(format!("not rewritten: {e}"));
@@ -243,6 +289,18 @@ fn rewritten(
     log.line.rewritten = true;
     log.line.ms_to_headers = log.elapsed();
     let on_end: body::OnEnd = Box::new(move |outcome| {
+        if let Ok(s) = &outcome {
+            let mut counters = Vec::new();
+            if s.bailed_out {
+                counters.push(("rewriter.bailed_out".to_string(), 1));
+            }
+            if s.payloads_unrecognised > 0 {
+                counters.push(("payloads.unrecognised".to_string(), 1));
+            }
+            if !counters.is_empty() {
+                super::stats_client::add(&stats.0, &stats.1, counters);
+            }
+        }
         log.line.rewrite_finished(outcome);
         log.emit();
     });

@@ -223,10 +223,10 @@ test('unknown time or number: the target and null attribution; unknown number: 4
   await u.text();
 });
 
-test('calls API: wrong or missing token is 401 and reveals nothing; bad bodies are 400', async () => {
-  for (const token of [null, 'wrong', TEST_API_TOKEN + 'x']) {
+test('calls API: a missing token is 401, a wrong one 403 (dni-calls); neither reveals anything; bad bodies are 400', async () => {
+  for (const [token, status] of [[null, 401], ['wrong', 403], [TEST_API_TOKEN + 'x', 403]]) {
     const r = await call({ called: ADS_POOL[0] }, { token });
-    assert.equal(r.status, 401);
+    assert.equal(r.status, status);
     assert.doesNotMatch(await r.text(), /\+1503/);
   }
   for (const body of ['{', '{"called":"555"}', '{}']) {

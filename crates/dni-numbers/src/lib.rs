@@ -24,12 +24,15 @@
 //! for fiction).
 
 mod country;
+mod data;
+mod devalue;
 mod e164;
 mod format;
 pub mod plan;
 mod scan;
 mod swapper;
 
+pub use data::{DataStream, DataSwapped, KEY_LOOKBACK};
 pub use e164::{ParseE164Error, E164};
 pub use format::{format_international, format_national};
 pub use swapper::{NumberSwapper, Swapped};

@@ -10,11 +10,14 @@
 /// At most this many separator tokens between two digits (`") - "` is three).
 pub(crate) const MAX_SEPARATOR_TOKENS: usize = 3;
 
-/// Whether we scan page text or the number part of a `tel:` URI.
+/// Whether we scan page text, the number part of a `tel:` URI, or serialized data (JSON or
+/// JavaScript string literals, at any depth of escaping: `\u00a0` and `\\u00a0` stand for a
+/// no-break space there, as entities do in text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
     Text,
     Tel,
+    Data,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +118,8 @@ fn separator_at(b: &[u8], i: usize, mode: Mode) -> Option<(usize, SepKind)> {
             let kind = classify_code_point(0x2000 + u32::from(*b.get(i + 2)? & 0x3F))?;
             Some((3, kind))
         }
-        b'&' if mode == Mode::Text => entity_separator(b, i),
+        b'&' if mode != Mode::Tel => entity_separator(b, i),
+        b'\\' if mode == Mode::Data => escape_separator(b, i),
         b'%' if mode == Mode::Tel => (b.get(i + 1) == Some(&b'2') && b.get(i + 2) == Some(&b'0'))
             .then_some((3, SepKind::Space)),
         _ => None,
@@ -148,6 +152,19 @@ fn entity_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
         _ => return None,
     };
     Some((len, kind))
+}
+
+/// A JSON/JavaScript `\uXXXX` escape (behind any number of backslashes: payloads nest JSON
+/// in strings) that stands for a separator.
+fn escape_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
+    let slashes = b.get(i..)?.iter().take_while(|&&c| c == b'\\').count();
+    let at = i + slashes;
+    if slashes == 0 || !matches!(b.get(at), Some(b'u' | b'U')) {
+        return None;
+    }
+    let hex = b.get(at + 1..at + 5)?;
+    let kind = classify_code_point(parse_radix(hex, 16)?)?;
+    Some((slashes + 5, kind))
 }
 
 fn parse_radix(s: &[u8], radix: u32) -> Option<u32> {
@@ -292,6 +309,21 @@ mod tests {
         assert_eq!(run_start_before_digit(b"(5", 1), 0);
         assert_eq!(run_start_before_digit(b"+(44)", 2), 0);
         assert_eq!(run_start_before_digit(b"5", 0), 0);
+    }
+
+    #[test]
+    fn data_mode_reads_json_escapes_at_any_depth() {
+        for s in [
+            "(503)\\u00a0555-0142",
+            "(503)\\\\u00A0555\\u20110142",
+            "503\\u2009555\\u202f0142",
+            "(503)&nbsp;555-0142",
+        ] {
+            assert_eq!(digits(s, Mode::Data), "5035550142", "{s}");
+        }
+        assert_eq!(digits("503\\n5550142", Mode::Data), "503");
+        assert_eq!(digits("503\\u0041555", Mode::Data), "503");
+        assert_eq!(digits("(503)\\u00a0555", Mode::Text), "503");
     }
 
     #[test]

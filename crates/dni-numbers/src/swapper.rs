@@ -67,6 +67,15 @@ struct Found<'s> {
     len: usize,
 }
 
+/// Where [`NumberSwapper::swap_in_run`] writes: the output so far, how much of the input it
+/// covers, and the counts.
+pub(crate) struct RunSink<'a> {
+    pub out: &'a mut Option<String>,
+    pub copied: &'a mut usize,
+    pub count: &'a mut u32,
+    pub skipped: &'a mut u32,
+}
+
 /// The result of [`NumberSwapper::swap_in_text`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Swapped {
@@ -113,6 +122,11 @@ impl NumberSwapper {
         }
     }
 
+    /// Fewest digits of any printed form of any target.
+    pub(crate) fn min_digits(&self) -> usize {
+        self.min_digits
+    }
+
     /// True when no pair can change anything (every text is left as is).
     pub fn is_empty(&self) -> bool {
         self.swaps.is_empty()
@@ -146,12 +160,19 @@ impl NumberSwapper {
             Ok(r) => r,
             Err(_) => &mut fresh,
         };
+        let mut ignored = 0;
         loop {
             let start = run_start_before_digit(bytes, d);
             scan_run(bytes, start, Mode::Text, run);
             let end = run.end().max(d + 1);
             if run.values.len() >= self.min_digits && leading_context_ok(text, start) {
-                self.swap_in_run(text, run, &mut out, &mut copied, &mut count);
+                let mut sink = RunSink {
+                    out: &mut out,
+                    copied: &mut copied,
+                    count: &mut count,
+                    skipped: &mut ignored,
+                };
+                self.swap_in_run(text, run, &mut sink, None);
             }
             match find_digit(bytes, end) {
                 Some(next) => d = next,
@@ -163,13 +184,16 @@ impl NumberSwapper {
         (count > 0 && out != text).then_some(Swapped { text: out, count })
     }
 
-    fn swap_in_run(
+    /// Swaps every target found in `run`. With `data` (serialized data), only numbers whose
+    /// replacement fits digit for digit are swapped (lengths in a payload must not change) and
+    /// `data` says which spans must be left alone (excluded keys); the others are counted in
+    /// `skipped`.
+    pub(crate) fn swap_in_run(
         &self,
         text: &str,
         run: &Run,
-        out: &mut Option<String>,
-        copied: &mut usize,
-        count: &mut u32,
+        sink: &mut RunSink<'_>,
+        data: Option<&dyn Fn(usize) -> bool>,
     ) {
         let n = run.values.len();
         let bytes = text.as_bytes();
@@ -181,10 +205,20 @@ impl NumberSwapper {
                 None => trailing_context_ok(bytes, run.end()),
             };
             if let Some(found) = self.find(run, a, boundary_ok) {
-                let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
-                if let Some(span_start) = self.render(text, run, a, &found, *copied, o) {
-                    *copied = span_start;
-                    *count += 1;
+                let at = run.digits.get(a).map_or(0, |d| d.pos);
+                if data.is_some_and(|skip| skip(at)) {
+                    *sink.skipped += 1;
+                } else {
+                    let o = sink
+                        .out
+                        .get_or_insert_with(|| String::with_capacity(text.len() + 16));
+                    match self.render(text, run, a, &found, *sink.copied, o, data.is_some()) {
+                        Some(span_start) => {
+                            *sink.copied = span_start;
+                            *sink.count += 1;
+                        }
+                        None => *sink.skipped += 1,
+                    }
                 }
                 a += found.len;
                 segment_start = a;
@@ -224,7 +258,7 @@ impl NumberSwapper {
         let found = self.find(&run, 0, |len| len == n)?;
         let mut out = String::with_capacity(href.len() + 8);
         out.push_str(href.get(..num_start)?);
-        let start = self.render(number, &run, 0, &found, 0, &mut out)?;
+        let start = self.render(number, &run, 0, &found, 0, &mut out, false)?;
         debug_assert_eq!(start, b.len());
         out.push_str(href.get(num_start + number.len()..)?);
         Some(out)
@@ -279,6 +313,9 @@ impl NumberSwapper {
 
     /// Appends `text[copied..span_start]` and the replacement of the found number to `out`;
     /// returns the byte offset just after the replaced span.
+    /// With `in_place_only`, `None` (nothing written) when the replacement does not fit
+    /// digit for digit.
+    #[allow(clippy::too_many_arguments)]
     fn render(
         &self,
         text: &str,
@@ -287,6 +324,7 @@ impl NumberSwapper {
         found: &Found<'_>,
         copied: usize,
         out: &mut String,
+        in_place_only: bool,
     ) -> Option<usize> {
         let digits = run.digits.get(a..a + found.len)?;
         let first = digits.first()?;
@@ -302,6 +340,7 @@ impl NumberSwapper {
                     from = info.pos + 1;
                 }
             }
+            _ if in_place_only => return None,
             _ => {
                 let mut start = if a == 0 {
                     run.plus_at.unwrap_or(first.pos)
@@ -363,7 +402,7 @@ fn prefix_len(d: &[u8], parts: &[&str]) -> Option<usize> {
 }
 
 /// Nothing digit-ish right before a run starting at `start`.
-fn leading_context_ok(text: &str, start: usize) -> bool {
+pub(crate) fn leading_context_ok(text: &str, start: usize) -> bool {
     let before = text.get(..start).unwrap_or("");
     let mut chars = before.chars().rev();
     let Some(prev) = chars.next() else {

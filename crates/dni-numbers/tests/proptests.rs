@@ -6,7 +6,7 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-use dni_numbers::{NumberSwapper, E164};
+use dni_numbers::{DataStream, NumberSwapper, E164};
 use proptest::prelude::*;
 
 fn swapper() -> NumberSwapper {
@@ -53,5 +53,71 @@ proptest! {
         // No `5`: no printed form of +15551234567 can occur.
         let sw = NumberSwapper::new(&[(E164::parse("+15551234567").unwrap(), E164::parse("+15559876543").unwrap())]);
         prop_assert_eq!(sw.replace_in_text(&s), None);
+    }
+}
+
+/// Pieces that make payload-like data: numbers in several forms, escapes, keys, quotes.
+fn data_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("(555) 123-4567".to_string()),
+        Just("+15551234567".to_string()),
+        Just("555.123.4567".to_string()),
+        Just("(555)\\u00a0123-4567".to_string()),
+        Just("(555)\\\\u00a0123-4567".to_string()),
+        Just("+44 20 7946 0018".to_string()),
+        Just("\\\"invoiceId\\\":\\\"".to_string()),
+        Just("\"sku\":\"".to_string()),
+        Just("\",\"".to_string()),
+        Just("\\n".to_string()),
+        Just("T51d,".to_string()),
+        Just("[{\"invoiceId\":2},".to_string()),
+        Just("\"5551234567\",".to_string()),
+        "[0-9+()\\\\\" :,.a-z\u{a0}é-]{0,12}",
+    ]
+}
+
+proptest! {
+    /// Data swapping never changes the length of the data or anything but digits, and its
+    /// output does not depend on how the data was chunked.
+    #[test]
+    fn data_swaps_are_digit_for_digit_and_chunking_independent(
+        pieces in proptest::collection::vec(data_piece(), 0..24),
+        cuts in proptest::collection::vec(0usize..400, 0..6),
+    ) {
+        let sw = swapper();
+        let data: String = pieces.concat();
+        let excluded = |k: &str| k == "invoiceId" || k == "sku";
+        let whole = sw.swap_in_data(&data, &excluded);
+        let expected = whole.text.clone().unwrap_or_else(|| data.clone());
+        prop_assert_eq!(expected.len(), data.len());
+        for (a, b) in expected.chars().zip(data.chars()) {
+            prop_assert!(a == b || (a.is_ascii_digit() && b.is_ascii_digit()));
+        }
+        let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(data.len())).filter(|c| data.is_char_boundary(*c)).collect();
+        cuts.sort_unstable();
+        let mut stream = DataStream::new();
+        let mut out = String::new();
+        let mut from = 0;
+        for c in cuts.iter().copied().chain([data.len()]) {
+            out += &stream.push(&sw, &data[from..c], &excluded);
+            from = c;
+        }
+        out += &stream.finish(&sw, &excluded);
+        prop_assert_eq!(out, expected);
+        prop_assert_eq!((stream.count(), stream.skipped()), (whole.count, whole.skipped));
+
+        // The same for devalue payloads (root-array indices of excluded keys).
+        let dv = sw.swap_in_devalue(&data, &excluded);
+        let dv_expected = dv.text.clone().unwrap_or_else(|| data.clone());
+        prop_assert_eq!(dv_expected.len(), data.len());
+        let mut stream = DataStream::devalue();
+        let mut out = String::new();
+        let mut from = 0;
+        for c in cuts.iter().copied().chain([data.len()]) {
+            out += &stream.push(&sw, &data[from..c], &excluded);
+            from = c;
+        }
+        out += &stream.finish(&sw, &excluded);
+        prop_assert_eq!(out, dv_expected);
     }
 }

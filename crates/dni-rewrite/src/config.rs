@@ -15,7 +15,10 @@ pub const MAX_MAX_TEXT_NODE_BYTES: usize = 16 * 1024 * 1024;
 /// ```json
 /// { "attributes": ["aria-label", "title", "data-phone", "data-tel"],
 ///   "crawler_user_agents": ["MyInternalCrawler"],
-///   "max_text_node_bytes": 65536 }
+///   "max_text_node_bytes": 65536,
+///   "data_exclude_keys": ["invoiceId"],
+///   "data_paths": ["/data/*.json"],
+///   "hydration_guard": "auto" }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -32,6 +35,36 @@ pub struct RewriteConfig {
     /// and is counted in [`crate::RewriteStats::text_nodes_passed_over`]. Default 65536
     /// (64 KiB); accepted 1024 to 16 MiB.
     pub max_text_node_bytes: usize,
+    /// Swap numbers in the serialized data frameworks hydrate from (`__NEXT_DATA__`,
+    /// `self.__next_f` rows, `__NUXT_DATA__`, `<astro-island props>`, `application/json`
+    /// islands, `window.__remixContext`, ...) and in their data requests, digit for digit.
+    /// Default `true`.
+    pub data_swap: bool,
+    /// Keys whose values are never changed in data, at any depth (e.g. `"invoiceId"`, `"sku"`:
+    /// an identifier that happens to have the digits of a number). Default `[]`.
+    pub data_exclude_keys: Vec<String>,
+    /// Extra global names marking an inline script as application state to swap numbers in
+    /// (e.g. `"__APP_STATE__"` for `window.__APP_STATE__ = {...}`), besides the built-in
+    /// ones. Default `[]`.
+    pub data_globals: Vec<String>,
+    /// Paths of the site's own JSON data requests to swap numbers in, with `*` matching
+    /// within one path segment and `**` across segments (e.g. `"/api/page/**.json"`), besides
+    /// the frameworks' own (`/_next/data/`, RSC requests, `page-data.json`, `_payload.json`,
+    /// `__data.json`, `.data`). Default `[]`.
+    pub data_paths: Vec<String>,
+    /// The hydration guard: `"auto"` (framework pages), `"always"` (every rewritten page, e.g.
+    /// a React app without a recognisable framework), `"off"`. Default `"auto"`.
+    pub hydration_guard: GuardMode,
+}
+
+/// [`RewriteConfig::hydration_guard`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum GuardMode {
+    #[default]
+    Auto,
+    Always,
+    Off,
 }
 
 impl Default for RewriteConfig {
@@ -42,6 +75,11 @@ impl Default for RewriteConfig {
                 .to_vec(),
             crawler_user_agents: Vec::new(),
             max_text_node_bytes: DEFAULT_MAX_TEXT_NODE_BYTES,
+            data_swap: true,
+            data_exclude_keys: Vec::new(),
+            data_globals: Vec::new(),
+            data_paths: Vec::new(),
+            hydration_guard: GuardMode::Auto,
         }
     }
 }
@@ -99,6 +137,44 @@ impl Validate for RewriteConfig {
                 );
             }
         }
+        for (i, key) in self.data_exclude_keys.iter().enumerate() {
+            if key.is_empty() || key.contains(['"', '\\']) {
+                issues.push(
+                    ConfigIssue::new(
+                        format!("{path}.data_exclude_keys[{i}]"),
+                        format!("`{key}` is not a key name"),
+                    )
+                    .with_hint(
+                        "write the key as it appears in the data, without quotes, e.g. `invoiceId`",
+                    ),
+                );
+            }
+        }
+        for (i, g) in self.data_globals.iter().enumerate() {
+            let ident = g.len() >= 3
+                && g.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+            if !ident {
+                issues.push(
+                    ConfigIssue::new(
+                        format!("{path}.data_globals[{i}]"),
+                        format!("`{g}` is not a JavaScript global name of 3 or more characters"),
+                    )
+                    .with_hint("e.g. `__APP_STATE__` for `window.__APP_STATE__ = {...}`"),
+                );
+            }
+        }
+        for (i, p) in self.data_paths.iter().enumerate() {
+            if !p.starts_with('/') || p.contains(['?', '#', ' ']) {
+                issues.push(
+                    ConfigIssue::new(
+                        format!("{path}.data_paths[{i}]"),
+                        format!("`{p}` is not a path pattern"),
+                    )
+                    .with_hint("a path starting with `/`, `*` within a segment, `**` across segments, e.g. `/data/*.json`"),
+                );
+            }
+        }
         if !(MIN_MAX_TEXT_NODE_BYTES..=MAX_MAX_TEXT_NODE_BYTES).contains(&self.max_text_node_bytes)
         {
             issues.push(
@@ -132,6 +208,8 @@ mod tests {
         assert_eq!(c.attributes, ["aria-label", "title", "data-phone"]);
         assert!(c.crawler_user_agents.is_empty());
         assert_eq!(c.max_text_node_bytes, 65536);
+        assert!(c.data_swap);
+        assert_eq!(c.hydration_guard, GuardMode::Auto);
         assert!(issues("{}").is_empty());
     }
 
@@ -156,6 +234,27 @@ mod tests {
             ]
         );
         assert!(v.iter().all(|i| i.hint.is_some()));
+    }
+
+    #[test]
+    fn bad_data_settings_are_reported_with_paths() {
+        let v = issues(
+            r#"{"data_exclude_keys":["invoiceId","","a\"b"],"data_globals":["__APP__","x","a.b"],"data_paths":["/data/*.json","data.json"],"hydration_guard":"always"}"#,
+        );
+        let paths: Vec<_> = v.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "sites[0].rewrite.data_exclude_keys[1]",
+                "sites[0].rewrite.data_exclude_keys[2]",
+                "sites[0].rewrite.data_globals[1]",
+                "sites[0].rewrite.data_globals[2]",
+                "sites[0].rewrite.data_paths[1]",
+            ]
+        );
+        assert!(
+            serde_json::from_str::<RewriteConfig>(r#"{"hydration_guard":"sometimes"}"#).is_err()
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! # dni-sessions
 //!
-//! Sessions, traffic sources, number pool leases and the calls API core of consent-dni.
+//! Sessions, traffic sources and number pool leases of consent-dni (calls: `dni-calls`).
 //! Plain Rust with no Workers types: the worker shell owns the RNG, the clock, HTTP and the
 //! pool Durable Object's SQLite storage, and calls the functions here.
 //!
@@ -12,8 +12,8 @@
 //!   leased number, when the lease idles out and whether it is still provisional, so an
 //!   ordinary page view needs no pool round trip; [`session_set_cookie`].
 //! * [`Pool`] over a [`PoolStore`]: the lease state machine and history; [`MemoryPoolStore`].
-//! * [`parse_call_request`], [`call_response_json`], [`twiml_dial`], [`find_number`],
-//!   [`bearer_matches`]: `POST /__dni/calls`. [`amp_number_json`]: `GET /__dni/number`.
+//! * [`find_number`] (which target or pool a dialled number belongs to), [`bearer_matches`]
+//!   (the API token check). [`amp_number_json`]: `GET /__dni/number`.
 //!
 //! ## Session lifecycle (what the shell does)
 //!
@@ -66,7 +66,6 @@ mod amp;
 mod attribution;
 mod bearer;
 mod bounded;
-pub mod calls;
 pub mod config;
 mod landing;
 mod number_role;
@@ -80,9 +79,6 @@ pub use amp::amp_number_json;
 pub use attribution::{classify, Attribution, LeaseConsent, KNOWN_CLICK_IDS, MAX_CLICK_IDS};
 pub use bearer::bearer_matches;
 pub use bounded::{MAX_NAME_LEN, MAX_PARAMS, MAX_URL_LEN, MAX_VALUE_LEN};
-pub use calls::{
-    call_response_json, parse_call_request, twiml_dial, BadRequest, CallFormat, CallRequest,
-};
 pub use config::{
     validate_site, PathMatch, ReferrerMatch, SessionConfig, SourceConfig, SourceMatch,
     TargetConfig, ValueMatch,

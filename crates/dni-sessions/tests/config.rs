@@ -7,7 +7,8 @@
 
 use dni_common::{ConfigIssue, Validate};
 use dni_sessions::{
-    validate_site, PathMatch, ReferrerMatch, SessionConfig, TargetConfig, ValueMatch,
+    find_number, validate_site, NumberRole, PathMatch, ReferrerMatch, SessionConfig, TargetConfig,
+    ValueMatch,
 };
 
 fn target(json: &str) -> TargetConfig {
@@ -327,4 +328,64 @@ fn site_without_pools_needs_no_account() {
     let mut issues = Vec::new();
     validate_site(&[t], &SessionConfig::default(), "sites[0]", &mut issues);
     assert!(issues.is_empty(), "{issues:?}");
+}
+
+// Which role a dialled number plays (the calls API routes by it).
+
+fn num(s: &str) -> dni_numbers::E164 {
+    dni_numbers::E164::parse(s).unwrap()
+}
+
+fn role_targets() -> Vec<TargetConfig> {
+    serde_json::from_str(
+        r#"[{"number": "+15551234567", "fallback": "+15559990000", "sources": [
+            {"name": "a", "numbers": ["+15550000001"]}, {"name": "b", "numbers": ["+15550000002", "+15550000003"]}]},
+           {"number": "+15557654321", "fallback": "+15559990001", "sources": [{"name": "c", "numbers": ["+15550000004"]}]}]"#,
+    )
+    .unwrap()
+}
+
+#[test]
+fn find_number_names_each_role() {
+    let t = role_targets();
+    assert_eq!(
+        find_number(&t, &num("+15550000003")),
+        Some(NumberRole::Tracking {
+            target: 0,
+            source: 1
+        })
+    );
+    assert_eq!(
+        find_number(&t, &num("+15550000004")),
+        Some(NumberRole::Tracking {
+            target: 1,
+            source: 0
+        })
+    );
+    assert_eq!(
+        find_number(&t, &num("+15557654321")),
+        Some(NumberRole::Target { target: 1 })
+    );
+    assert_eq!(
+        find_number(&t, &num("+15559990000")),
+        Some(NumberRole::Fallback { target: 0 })
+    );
+    assert_eq!(find_number(&t, &num("+15550000009")), None);
+    assert_eq!(
+        find_number(&t, &num("+15550000004")).map(|r| r.target()),
+        Some(1)
+    );
+    for (number, target) in [
+        ("+15550000003", 0),
+        ("+15551234567", 0),
+        ("+15559990000", 0),
+        ("+15557654321", 1),
+        ("+15559990001", 1),
+    ] {
+        assert_eq!(
+            find_number(&t, &num(number)).map(|r| r.target()),
+            Some(target),
+            "{number}"
+        );
+    }
 }

@@ -633,6 +633,29 @@ fn the_policy_comes_from_the_session_settings() {
 }
 
 #[test]
+fn a_lease_record_reads_its_attribution_from_an_object_or_json_text() {
+    // Stored as an object or as JSON text (the SQLite column), the attribution reads back;
+    // text that no longer parses reads as an empty attribution (the lease still answers).
+    for stored in [
+        serde_json::json!({"source": "google_ads", "landed_at_ms": 1}),
+        serde_json::json!(r#"{"source": "google_ads", "landed_at_ms": 1}"#),
+        serde_json::json!("not json"),
+    ] {
+        let rec: dni_sessions::LeaseRecord = serde_json::from_value(serde_json::json!({
+            "number": "+15550000001", "session": "cd".repeat(16), "from_ms": 0,
+            "until_ms": null, "attribution": stored,
+        }))
+        .unwrap();
+        let expected = if stored == "not json" {
+            Attribution::default()
+        } else {
+            attr(r#"{"source": "google_ads", "landed_at_ms": 1}"#)
+        };
+        assert_eq!(rec.attribution, expected, "{stored}");
+    }
+}
+
+#[test]
 fn sync_adds_and_retires_numbers() {
     let mut store = MemoryPoolStore::with_numbers(&numbers(2));
     let mut pool = Pool::new(&mut store, policy());

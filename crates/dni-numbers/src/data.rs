@@ -1,0 +1,457 @@
+//! Numbers in serialized data: JSON documents and JavaScript payloads that frameworks hydrate
+//! from (`__NEXT_DATA__`, React Server Component rows, `__NUXT_DATA__`, island props, ...).
+//!
+//! The data is scanned as it is, escapes and all: a string nested in a string (`\"…\"`), a
+//! no-break space written `\u00a0` or `\\u00a0`, a newline escape `\n` before a number all
+//! read as in text. A number is replaced **digit for digit** only, so the payload's length
+//! and every length prefix in it (RSC text rows `T<hex>,`) stay right; a number whose
+//! replacement does not fit, or that sits in the value of an excluded key, is left and
+//! counted in [`DataSwapped::skipped`].
+
+use crate::devalue::DevalueScanner;
+use crate::scan::{find_digit, run_start_before_digit, scan_run, Mode, Run};
+use crate::swapper::{leading_context_ok, RunSink};
+use crate::NumberSwapper;
+
+/// The result of [`NumberSwapper::swap_in_data`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataSwapped {
+    /// The data with every swapped number replaced (`None`: nothing changed).
+    pub text: Option<String>,
+    /// How many numbers were replaced.
+    pub count: u32,
+    /// Numbers found but left: in an excluded key, or a replacement that does not fit.
+    pub skipped: u32,
+}
+
+/// The byte offset just after a `\uXXXX` escape that contains offset `i`, if any.
+fn escape_end_around(b: &[u8], i: usize) -> Option<usize> {
+    (i.saturating_sub(5)..=i).find_map(|s| {
+        let is_escape = b.get(s) == Some(&b'\\')
+            && matches!(b.get(s + 1), Some(b'u' | b'U'))
+            && b.get(s + 2..s + 6)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+        (is_escape && i < s + 6 && i >= s + 2).then_some(s + 6)
+    })
+}
+
+/// Nothing digit-ish before a run in data: an escape (`\n`, `\u00a0`) counts as a boundary.
+fn data_leading_ok(text: &str, start: usize) -> bool {
+    let b = text.as_bytes();
+    if start >= 2 && b.get(start - 2) == Some(&b'\\') {
+        return true;
+    }
+    if start >= 6 && escape_end_around(b, start - 1) == Some(start) {
+        return true;
+    }
+    leading_context_ok(text, start)
+}
+
+/// How far back (bytes) [`key_before`] looks for the quote opening the string a number is
+/// in, and its key. Bounded so the result does not depend on how the data was chunked.
+pub const KEY_LOOKBACK: usize = 256;
+/// Bytes of already-returned data a [`DataStream`] keeps for that look-back.
+const CONTEXT: usize = KEY_LOOKBACK + 32;
+/// Bytes a [`DataStream`] holds back at the end of its input: the start of a number (`+`,
+/// `(`, an escape) may be there, its digits in the next chunk; and a run of digits ending
+/// there may go on (longer than any separator, e.g. `\\u00a0`).
+const HOLD_TAIL: usize = 16;
+
+/// The key whose value is the string containing offset `at`: the nearest quote before it (any
+/// escaping depth, within [`KEY_LOOKBACK`] bytes), then `:` and the key before that (quoted the
+/// same way, or a bare JavaScript identifier). `None` inside an array or outside a string.
+pub(crate) fn key_before(text: &str, at: usize) -> Option<&str> {
+    let b = text.as_bytes();
+    let floor = at.saturating_sub(KEY_LOOKBACK);
+    let mut i = at;
+    // The opening quote of the enclosing string, and how many backslashes escape it.
+    let open = loop {
+        i = i.checked_sub(1).filter(|&i| i >= floor)?;
+        if b.get(i) == Some(&b'"') {
+            break i;
+        }
+    };
+    let depth = b
+        .get(floor..open)?
+        .iter()
+        .rev()
+        .take_while(|&&c| c == b'\\')
+        .count();
+    let skip_ws = |mut j: usize| {
+        while j > floor && b.get(j - 1).is_some_and(u8::is_ascii_whitespace) {
+            j -= 1;
+        }
+        j
+    };
+    let mut j = skip_ws(open - depth);
+    // A type-tagged value, `"key":[0,"value"]` (Astro island props): skip the tag.
+    if j > floor && b.get(j - 1) == Some(&b',') {
+        let k = skip_ws(j - 1);
+        let digits = b
+            .get(floor..k)?
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let k = skip_ws(k - digits);
+        if digits > 0 && k > floor && b.get(k - 1) == Some(&b'[') {
+            j = skip_ws(k - 1);
+        }
+    }
+    if j <= floor || b.get(j - 1) != Some(&b':') {
+        return None;
+    }
+    let end = skip_ws(j - 1);
+    if end > floor && b.get(end - 1) == Some(&b'"') {
+        // A quoted key: back to its opening quote at the same depth.
+        let key_end = end.checked_sub(1 + depth)?;
+        let mut k = key_end;
+        loop {
+            k = k.checked_sub(1).filter(|&k| k >= floor)?;
+            if b.get(k) == Some(&b'"') {
+                return text.get(k + 1..key_end);
+            }
+        }
+    }
+    let len = b
+        .get(floor..end)?
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'$')
+        .count();
+    (len > 0).then(|| text.get(end - len..end)).flatten()
+}
+
+/// Swaps numbers in serialized data that arrives in chunks (an inline payload script, a data
+/// response), with bounded memory: the output is the same however the input was chunked.
+/// Feed chunks with [`push`](Self::push), then call [`finish`](Self::finish).
+#[derive(Debug, Default)]
+pub struct DataStream {
+    /// Input not yet returned, after up to [`CONTEXT`] bytes already returned.
+    buf: String,
+    /// Stream offset of `buf[0]`.
+    base: usize,
+    /// Excluded keys of a `devalue` payload, if the data is one.
+    devalue: Option<DevalueScanner>,
+    /// Offset in `buf` up to which output was returned.
+    emitted: usize,
+    count: u32,
+    skipped: u32,
+    run: Run,
+}
+
+impl DataStream {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// For `devalue` payloads (Nuxt's `__NUXT_DATA__` / `_payload.json`, SvelteKit's
+    /// `__data.json`), where objects hold the indices of their values in a flat root array:
+    /// an excluded key also leaves the root string its index points at.
+    pub fn devalue() -> Self {
+        DataStream {
+            devalue: Some(DevalueScanner::default()),
+            ..Self::default()
+        }
+    }
+
+    /// Numbers replaced so far.
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
+    /// Numbers found but left so far (excluded keys, replacements that do not fit).
+    pub fn skipped(&self) -> u32 {
+        self.skipped
+    }
+
+    /// Feeds a chunk; returns the output that is ready (possibly empty).
+    pub fn push(
+        &mut self,
+        swapper: &NumberSwapper,
+        chunk: &str,
+        excluded: &dyn Fn(&str) -> bool,
+    ) -> String {
+        self.buf.push_str(chunk);
+        if let Some(d) = &mut self.devalue {
+            d.feed(chunk.as_bytes(), excluded);
+        }
+        self.process(swapper, false, excluded)
+    }
+
+    /// Ends the input: the rest of the output.
+    pub fn finish(&mut self, swapper: &NumberSwapper, excluded: &dyn Fn(&str) -> bool) -> String {
+        let out = self.process(swapper, true, excluded);
+        self.buf.clear();
+        self.emitted = 0;
+        out
+    }
+
+    fn process(
+        &mut self,
+        swapper: &NumberSwapper,
+        last: bool,
+        excluded: &dyn Fn(&str) -> bool,
+    ) -> String {
+        let text = self.buf.as_str();
+        let bytes = text.as_bytes();
+        let len = bytes.len();
+        let from = self.emitted;
+        let mut cut = if last {
+            len
+        } else {
+            len.saturating_sub(HOLD_TAIL).max(from)
+        };
+        let mut out: Option<String> = None;
+        let mut copied = from;
+        let (base, devalue) = (self.base, &self.devalue);
+        let skip = |at: usize| {
+            key_before(text, at).is_some_and(excluded)
+                || devalue.as_ref().is_some_and(|d| d.excludes(base + at))
+        };
+        let mut next = if swapper.is_empty() {
+            None
+        } else {
+            find_digit(bytes, from)
+        };
+        while let Some(d) = next {
+            if let Some(end) = escape_end_around(bytes, d) {
+                next = find_digit(bytes, end);
+                continue;
+            }
+            let start = run_start_before_digit(bytes, d).max(from);
+            if !last && start >= cut {
+                break;
+            }
+            scan_run(bytes, start, Mode::Data, &mut self.run);
+            let end = self.run.end().max(d + 1);
+            if !last && end + HOLD_TAIL > len {
+                // The run may go on in the next chunk (a separator, then digits).
+                cut = start;
+                break;
+            }
+            if self.run.values.len() >= swapper.min_digits() && data_leading_ok(text, start) {
+                let mut sink = RunSink {
+                    out: &mut out,
+                    copied: &mut copied,
+                    count: &mut self.count,
+                    skipped: &mut self.skipped,
+                };
+                swapper.swap_in_run(text, &self.run, &mut sink, Some(&skip));
+            }
+            cut = cut.max(end);
+            next = find_digit(bytes, end);
+        }
+        while cut > from && !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let mut result = out.unwrap_or_default();
+        result.push_str(text.get(copied.min(cut)..cut).unwrap_or(""));
+        self.emitted = cut;
+        // Keep only the look-back context before what was returned.
+        let mut drop_to = self.emitted.saturating_sub(CONTEXT);
+        while drop_to > 0 && !self.buf.is_char_boundary(drop_to) {
+            drop_to -= 1;
+        }
+        if drop_to > 0 {
+            self.buf.drain(..drop_to);
+            self.emitted -= drop_to;
+            self.base += drop_to;
+        }
+        if let Some(d) = &mut self.devalue {
+            d.forget_before(self.base + self.emitted);
+        }
+        result
+    }
+}
+
+impl NumberSwapper {
+    /// Replaces target numbers in serialized data (see the module docs), digit for digit,
+    /// leaving the values of keys `excluded` says so (e.g. an invoice id that happens to have
+    /// the digits of a phone number).
+    pub fn swap_in_data(&self, text: &str, excluded: &dyn Fn(&str) -> bool) -> DataSwapped {
+        let mut stream = DataStream::new();
+        stream.buf = text.to_owned();
+        self.swap_with(stream, excluded)
+    }
+
+    /// [`swap_in_data`](Self::swap_in_data) for a whole `devalue` payload (see
+    /// [`DataStream::devalue`]).
+    pub fn swap_in_devalue(&self, text: &str, excluded: &dyn Fn(&str) -> bool) -> DataSwapped {
+        let mut stream = DataStream::devalue();
+        stream.buf = text.to_owned();
+        if let Some(d) = &mut stream.devalue {
+            d.feed(text.as_bytes(), excluded);
+        }
+        self.swap_with(stream, excluded)
+    }
+
+    fn swap_with(&self, mut stream: DataStream, excluded: &dyn Fn(&str) -> bool) -> DataSwapped {
+        let out = stream.process(self, true, excluded);
+        DataSwapped {
+            text: (stream.count > 0).then_some(out),
+            count: stream.count,
+            skipped: stream.skipped,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::E164;
+
+    fn swapper() -> NumberSwapper {
+        let n = |s| E164::parse(s).unwrap();
+        NumberSwapper::new(&[(n("+15035550142"), n("+15035550170"))])
+    }
+
+    fn none(_: &str) -> bool {
+        false
+    }
+
+    #[test]
+    fn json_strings_and_escapes() {
+        let s = swapper();
+        let json = r#"{"display":"(503) 555-0142","nb":"(503)\u00a0555-0142","e164":"+15035550142","href":"tel:+15035550142","note":"\nCall 503.555.0142\n","bare":"5035550142"}"#;
+        let r = s.swap_in_data(json, &none);
+        assert_eq!(r.count, 6);
+        assert_eq!(r.text.unwrap(), json.replace("0142", "0170"));
+    }
+
+    #[test]
+    fn nested_rsc_rows_keep_their_lengths() {
+        let s = swapper();
+        let rsc = r#"self.__next_f.push([1,"a:T51d,Call (503) 555-0142 today\n0:[\"$\",\"a\",null,{\"href\":\"tel:+15035550142\",\"children\":\"(503)\\u00a0555-0142\"}]\n"])"#;
+        let r = s.swap_in_data(rsc, &none);
+        let out = r.text.unwrap();
+        assert_eq!(out.len(), rsc.len());
+        assert_eq!(out, rsc.replace("0142", "0170"));
+        assert_eq!(r.count, 3);
+    }
+
+    #[test]
+    fn excluded_keys_are_left_at_any_depth() {
+        let s = swapper();
+        let json = r#"{"invoiceId":"5035550142","phone":"503-555-0142","inner":"{\"invoiceId\":\"5035550142\",\"tel\":\"5035550142\"}","js":{invoiceId: "5035550142"}}"#;
+        let excluded = |k: &str| k == "invoiceId";
+        let r = s.swap_in_data(json, &excluded);
+        assert_eq!((r.count, r.skipped), (2, 3));
+        let out = r.text.unwrap();
+        assert!(out.contains(r#""invoiceId":"5035550142""#));
+        assert!(out.contains(r#"\"invoiceId\":\"5035550142\""#));
+        assert!(out.contains(r#"invoiceId: "5035550142""#));
+        assert!(out.contains(r#""phone":"503-555-0170""#));
+        assert!(out.contains(r#"\"tel\":\"5035550170\""#));
+    }
+
+    #[test]
+    fn replacements_that_do_not_fit_are_skipped_and_nothing_else_changes() {
+        let n = |s| E164::parse(s).unwrap();
+        let s = NumberSwapper::new(&[(n("+15035550142"), n("+442079460018"))]);
+        let json = r#"{"a":"(503) 555-0142"}"#;
+        let r = s.swap_in_data(json, &none);
+        assert_eq!((r.text, r.count, r.skipped), (None, 0, 1));
+        assert_eq!(
+            swapper()
+                .swap_in_data(r#"{"x":"\u0035035550142","id":50355501420}"#, &none)
+                .count,
+            0
+        );
+    }
+
+    #[test]
+    fn keys_are_found_before_strings_only() {
+        let t = r#"{"k" : "v 1", "arr":["x 1"], k2: 'z', "d":"\"in\": \"n 1\""}"#;
+        assert_eq!(key_before(t, t.find("v 1").unwrap()), Some("k"));
+        assert_eq!(key_before(t, t.find("x 1").unwrap()), None);
+        assert_eq!(key_before(t, t.find("n 1").unwrap()), Some("in"));
+        assert_eq!(key_before("plain 1", 6), None);
+    }
+    #[test]
+    fn streaming_gives_the_same_output_at_every_split() {
+        let s = swapper();
+        let excluded = |k: &str| k == "invoiceId";
+        let data = r#"self.__next_f.push([1,"a:T51d,Call (503) 555-0142 today\n0:[\"$\",\"a\",null,{\"href\":\"tel:+15035550142\",\"invoiceId\":\"5035550142\",\"children\":\"(503)\\u00a0555-0142\"}]\n"]) {"x":"+1 503 555 0142","y":"(503)&nbsp;555-0142 ☎ 503.555.0142"}"#;
+        let whole = s.swap_in_data(data, &excluded);
+        assert_eq!(whole.count, 6);
+        assert_eq!(whole.skipped, 1);
+        for i in 0..=data.len() {
+            for j in i..=data.len() {
+                let (Some(a), Some(b), Some(c)) = (data.get(..i), data.get(i..j), data.get(j..))
+                else {
+                    continue;
+                };
+                let mut st = DataStream::new();
+                let mut out = st.push(&s, a, &excluded);
+                out += &st.push(&s, b, &excluded);
+                out += &st.push(&s, c, &excluded);
+                out += &st.finish(&s, &excluded);
+                assert_eq!(Some(&out), whole.text.as_ref(), "split at {i}/{j}");
+                assert_eq!((st.count(), st.skipped()), (6, 1), "split at {i}/{j}");
+            }
+        }
+    }
+
+    #[test]
+    fn long_data_keeps_bounded_memory() {
+        let s = swapper();
+        let mut st = DataStream::new();
+        let chunk = r#"{"phone":"(503) 555-0142","pad":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},"#;
+        let mut out = String::new();
+        for _ in 0..2000 {
+            out += &st.push(&s, chunk, &none);
+            assert!(
+                st.buf.len() <= CONTEXT + HOLD_TAIL + chunk.len() + 64,
+                "{}",
+                st.buf.len()
+            );
+        }
+        out += &st.finish(&s, &none);
+        assert_eq!(st.count(), 2000);
+        assert_eq!(out, chunk.replace("0142", "0170").repeat(2000));
+    }
+
+    #[test]
+    fn keys_are_not_looked_for_beyond_the_look_back() {
+        let long = "x".repeat(KEY_LOOKBACK);
+        let t = format!(r#"{{"invoiceId":"{long} 5035550142"}}"#);
+        let at = t.find("5035").unwrap();
+        assert_eq!(key_before(&t, at), None);
+        let t = r#"{"invoiceId":"ref 5035550142"}"#;
+        assert_eq!(key_before(t, t.find("5035").unwrap()), Some("invoiceId"));
+    }
+
+    #[test]
+    fn type_tagged_values_have_their_key() {
+        let t = r#"{"invoiceId":[0,"5035550142"],"phone":[0,{"display":[0, "(503) 555-0142"]}],"list":[1,["5035550142"]]}"#;
+        let at = |n: usize| t.match_indices("5035550142").nth(n).unwrap().0;
+        assert_eq!(key_before(t, at(0)), Some("invoiceId"));
+        assert_eq!(key_before(t, t.find("(503)").unwrap()), Some("display"));
+        assert_eq!(key_before(t, at(1)), None);
+    }
+
+    #[test]
+    fn devalue_payloads_exclude_by_index_at_every_split() {
+        let s = swapper();
+        let excluded = |k: &str| k == "invoiceId";
+        let data = r#"[{"state":1},["Reactive",2],{"$sbusiness":3},{"name":4,"phone":5,"invoiceId":7},"Harbor",{"display":6},"(503) 555-0142","5035550142","503.555.0142"]"#;
+        let whole = s.swap_in_devalue(data, &excluded);
+        assert_eq!((whole.count, whole.skipped), (2, 1));
+        let out = whole.text.clone().unwrap();
+        assert!(
+            out.contains(r#""(503) 555-0170","5035550142","503.555.0170""#),
+            "{out}"
+        );
+        // Without the index scan, the invoice number is swapped.
+        assert_eq!(s.swap_in_data(data, &excluded).count, 3);
+        for i in 0..=data.len() {
+            let (a, b) = data.split_at(i);
+            let mut st = DataStream::devalue();
+            let mut o = st.push(&s, a, &excluded);
+            o += &st.push(&s, b, &excluded);
+            o += &st.finish(&s, &excluded);
+            assert_eq!(o, out, "split at {i}");
+        }
+    }
+}

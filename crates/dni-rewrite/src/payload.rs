@@ -1,0 +1,364 @@
+//! Framework payloads: the serialized data a server-rendered page hydrates from
+//! (`__NEXT_DATA__`, React Server Component rows, `__NUXT_DATA__`, island props, ...), how a
+//! page shows which framework built it, and [`DataPlan`]: how numbers in that data are
+//! swapped (see [`dni_numbers::DataStream`]) and where the hydration guard goes.
+
+use std::fmt;
+
+use lol_html::html_content::Element;
+use lol_html::HandlerResult;
+
+use crate::rewriter::Shared;
+
+/// The framework whose payloads or assets a page carries (the most specific one seen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Framework {
+    /// A `<script type="application/json">` (or `…+json`, `qwik/json`) data island of an app
+    /// this crate does not know by name.
+    DataIsland,
+    /// An inline application state script (`window.__APOLLO_STATE__`, `__PRELOADED_STATE__`,
+    /// `__INITIAL_STATE__`, a site's own `data_globals`).
+    AppState,
+    /// Next.js assets (`/_next/`), router not known yet.
+    Next,
+    /// Next.js pages router (`#__next`, `__NEXT_DATA__`).
+    NextPages,
+    /// Next.js app router (`self.__next_f.push(...)` React Server Component rows).
+    NextApp,
+    /// Nuxt (`#__nuxt`, `/_nuxt/`, `__NUXT_DATA__`, `window.__NUXT__`).
+    Nuxt,
+    /// Astro (`<astro-island props>`, `/_astro/`).
+    Astro,
+    /// Remix (`window.__remixContext`).
+    Remix,
+    /// React Router 7 framework mode (`window.__reactRouterContext`) or data routers'
+    /// `__staticRouterHydrationData`.
+    ReactRouter,
+    /// Gatsby (`#___gatsby`, `/page-data/`).
+    Gatsby,
+    /// SvelteKit (`/_app/immutable/`, `__sveltekit_`).
+    SvelteKit,
+    /// Qwik (`<script type="qwik/json">`).
+    Qwik,
+}
+
+impl Framework {
+    /// The name used in logs and counters.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Framework::DataIsland => "data-island",
+            Framework::AppState => "app-state",
+            Framework::Next => "next",
+            Framework::NextPages => "next-pages",
+            Framework::NextApp => "next-app",
+            Framework::Nuxt => "nuxt",
+            Framework::Astro => "astro",
+            Framework::Remix => "remix",
+            Framework::ReactRouter => "react-router",
+            Framework::Gatsby => "gatsby",
+            Framework::SvelteKit => "sveltekit",
+            Framework::Qwik => "qwik",
+        }
+    }
+}
+
+impl fmt::Display for Framework {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where the hydration guard goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuardPlacement {
+    /// Right before the first framework marker (a framework's script, preload or root
+    /// element, an island, a payload script in which a number was swapped); nowhere on
+    /// pages without one.
+    Auto,
+    /// As `Auto`, and at the start of `<body>` on pages where no marker came before it.
+    Always,
+}
+
+/// The hydration guard of one response: a small inline script (built by the caller) that
+/// keeps numbers swapped through the framework's hydration and later client renders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HydrationGuard {
+    /// The whole element, `<script …>…</script>`.
+    pub html: String,
+    pub placement: GuardPlacement,
+}
+
+/// How numbers in serialized data are swapped in one response.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DataPlan {
+    /// Swap numbers in payloads (`false`: only framework detection and the guard).
+    pub swap: bool,
+    /// Keys whose values are never changed (e.g. `invoiceId`), at any nesting or escaping
+    /// depth.
+    pub exclude_keys: Vec<String>,
+    /// Extra global names that mark an inline script as an application payload (e.g.
+    /// `__APP_STATE__`), besides the built-in ones.
+    pub globals: Vec<String>,
+    pub guard: Option<HydrationGuard>,
+}
+
+impl DataPlan {
+    /// The data settings of a site's `rewrite` configuration (no guard).
+    pub fn from_config(config: &crate::RewriteConfig) -> DataPlan {
+        DataPlan {
+            swap: config.data_swap,
+            exclude_keys: config.data_exclude_keys.clone(),
+            globals: config.data_globals.clone(),
+            guard: None,
+        }
+    }
+
+    pub(crate) fn excludes(&self, key: &str) -> bool {
+        self.exclude_keys.iter().any(|k| k == key)
+    }
+}
+
+/// Element markers of framework pages (lol_html selector), see [`framework_of_element`].
+pub(crate) const FRAMEWORK_MARKER_SELECTOR: &str = "script[src*=\"/_next/\"], link[href*=\"/_next/\"], #__next, \
+     script[src*=\"/_nuxt/\"], link[href*=\"/_nuxt/\"], #__nuxt, astro-island, script[src*=\"/_astro/\"], \
+     #___gatsby, link[href*=\"/page-data/\"], script[src*=\"/_app/immutable/\"], link[href*=\"/_app/immutable/\"]";
+
+/// The framework an element matched by [`FRAMEWORK_MARKER_SELECTOR`] belongs to.
+pub(crate) fn framework_of_element(el: &Element<'_, '_>) -> Option<Framework> {
+    let id = el.get_attribute("id").unwrap_or_default();
+    let url = el
+        .get_attribute("src")
+        .or_else(|| el.get_attribute("href"))
+        .unwrap_or_default();
+    match id.as_str() {
+        "__next" => return Some(Framework::NextPages),
+        "__nuxt" => return Some(Framework::Nuxt),
+        "___gatsby" => return Some(Framework::Gatsby),
+        _ => {}
+    }
+    if el.tag_name().eq_ignore_ascii_case("astro-island") || url.contains("/_astro/") {
+        Some(Framework::Astro)
+    } else if url.contains("/_next/") {
+        Some(Framework::Next)
+    } else if url.contains("/_nuxt/") {
+        Some(Framework::Nuxt)
+    } else if url.contains("/page-data/") {
+        Some(Framework::Gatsby)
+    } else if url.contains("/_app/immutable/") {
+        Some(Framework::SvelteKit)
+    } else {
+        None
+    }
+}
+
+/// What a `<script>` element holds, from its start tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ScriptKind {
+    /// Data to swap numbers in (`application/json`, `…+json` but JSON-LD, `qwik/json`).
+    Data(Framework),
+    /// Inline JavaScript: a payload if its first bytes say so (see [`js_payload`]).
+    InlineJs,
+    /// Anything else (JSON-LD, templates, a `src` script, `data-dni-skip`): left alone.
+    Other,
+}
+
+/// Classifies a script from its start tag. `javascript` = its `type` makes it JavaScript.
+pub(crate) fn script_kind(
+    type_attr: Option<&str>,
+    id: Option<&str>,
+    has_src: bool,
+    skipped: bool,
+    javascript: bool,
+) -> ScriptKind {
+    if skipped || has_src {
+        return ScriptKind::Other;
+    }
+    if javascript {
+        return ScriptKind::InlineJs;
+    }
+    let essence = type_attr
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let json = essence == "application/json"
+        || essence == "text/json"
+        || (essence.ends_with("+json") && essence != "application/ld+json")
+        || essence == "qwik/json";
+    if !json {
+        return ScriptKind::Other;
+    }
+    let framework = match (id.unwrap_or(""), essence.as_str()) {
+        ("__NEXT_DATA__", _) => Framework::NextPages,
+        ("__NUXT_DATA__", _) => Framework::Nuxt,
+        (_, "qwik/json") => Framework::Qwik,
+        _ => Framework::DataIsland,
+    };
+    ScriptKind::Data(framework)
+}
+
+/// Bytes of an inline script's start searched for a payload marker.
+pub(crate) const JS_MARKER_WINDOW: usize = 512;
+
+/// Built-in markers of inline payload scripts, searched in their first
+/// [`JS_MARKER_WINDOW`] bytes.
+const JS_MARKERS: &[(&str, Framework)] = &[
+    ("self.__next_f", Framework::NextApp),
+    ("__NEXT_DATA__", Framework::NextPages),
+    ("__remixContext", Framework::Remix),
+    ("__reactRouterContext", Framework::ReactRouter),
+    ("__staticRouterHydrationData", Framework::ReactRouter),
+    ("__NUXT__", Framework::Nuxt),
+    ("__sveltekit_", Framework::SvelteKit),
+    ("__APOLLO_STATE__", Framework::AppState),
+    ("__PRELOADED_STATE__", Framework::AppState),
+    ("__INITIAL_STATE__", Framework::AppState),
+];
+
+/// The framework whose payload an inline script is, from its first bytes (`head`: at most
+/// [`JS_MARKER_WINDOW`] bytes are looked at) and the site's extra `globals`.
+pub(crate) fn js_payload(head: &str, globals: &[String]) -> Option<Framework> {
+    let mut end = head.len().min(JS_MARKER_WINDOW);
+    while !head.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = head.get(..end)?;
+    JS_MARKERS
+        .iter()
+        .find(|(m, _)| head.contains(m))
+        .map(|(_, f)| *f)
+        .or_else(|| {
+            globals
+                .iter()
+                .any(|g| !g.is_empty() && head.contains(g.as_str()))
+                .then_some(Framework::AppState)
+        })
+}
+
+impl Shared {
+    /// Whether numbers are swapped in payloads on this page.
+    pub(crate) fn swaps_data(&self) -> bool {
+        self.data.as_ref().is_some_and(|d| d.swap) && self.has_swaps()
+    }
+
+    /// Whether any number changes on this page.
+    pub(crate) fn has_swaps(&self) -> bool {
+        self.numbers.as_ref().is_some_and(|n| !n.swapper.is_empty())
+    }
+
+    /// Whether `<script>` elements need handlers (firewall, Consent Mode, payloads).
+    pub(crate) fn holds_scripts(&self) -> bool {
+        self.firewall.is_some() || self.consent.is_some() || self.swaps_data()
+    }
+
+    /// `<astro-island props="…">`: the island's props (JSON in an attribute).
+    pub(crate) fn on_island(&self, el: &mut Element<'_, '_>) -> HandlerResult {
+        let (Some(n), Some(data)) = (&self.numbers, self.data.as_ref().filter(|d| d.swap)) else {
+            return Ok(());
+        };
+        let here = el.source_location().bytes().start;
+        if n.skip_element_at.get() == Some(here) {
+            return Ok(());
+        }
+        let Some(raw) = el.get_attribute("props") else {
+            return Ok(());
+        };
+        // lol_html gives the value as written (entities not decoded) and escapes `"` when
+        // setting it: the quotes are decoded so the JSON's keys are found.
+        let props = raw.replace("&quot;", "\"").replace("&#34;", "\"");
+        let swapped = n.swapper.swap_in_data(&props, &|k: &str| data.excludes(k));
+        self.saw_framework(Framework::Astro);
+        self.count(|s| {
+            s.data_numbers_swapped += swapped.count;
+            s.data_numbers_skipped += swapped.skipped;
+        });
+        if let Some(text) = swapped.text {
+            el.set_attribute("props", &text)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_scripts_are_recognised_by_type_and_id() {
+        let k = |t: Option<&str>, id| script_kind(t, id, false, false, false);
+        assert_eq!(
+            k(Some("application/json"), Some("__NEXT_DATA__")),
+            ScriptKind::Data(Framework::NextPages)
+        );
+        assert_eq!(
+            k(Some("application/json"), Some("__NUXT_DATA__")),
+            ScriptKind::Data(Framework::Nuxt)
+        );
+        assert_eq!(
+            k(Some(" Application/JSON ; charset=utf-8"), None),
+            ScriptKind::Data(Framework::DataIsland)
+        );
+        assert_eq!(
+            k(Some("application/vnd.app+json"), None),
+            ScriptKind::Data(Framework::DataIsland)
+        );
+        assert_eq!(
+            k(Some("qwik/json"), None),
+            ScriptKind::Data(Framework::Qwik)
+        );
+        for other in [
+            "application/ld+json",
+            "text/template",
+            "importmap",
+            "speculationrules",
+        ] {
+            assert_eq!(k(Some(other), None), ScriptKind::Other, "{other}");
+        }
+        assert_eq!(
+            script_kind(Some("application/json"), None, false, true, false),
+            ScriptKind::Other
+        );
+        assert_eq!(
+            script_kind(None, None, true, false, true),
+            ScriptKind::Other
+        );
+        assert_eq!(
+            script_kind(None, None, false, false, true),
+            ScriptKind::InlineJs
+        );
+    }
+
+    #[test]
+    fn inline_payloads_are_recognised_by_their_first_bytes() {
+        assert_eq!(
+            js_payload(r#"self.__next_f.push([1,"0:..."])"#, &[]),
+            Some(Framework::NextApp)
+        );
+        assert_eq!(
+            js_payload("(self.__next_f=self.__next_f||[]).push([0])", &[]),
+            Some(Framework::NextApp)
+        );
+        assert_eq!(
+            js_payload("window.__remixContext = {\"state\":{}};", &[]),
+            Some(Framework::Remix)
+        );
+        assert_eq!(
+            js_payload("window.__NUXT__=(function(a){return {}}(1))", &[]),
+            Some(Framework::Nuxt)
+        );
+        assert_eq!(js_payload("gtag('config','G-1')", &[]), None);
+        let globals = vec!["__SHOP__".to_string()];
+        assert_eq!(
+            js_payload("window.__SHOP__ = {}", &globals),
+            Some(Framework::AppState)
+        );
+        let late = format!(
+            "{}self.__next_f.push([1,\"\"])",
+            " ".repeat(JS_MARKER_WINDOW)
+        );
+        assert_eq!(js_payload(&late, &[]), None);
+        assert_eq!(js_payload("é", &[]), None);
+    }
+}
