@@ -28,6 +28,9 @@ pub enum HttpError {
     /// 415.
     #[error("bad request: {0}")]
     UnsupportedMediaType(String),
+    /// 429: too many failed authentications from this client (answered with `Retry-After`).
+    #[error("too many failed attempts: try again later")]
+    TooManyRequests,
     /// 503: the worker cannot serve this (no or an invalid configuration).
     #[error("{0}")]
     Unavailable(String),
@@ -56,6 +59,7 @@ impl HttpError {
             HttpError::MethodNotAllowed => 405,
             HttpError::TooLarge(_) => 413,
             HttpError::UnsupportedMediaType(_) => 415,
+            HttpError::TooManyRequests => 429,
             HttpError::Unavailable(_) => 503,
             HttpError::Upstream(_) => 502,
             HttpError::Loop => 508,

@@ -73,22 +73,28 @@ fn secrets() -> Secrets {
 
 /// A consented landing at `now`: the tracking number shown.
 fn land(site: &Site, pools: &MemoryPools, url: &str, cookie: &str, id: u8, now: i64) -> E164 {
-    let headers = [("sec-fetch-dest", "document"), ("cookie", cookie)];
+    // A browser's top-level navigation (Firefox 140's headers): only browsers lease.
+    let headers = [
+        ("sec-fetch-dest", "document"),
+        ("sec-fetch-mode", "navigate"),
+        (
+            "user-agent",
+            "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
+        ),
+        (
+            "accept",
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        ),
+        ("accept-language", "de,en-US;q=0.7,en;q=0.3"),
+        ("cookie", cookie),
+    ];
     let edge = EdgeFacts {
         country: Some("DE".into()),
-        region: None,
+        ..EdgeFacts::default()
     };
     let facts = RequestFacts::read("GET", url, headers.as_slice(), edge, now);
     let decision = facts.decide(site);
-    let inputs = SessionInputs {
-        site,
-        facts: &facts,
-        decision: &decision,
-        crawler: false,
-        secret: Some(SECRET),
-        navigation: true,
-        amp: false,
-    };
+    let inputs = SessionInputs::page(site, &facts, &decision, Some(SECRET));
     let numbers = ready(numbers_for(inputs, || Some([id; 16]), pools));
     assert!(numbers.personal, "{numbers:?}");
     numbers.swaps[0].1

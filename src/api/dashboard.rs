@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use super::ApiResponse;
 use crate::observe::{CallsReport, DayCounters, StatsReport};
 
 use dni_common::markup::escape as esc;
@@ -19,6 +20,11 @@ fn page(title: &str, body: &str) -> String {
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>{body}</body></html>",
         esc(title)
     )
+}
+
+/// The sign-in page again, 401: the token was not valid.
+pub fn refused() -> ApiResponse {
+    ApiResponse::html(login_page(Some("That token is not valid.")), 401)
 }
 
 /// The sign-in form (the token is posted, never put in the URL).

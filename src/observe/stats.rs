@@ -41,6 +41,24 @@ pub fn counters_for(line: &LogLine, swap_allowed: bool) -> Vec<(String, u64)> {
     ]
 }
 
+/// `(day, name, value)` rows ordered by day (as a counters table returns them) as days of
+/// counters, oldest first; a negative value counts as 0.
+pub fn group_days(rows: impl IntoIterator<Item = (String, String, i64)>) -> Vec<DayCounters> {
+    let mut days: Vec<DayCounters> = Vec::new();
+    for (day, name, value) in rows {
+        if days.last().is_none_or(|d| d.day != day) {
+            days.push(DayCounters {
+                day,
+                ..DayCounters::default()
+            });
+        }
+        if let Some(d) = days.last_mut() {
+            d.counters.insert(name, u64::try_from(value).unwrap_or(0));
+        }
+    }
+    days
+}
+
 /// One day's counters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayCounters {
@@ -149,6 +167,21 @@ mod report_tests {
         let c = counters_for(&line(SwapOutcome::Overflow, None), false);
         assert!(c.contains(&("swap.overflow".to_string(), 1)));
         assert!(c.contains(&("consent.denied".to_string(), 1)));
+    }
+
+    #[test]
+    fn rows_group_into_days() {
+        let rows = [
+            ("2026-11-21", "views", 3),
+            ("2026-11-21", "swap.tracking", 2),
+            ("2026-11-22", "views", -1),
+        ]
+        .map(|(d, n, v)| (d.to_string(), n.to_string(), v));
+        let days = group_days(rows);
+        assert_eq!(days.len(), 2);
+        assert_eq!(days[0].counters["views"], 3);
+        assert_eq!(days[0].counters["swap.tracking"], 2);
+        assert_eq!(days[1].counters["views"], 0);
     }
 
     #[test]

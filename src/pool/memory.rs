@@ -228,6 +228,8 @@ pub struct MemoryPools {
     objects: RefCell<BTreeMap<PoolName, (MemoryObjectStore, PoolObject)>>,
     calls: RefCell<Vec<(PoolName, PoolRequest)>>,
     unreachable: RefCell<Vec<PoolName>>,
+    late: RefCell<Vec<PoolName>>,
+    garbled: RefCell<Vec<PoolName>>,
 }
 
 impl MemoryPools {
@@ -248,6 +250,22 @@ impl MemoryPools {
     /// Makes `pool` unreachable (every call fails as a network error would).
     pub fn cut_off(&self, pool: &PoolName) {
         self.unreachable.borrow_mut().push(pool.clone());
+    }
+
+    /// Makes `pool` slow (`true`): every call ends in [`PoolError::Timeout`], as the shell's
+    /// pool timeout ends a call to an object that hangs. The object does not see the call.
+    pub fn time_out(&self, pool: &PoolName, late: bool) {
+        let mut list = self.late.borrow_mut();
+        list.retain(|p| p != pool);
+        if late {
+            list.push(pool.clone());
+        }
+    }
+
+    /// Makes `pool` answer every call with the wrong kind of reply (a count), as an object
+    /// speaking garbage would: the port reports [`PoolError::BadReply`].
+    pub fn garble(&self, pool: &PoolName) {
+        self.garbled.borrow_mut().push(pool.clone());
     }
 
     /// Makes the storage of `pool` fail (`true`) or work again (`false`).
@@ -275,6 +293,15 @@ impl PoolPort for MemoryPools {
                 pool: pool.name.to_string(),
                 reason: "cut off in the test".into(),
             });
+        }
+        if self.late.borrow().contains(&pool.name) {
+            return Err(PoolError::Timeout {
+                pool: pool.name.to_string(),
+                ms: 300,
+            });
+        }
+        if self.garbled.borrow().contains(&pool.name) {
+            return Ok(PoolReply::Counted);
         }
         let mut objects = self.objects.borrow_mut();
         let (store, object) = objects.entry(pool.name.clone()).or_default();

@@ -4,6 +4,7 @@
 //! ([`SqlStore`]) and in memory, and the [`PoolPort`] through which the session flow, the
 //! calls API and the stats report reach them.
 
+mod cache;
 mod calls;
 mod memory;
 mod object;

@@ -37,6 +37,36 @@ impl PoolObject {
     ) -> Result<PoolReply, StoreError> {
         let now = request.now_ms;
         match &request.op {
+            PoolOp::Batch { ops } => {
+                // The slots are read once for the whole batch.
+                let mut cached = super::cache::SlotCache::new(store);
+                let mut replies = Vec::with_capacity(ops.len());
+                for op in ops {
+                    let one = PoolRequest {
+                        op: op.clone(),
+                        now_ms: now,
+                        numbers: request.numbers.clone(),
+                        policy: request.policy,
+                    };
+                    replies.push(self.handle_one(&mut cached, &one)?);
+                }
+                Ok(PoolReply::Batch { replies })
+            }
+            _ => self.handle_one(store, request),
+        }
+    }
+
+    /// One operation (not a batch).
+    fn handle_one<S: PoolStore + CounterStore + CallStore>(
+        &mut self,
+        store: &mut S,
+        request: &PoolRequest,
+    ) -> Result<PoolReply, StoreError> {
+        let now = request.now_ms;
+        match &request.op {
+            PoolOp::Batch { .. } => Err(StoreError(
+                "a batch inside a batch is not supported".to_string(),
+            )),
             PoolOp::Count { counters } => {
                 store.add_counters(&day_of(now), counters)?;
                 Ok(PoolReply::Counted)

@@ -145,6 +145,7 @@ fn bad_reply(pool: &PoolRef, reply: &PoolReply) -> PoolError {
         PoolReply::CallUpdated { .. } => "a call update",
         PoolReply::Calls { .. } => "calls",
         PoolReply::Pruned { .. } => "a prune count",
+        PoolReply::Batch { .. } => "a batch",
     };
     PoolError::BadReply {
         pool: pool.name.to_string(),

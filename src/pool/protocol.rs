@@ -55,6 +55,9 @@ pub enum PoolOp {
     },
     /// (Stats object.) Deletes calls older than `retention_days` (the daily alarm does it).
     PruneCalls { retention_days: u32 },
+    /// Several operations in one request, answered in order and committed together (one
+    /// storage transaction: what bounds a single object's throughput).
+    Batch { ops: Vec<PoolOp> },
 }
 
 /// A request to a pool object: the operation, the time, and the pool's configuration.
@@ -83,6 +86,8 @@ pub enum PoolReply {
     },
     /// To `Count`.
     Counted,
+    /// To `Batch`: one reply per operation, in order.
+    Batch { replies: Vec<PoolReply> },
     /// To `RecordCall`: `false` when the call was already recorded (a replayed webhook).
     CallRecorded { new: bool },
     /// To `ApplyStatus`.

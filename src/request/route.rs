@@ -157,4 +157,51 @@ mod tests {
             assert_eq!(Route::of(p), Route::Page, "{p}");
         }
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// `/__dni/<name>` written any way a URL parser or a server might accept it.
+        fn disguised(name: &'static str) -> impl Strategy<Value = String> {
+            let prefix = prop_oneof![
+                Just("/__dni/".to_string()),
+                Just("/__DNI/".to_string()),
+                Just("/%5F%5Fdni/".to_string()),
+                Just("/%5f%5fDnI/".to_string()),
+                Just("//__dni/".to_string()),
+                Just("///__dni//".to_string()),
+                Just("\\__dni\\".to_string()),
+                Just("/_%5Fd%6Ei/".to_string()),
+                Just("/__dni%2F".to_string()),
+            ];
+            (prefix, any::<bool>()).prop_map(move |(p, upper)| {
+                let n = if upper {
+                    name.to_ascii_uppercase()
+                } else {
+                    name.to_string()
+                };
+                format!("{p}{n}")
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn any_path_has_a_route(path in "\\PC{0,60}") {
+                let _ = Route::of(&path);
+            }
+
+            #[test]
+            fn the_prefix_is_sealed_however_it_is_written(calls in disguised("calls"), stats in disguised("stats")) {
+                prop_assert_eq!(Route::of(&calls), Route::Api(ApiRoute::Calls(Endpoint::Api)));
+                prop_assert_eq!(Route::of(&stats), Route::Api(ApiRoute::Stats));
+            }
+
+            #[test]
+            fn anything_under_the_prefix_stays_ours(rest in "[a-zA-Z0-9/%._~-]{0,30}") {
+                let route = Route::of(&format!("/__dni/{rest}"));
+                prop_assert!(matches!(route, Route::Api(_)), "{route:?}");
+            }
+        }
+    }
 }

@@ -321,18 +321,38 @@ fn provisional_leases_are_held_then_recycled_oldest_first() {
 }
 
 #[test]
-fn confirmed_requests_outrank_provisional_leases_even_within_their_hold() {
+fn a_provisional_lease_within_its_hold_is_protected_from_returning_sessions_too() {
     let mut store = MemoryPoolStore::with_numbers(&numbers(2));
     let mut pool = Pool::new(&mut store, policy());
     let a = leased(&pool.lease(&sid("a"), T0, &attr("{}"), true).unwrap());
-    leased(&pool.lease(&sid("b"), T0 + MIN, &attr("{}"), true).unwrap());
+    let b = leased(&pool.lease(&sid("b"), T0 + MIN, &attr("{}"), true).unwrap());
+    // Issue 15: a returning session took over another visitor's lease inside its hold.
+    for (at, op) in [
+        (T0 + MIN + 1, "lease"),
+        (T0 + 2 * MIN, "confirm"),
+        (T0 + 2 * MIN, "renew"),
+    ] {
+        let outcome = match op {
+            "lease" => pool.lease(&sid("returning"), at, &attr("{}"), false),
+            "confirm" => pool.confirm(&sid("returning"), &a, at),
+            _ => pool.renew(&sid("returning"), &b, at),
+        }
+        .unwrap();
+        assert_eq!(outcome, LeaseOutcome::Overflow, "{op} at {at}");
+    }
+    // a's hold is over (3 minutes): the returning session takes it, b's is still protected.
     assert_eq!(
         leased(
             &pool
-                .lease(&sid("returning"), T0 + MIN + 1, &attr("{}"), false)
+                .lease(&sid("returning"), T0 + 3 * MIN, &attr("{}"), false)
                 .unwrap()
         ),
         a
+    );
+    assert_eq!(
+        pool.lease(&sid("late"), T0 + 3 * MIN + 1, &attr("{}"), false)
+            .unwrap(),
+        LeaseOutcome::Overflow
     );
 }
 
@@ -388,8 +408,14 @@ fn flood_of_cookieless_first_views_cannot_drain_the_pool() {
         served >= 50,
         "bots churn provisional leases among themselves ({served})"
     );
-    // The real visitor returns (its signed cookie comes back) long after its hold.
-    let back = pool.confirm(&sid("real"), &real, t + 1).unwrap();
+    // The real visitor returns (its signed cookie comes back) long after its hold, while
+    // every number is under a bot's protected hold: the fallback; once the bots' holds are
+    // over (the flood stopped at t), its next view gets a full lease.
+    assert_eq!(
+        pool.confirm(&sid("real"), &real, t + 1).unwrap(),
+        LeaseOutcome::Overflow
+    );
+    let back = pool.confirm(&sid("real"), &real, t + 3 * MIN).unwrap();
     assert!(
         matches!(
             back,
@@ -400,16 +426,23 @@ fn flood_of_cookieless_first_views_cannot_drain_the_pool() {
         ),
         "{back:?}"
     );
-    // A brand-new visitor during the flood: the first view competes with the bots (every
-    // provisional lease is within its hold at this rate, so it sees the fallback), but its
-    // second view carries the signed cookie and gets a full lease.
+    // A brand-new visitor during the flood: every provisional lease is within its hold at
+    // this rate, and holds are protected from everyone, so both its first and its second
+    // view see the fallback (issue 15 item 3; the worker keeps such bots away from the
+    // pools in the first place: only browser navigations lease). Once the oldest bot's
+    // hold is over, the newcomer's next view takes it.
     assert_eq!(
         pool.lease(&sid("newcomer"), t + 2, &attr("{}"), true)
             .unwrap(),
         LeaseOutcome::Overflow
     );
+    assert_eq!(
+        pool.lease(&sid("newcomer"), t + 3, &attr("{}"), false)
+            .unwrap(),
+        LeaseOutcome::Overflow
+    );
     let second_view = pool
-        .lease(&sid("newcomer"), t + 3, &attr("{}"), false)
+        .lease(&sid("newcomer"), t + 3 * MIN + 1, &attr("{}"), false)
         .unwrap();
     assert!(
         matches!(
@@ -423,7 +456,7 @@ fn flood_of_cookieless_first_views_cannot_drain_the_pool() {
     );
     // The real visitor's attribution survived the recycling of its first number.
     let number = leased(&back);
-    let rec = pool.lookup(&number, t + 1).unwrap().unwrap();
+    let rec = pool.lookup(&number, t + 3 * MIN).unwrap().unwrap();
     assert_eq!(rec.session, sid("real"));
     assert_eq!(rec.attribution.source.as_deref(), Some("google_ads"));
 }
@@ -447,9 +480,14 @@ fn confirm_after_losing_the_number_gets_another_with_the_same_attribution() {
         ),
         a
     );
-    // a's cookie comes back: no free number, so a takes over b's provisional lease
-    // (returning visitors outrank first views), keeping its own attribution.
-    let back = pool.confirm(&sid("a"), &a, T0 + 5 * MIN).unwrap();
+    // a's cookie comes back: no free number, and b's provisional lease is within its hold
+    // (protected from everyone): overflow.
+    assert_eq!(
+        pool.confirm(&sid("a"), &a, T0 + 5 * MIN).unwrap(),
+        LeaseOutcome::Overflow
+    );
+    // After b's hold, a takes over b's provisional lease, keeping its own attribution.
+    let back = pool.confirm(&sid("a"), &a, T0 + 7 * MIN).unwrap();
     let got = leased(&back);
     assert_eq!(got, a);
     assert!(matches!(
@@ -460,7 +498,7 @@ fn confirm_after_losing_the_number_gets_another_with_the_same_attribution() {
         }
     ));
     assert_eq!(
-        pool.lookup(&got, T0 + 5 * MIN)
+        pool.lookup(&got, T0 + 7 * MIN)
             .unwrap()
             .unwrap()
             .attribution
