@@ -216,6 +216,28 @@ mod tests {
     }
 
     #[test]
+    fn keeps_the_url_and_bounds_names_and_values_after_decoding() {
+        let url = "https://www.example.com/landing?utm_source=google";
+        assert_eq!(Landing::parse(url, None, 0).url(), url);
+        // A name of exactly MAX_NAME_LEN characters is kept, also when every character is
+        // percent-encoded (three times as long before decoding).
+        let plain = "n".repeat(MAX_NAME_LEN);
+        let encoded = "%6E".repeat(MAX_NAME_LEN);
+        let l = Landing::parse(&format!("/?{plain}=1&{encoded}=2"), None, 0);
+        assert_eq!(
+            l.params(),
+            &[(plain.clone(), "1".to_string()), (plain, "2".to_string())]
+        );
+        // A value is cut to MAX_VALUE_LEN bytes after decoding, however it was encoded.
+        let value = "%76".repeat(MAX_VALUE_LEN + 10);
+        let l = Landing::parse(&format!("/?utm_term={value}"), None, 0);
+        assert_eq!(
+            l.param("utm_term"),
+            Some("v".repeat(MAX_VALUE_LEN).as_str())
+        );
+    }
+
+    #[test]
     fn overlong_names_are_skipped() {
         let name = "n".repeat(MAX_NAME_LEN + 1);
         let l = Landing::parse(&format!("/?{name}=1&ok=2"), None, 0);

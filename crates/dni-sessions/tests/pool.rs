@@ -51,6 +51,24 @@ fn leased(o: &LeaseOutcome) -> E164 {
 }
 
 #[test]
+fn the_token_carries_the_leased_number_and_nothing_on_overflow() {
+    let mut store = MemoryPoolStore::with_numbers(&numbers(1));
+    let mut pool = Pool::new(&mut store, policy());
+    let first = pool.lease(&sid("s1"), T0, &attr("{}"), true).unwrap();
+    assert_eq!(
+        first.token_lease(),
+        Some(dni_sessions::TokenLease {
+            number: num("+15550000000"),
+            until_ms: T0 + 30 * MIN,
+            provisional: true,
+        })
+    );
+    let second = pool.lease(&sid("s2"), T0 + MIN, &attr("{}"), true).unwrap();
+    assert_eq!(second, LeaseOutcome::Overflow);
+    assert_eq!(second.token_lease(), None);
+}
+
+#[test]
 fn a_session_keeps_its_number_and_renews_it() {
     let mut store = MemoryPoolStore::with_numbers(&numbers(3));
     let mut pool = Pool::new(&mut store, policy());
@@ -589,6 +607,90 @@ fn history_is_pruned_after_retention() {
         "s1's closed record"
     );
     assert_eq!(store.history_len(), 1, "s2's open record stays");
+}
+
+#[test]
+fn closing_history_touches_only_that_sessions_open_record() {
+    // The store contract every PoolStore keeps (the Durable Object's SQLite store too).
+    let n = num("+15550000000");
+    let mut store = MemoryPoolStore::with_numbers(&[n]);
+    let record = |session: &str, from_ms: i64| dni_sessions::LeaseRecord {
+        number: n,
+        session: sid(session),
+        from_ms,
+        until_ms: None,
+        attribution: Attribution::default(),
+    };
+    store.open_history(&record("s1", T0)).unwrap();
+    store.close_history(&n, &sid("s1"), T0 + MIN).unwrap();
+    store.open_history(&record("s2", T0 + 2 * MIN)).unwrap();
+    // s1 has no open record left: nothing changes, s2's record stays open.
+    store.close_history(&n, &sid("s1"), T0 + 9 * MIN).unwrap();
+    let until: Vec<Option<i64>> = store.history_of(&n).iter().map(|r| r.until_ms).collect();
+    assert_eq!(until, [Some(T0 + MIN), None]);
+    assert_eq!(store.history_len(), 2);
+    assert_eq!(store.slots().len(), 1);
+    assert_eq!(store.slots()[0].number, n);
+}
+
+#[test]
+fn a_lease_ends_at_its_until_time() {
+    let mut slot = dni_sessions::NumberSlot::new(num("+15550000000"));
+    assert!(!slot.is_live(T0));
+    slot.holder = Some(sid("s1"));
+    slot.lease_until_ms = T0 + 30 * MIN;
+    assert!(slot.is_live(T0 + 30 * MIN - 1));
+    assert!(!slot.is_live(T0 + 30 * MIN));
+    assert!(slot.is_held_by(&sid("s1"), T0));
+    assert!(!slot.is_held_by(&sid("s2"), T0));
+}
+
+#[test]
+fn the_policy_comes_from_the_session_settings() {
+    let config: dni_sessions::SessionConfig = serde_json::from_str(
+        r#"{"idle_timeout_minutes": 10, "provisional_hold_seconds": 60, "history_retention_days": 7}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        LeasePolicy::from_config(&config),
+        LeasePolicy {
+            idle_ms: 10 * MIN,
+            provisional_hold_ms: MIN,
+            history_retention_ms: 7 * 1440 * MIN,
+        }
+    );
+    // The documented defaults: 30 minutes idle, 180 s hold, 90 days of history.
+    assert_eq!(
+        LeasePolicy::default(),
+        LeasePolicy {
+            idle_ms: 30 * MIN,
+            provisional_hold_ms: 3 * MIN,
+            history_retention_ms: 90 * 1440 * MIN,
+        }
+    );
+}
+
+#[test]
+fn a_lease_record_reads_its_attribution_from_an_object_or_json_text() {
+    // Stored as an object or as JSON text (the SQLite column), the attribution reads back;
+    // text that no longer parses reads as an empty attribution (the lease still answers).
+    for stored in [
+        serde_json::json!({"source": "google_ads", "landed_at_ms": 1}),
+        serde_json::json!(r#"{"source": "google_ads", "landed_at_ms": 1}"#),
+        serde_json::json!("not json"),
+    ] {
+        let rec: dni_sessions::LeaseRecord = serde_json::from_value(serde_json::json!({
+            "number": "+15550000001", "session": "cd".repeat(16), "from_ms": 0,
+            "until_ms": null, "attribution": stored,
+        }))
+        .unwrap();
+        let expected = if stored == "not json" {
+            Attribution::default()
+        } else {
+            attr(r#"{"source": "google_ads", "landed_at_ms": 1}"#)
+        };
+        assert_eq!(rec.attribution, expected, "{stored}");
+    }
 }
 
 #[test]

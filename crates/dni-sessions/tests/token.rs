@@ -160,6 +160,67 @@ fn expired_and_future_tokens_are_refused() {
 }
 
 #[test]
+fn tokens_live_30_days_and_tolerate_5_minutes_of_clock_skew() {
+    // The documented limits (SPEC: the session cookie lives 30 days, like the AMP cookie),
+    // written as numbers so that the constants themselves are checked.
+    const DAY_MS: i64 = 86_400_000;
+    let value = token().encode(SECRET);
+    assert_eq!(DEFAULT_MAX_AGE_MS, 30 * DAY_MS);
+    assert!(SessionToken::decode(&value, SECRET, NOW + 29 * DAY_MS).is_ok());
+    assert!(SessionToken::decode(&value, SECRET, NOW + 30 * DAY_MS).is_ok());
+    assert_eq!(
+        SessionToken::decode(&value, SECRET, NOW + 30 * DAY_MS + 1),
+        Err(TokenError::Expired {
+            age_ms: 30 * DAY_MS + 1
+        })
+    );
+    // An hour-old token is fine (its age is not mistaken for skew).
+    assert!(SessionToken::decode(&value, SECRET, NOW + 3_600_000).is_ok());
+    assert!(SessionToken::decode(&value, SECRET, NOW - 299_999).is_ok());
+    assert!(SessionToken::decode(&value, SECRET, NOW - 300_000).is_ok());
+    assert_eq!(
+        SessionToken::decode(&value, SECRET, NOW - 300_001),
+        Err(TokenError::IssuedInFuture { ahead_ms: 300_001 })
+    );
+    // The same boundary with an explicit maximum age.
+    assert!(SessionToken::decode_with_max_age(&value, SECRET, NOW + 60_000, 60_000).is_ok());
+}
+
+#[test]
+fn the_largest_token_reads_and_longer_values_are_refused_unread() {
+    // 16 leases of 15-digit numbers (the E.164 maximum): 442 bytes, 590 characters.
+    let mut t = SessionToken::new([3u8; 16], NOW);
+    for i in 0..MAX_TOKEN_LEASES {
+        t.leases.push(TokenLease {
+            number: num(&format!("+4420794600{i:05}")),
+            until_ms: NOW + 1_800_000,
+            provisional: i % 2 == 0,
+        });
+    }
+    let value = t.encode(SECRET);
+    assert_eq!(value.len(), 590);
+    assert_eq!(SessionToken::decode(&value, SECRET, NOW), Ok(t));
+    // Up to 592 characters (442 bytes rounded up to whole base64 quanta) are decoded and
+    // judged on their content; one more is refused before decoding.
+    assert_eq!(
+        SessionToken::decode(&"A".repeat(592), SECRET, NOW),
+        Err(TokenError::UnsupportedVersion(0))
+    );
+    assert_eq!(
+        SessionToken::decode(&"A".repeat(593), SECRET, NOW),
+        Err(TokenError::Malformed("too long"))
+    );
+    // The shortest body read is the header (26 bytes) and the tag (16 bytes).
+    let short = |len: usize| {
+        let mut raw = vec![0u8; len];
+        raw[0] = 1;
+        SessionToken::decode(&URL_SAFE_NO_PAD.encode(raw), SECRET, NOW)
+    };
+    assert_eq!(short(41), Err(TokenError::Malformed("too short")));
+    assert_eq!(short(42), Err(TokenError::BadSignature));
+}
+
+#[test]
 fn errors_display_a_reason() {
     for e in [
         TokenError::Malformed("too short"),
@@ -212,6 +273,15 @@ fn leases_are_found_by_target_and_replaced() {
     t.drop_expired(NOW + 5);
     assert!(t.lease_for(&target).is_none());
     assert_eq!(t.leases.len(), 1);
+
+    // Clearing drops the target's lease and keeps the others.
+    let mut t = token();
+    t.clear_lease_for(&target);
+    assert!(t.lease_for(&target).is_none());
+    assert_eq!(t.leases.len(), 1);
+    assert_eq!(t.leases[0].number, "+442071234567");
+    t.clear_lease_for(&target);
+    assert_eq!(t.leases.len(), 1);
 }
 
 #[test]
@@ -226,12 +296,17 @@ fn renewal_window() {
     assert!(l.needs_renewal(NOW + 200_000, 900_000));
     assert!(!l.is_live(NOW + 1_000_000));
     assert!(!l.needs_renewal(NOW + 1_000_000, 900_000));
+    // Exactly `renew_before` left: not yet.
+    assert!(!l.needs_renewal(NOW + 100_000, 900_000));
+    assert!(l.needs_renewal(NOW + 100_001, 900_000));
 }
 
 #[test]
 fn session_id_is_hex() {
     let t = SessionToken::new([0xab; 16], NOW);
     assert_eq!(t.id.to_hex(), "ab".repeat(16));
+    let err = "ab".parse::<dni_sessions::SessionId>().unwrap_err();
+    assert_eq!(err.to_string(), "a session id is 32 hexadecimal digits");
 }
 
 /// `body` signed as the worker signs tokens (HMAC-SHA256, first 16 bytes), base64url.
