@@ -3,10 +3,12 @@
 //! * [`Category`]: the four cookie categories the product reasons about.
 //! * [`cookie_header`]: tolerant `Cookie` header parsing.
 //! * [`ConfigIssue`]: one problem found while validating configuration, with the key path.
+//! * [`country`]: ISO 3166-1 alpha-2 codes and hints for the usual mistakes (`UK`, `EL`).
 
 mod category;
 mod config_issue;
 pub mod cookie_header;
+pub mod country;
 pub mod markup;
 
 pub use category::{Category, ParseCategoryError};
