@@ -7,6 +7,13 @@
 //! encodes them with `TCString.encode`, decodes them with `TCString.decode` and prints
 //! the fields. This test fails (never skips) when node or the package is missing.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::PathBuf;
 use std::process::Command;
 

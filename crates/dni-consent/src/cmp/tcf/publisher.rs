@@ -1,8 +1,8 @@
 //! The optional segments after the core one: disclosed/allowed vendors and PublisherTC.
 
-use super::bits::BitReader;
 use super::core::IdBits;
 use super::error::TcfError;
+use crate::bits::BitReader;
 
 /// The PublisherTC segment: the publisher's own purposes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

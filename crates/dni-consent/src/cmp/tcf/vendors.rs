@@ -1,7 +1,7 @@
 //! Vendor sections: bit field or range encoding, and publisher restrictions.
 
-use super::bits::BitReader;
 use super::error::TcfError;
+use crate::bits::BitReader;
 
 /// A set of vendor ids, kept as sorted, non-overlapping inclusive ranges.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
