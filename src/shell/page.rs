@@ -20,6 +20,8 @@ pub struct Facts {
     pub user_agent: String,
     pub referer: Option<String>,
     pub country: Option<String>,
+    /// `request.cf.regionCode` (ISO 3166-2 subdivision, e.g. `CA`).
+    pub region: Option<String>,
     pub now_ms: i64,
     /// A top-level HTML navigation (where a session may be created).
     pub navigation: bool,
@@ -46,6 +48,7 @@ impl Facts {
             user_agent: headers::get(req, "user-agent").unwrap_or_default(),
             referer: headers::get(req, "referer"),
             country: req.cf().and_then(|cf| cf.country()),
+            region: req.cf().and_then(|cf| cf.region_code()),
             now_ms: Date::now().as_millis() as i64,
             navigation,
             amp: false,
@@ -60,6 +63,7 @@ impl Facts {
                 cookie_header: self.cookie.as_deref(),
                 sec_gpc,
                 country: self.country.as_deref(),
+                region: self.region.as_deref(),
                 now_ms: self.now_ms,
             },
         )
