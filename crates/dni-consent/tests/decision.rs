@@ -606,6 +606,19 @@ fn state_section_beats_usnat_which_beats_usp() {
     let usp = d.signals.iter().find(|s| s.name == CmpName::Usp).unwrap();
     assert_eq!(usp.status, SignalStatus::Ignored);
     assert_eq!(usp.reason, Some("superseded by a GPP US section"));
+    // a usnat section saying nothing (every field not applicable) does not supersede USP
+    let h = "OTGPPConsent=DBABLA~BAAAAAAAAgA.QA; us_privacy=1YYN";
+    let d = run_in(
+        &ConsentConfig::default(),
+        Some(h),
+        None,
+        Some("US"),
+        Some("NY"),
+    );
+    assert_eq!(
+        (d.categories.marketing, d.signal),
+        (false, cmp(CmpName::Usp))
+    );
     // without a US section, USP decides
     let h = "us_privacy=1YYN; __gpp=DBABMA~CQbB_cAQbB_cAAHABBENCFFsAP_gAAAAAAAAHXwCAAIAAqABaAFsAUgBZgF5gOvAAAAKSgAwABBd8pABgACC75CADAAEF3x0AGAAILvhIAMAAQXf.f_wAAAAAAAAA";
     let d = run_in(

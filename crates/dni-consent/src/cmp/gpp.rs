@@ -2,10 +2,11 @@
 //! ids), OneTrust's `OTGPPConsent`, and any other configured cookie.
 //!
 //! Which section decides, among those applicable (listed in `__gpp_sid` when it is present
-//! and agrees with the string, otherwise every section of the string):
-//! 1. the section of the visitor's state (`request.cf.regionCode` of a US request), else
-//! 2. `usnat`, else
-//! 3. the other US state sections (most restrictive first), else
+//! and agrees with the string, otherwise every section of the string): the first of these
+//! that says something about marketing:
+//! 1. the section of the visitor's state (`request.cf.regionCode` of a US request),
+//! 2. `usnat`,
+//! 3. the other US state sections (the most restrictive of them),
 //! 4. `uspv1` (the US Privacy string inside GPP).
 //!
 //! `tcfeuv2` and `tcfcav1`, when applicable, add their purposes-based verdict (read with
@@ -118,34 +119,46 @@ pub fn judge(
             _ => None,
         })
         .collect();
+    let marketing = |u: &UsSection| us_marketing(u, config.honor_gpc_subsection, ctx.regime);
     let own_state = us
         .iter()
         .find(|u| u.state.is_some_and(|state| ctx.location.is_in("US", state)));
     let national = us.iter().find(|u| u.state.is_none());
-    let marketing = |u: &UsSection| us_marketing(u, config.honor_gpc_subsection, ctx.regime);
-    let mut detail = None;
-    let mut verdict = CmpVerdict::new();
-    if let Some(u) = own_state.or(national) {
-        verdict.set(Category::Marketing, marketing(u));
-        detail = Some(u.name);
-    } else if let Some(first) = us.first() {
-        let m = us
-            .iter()
-            .map(|u| marketing(u))
-            .fold(Consent::Unset, Consent::stated_merge);
-        verdict.set(Category::Marketing, m);
-        detail = us
-            .iter()
-            .find(|u| marketing(u) == m)
-            .map_or(Some(first.name), |u| Some(u.name));
-    } else if let Some(usp) = sections.iter().find_map(|s| match s {
-        Section::UspV1(u) => Some(u),
+    // the other state sections: the most restrictive stated answer, named by its section
+    let others = us
+        .iter()
+        .filter(|u| u.state.is_some())
+        .map(|u| (marketing(u), u.name))
+        .reduce(|(a, an), (b, bn)| {
+            let m = a.stated_merge(b);
+            if m == a {
+                (a, an)
+            } else {
+                (m, bn)
+            }
+        });
+    let usp = sections.iter().find_map(|s| match s {
+        Section::UspV1(u) => u
+            .outcome(ctx.regime)
+            .verdict()
+            .map(|v| (v.get(Category::Marketing), "uspv1")),
         _ => None,
-    }) {
-        if let Outcome::Verdict(v) = usp.outcome(ctx.regime) {
-            verdict = v;
-        }
-        detail = Some("uspv1");
+    });
+    // the most specific source that says something decides
+    let decided = [
+        own_state.map(|u| (marketing(u), u.name)),
+        national.map(|u| (marketing(u), u.name)),
+        others,
+        usp,
+    ]
+    .into_iter()
+    .flatten()
+    .find(|(m, _)| *m != Consent::Unset);
+    let mut verdict = CmpVerdict::new();
+    let mut detail = None;
+    if let Some((m, name)) = decided {
+        verdict.set(Category::Marketing, m);
+        detail = Some(name);
     }
     for s in &sections {
         let other = match s {
@@ -326,6 +339,44 @@ mod tests {
             (v, r[0].detail),
             (Some([Unset, Unset, Denied]), Some("usca"))
         );
+    }
+
+    /// `BAAAAACA.QA`: the usca section of `OTGPPConsent=DBABBg~BAAAAACA.QA` (public code),
+    /// every field "not applicable". A state section that says nothing leaves usnat to
+    /// decide; a section that says nothing is never named.
+    #[test]
+    fn a_silent_section_leaves_the_next_one_to_decide() {
+        let h = "__gpp=DBABrw~BVQVAAAAAgA.QA~BAAAAACA.QA";
+        let (v, r) = run(h, &us(Some("CA")));
+        assert_eq!(
+            (v, r[0].detail),
+            (Some([Unset, Unset, Denied]), Some("usnat"))
+        );
+        let (v, r) = run("__gpp=DBABBg~BAAAAACA.QA", &us(Some("CA")));
+        assert_eq!((v, r[0].detail), (None, None));
+        assert_eq!(r[0].outcome, Outcome::Silent);
+        // two other states, built with the reference encoder (@iabgpp/cmpapi 3.2.0): usca
+        // opted out of sale, usva did not; a Texan: the refusal wins and is named
+        let h = "__gpp=DBABh4A~BQQAAACA.QA~BEgAACA";
+        let (v, r) = run(h, &us(Some("TX")));
+        assert_eq!(
+            (v, r[0].detail),
+            (Some([Unset, Unset, Denied]), Some("usca"))
+        );
+        // a Virginian: the own state decides
+        let (v, r) = run(h, &us(Some("VA")));
+        assert_eq!(
+            (v, r[0].detail),
+            (Some([Unset, Unset, Granted]), Some("usva"))
+        );
+    }
+
+    #[test]
+    fn a_us_section_saying_nothing_does_not_supersede_us_privacy() {
+        // usnat all "not applicable" (`DBABLA~BAAAAAAAAgA.QA`, OneTrust, public code)
+        let h = "OTGPPConsent=DBABLA~BAAAAAAAAgA.QA";
+        let (v, r) = run(h, &us(None));
+        assert_eq!((v, r[0].detail), (None, None));
     }
 
     #[test]

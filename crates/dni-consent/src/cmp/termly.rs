@@ -6,8 +6,8 @@
 //!
 //! Termly's categories: `essential`, `performance` (performance and functionality),
 //! `analytics` (analytics and customization), `advertising`, `social_networking`,
-//! `unclassified`. Default map: functional [performance], analytics [analytics],
-//! marketing [advertising].
+//! `unclassified`. Default map: functional `[performance]`, analytics `[analytics]`,
+//! marketing `[advertising]`.
 
 use dni_common::{ConfigIssue, Validate};
 use serde::Deserialize;
