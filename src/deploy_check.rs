@@ -5,7 +5,9 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::config::{parse_config, Config, Upstream};
+pub use dni_common::Severity;
+
+use crate::config::{check_config, Config, Upstream};
 
 /// One problem, or a note, about one environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,21 +19,18 @@ pub struct Finding {
     pub path: String,
     pub message: String,
     pub hint: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    Error,
-    Warning,
+    /// The `wrangler.toml` line (from 1) of the key, or of its nearest written ancestor
+    /// when the key itself is missing.
+    pub line: Option<usize>,
 }
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{sev}: [{}] {}: {}", self.env, self.path, self.message)?;
+        write!(
+            f,
+            "{}: [{}] {}: {}",
+            self.severity, self.env, self.path, self.message
+        )?;
         if let Some(h) = &self.hint {
             write!(f, "\n       hint: {h}")?;
         }
@@ -65,9 +64,24 @@ impl Report {
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(|f| f.severity == Severity::Error)
     }
+
+    pub fn has_warnings(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.severity == Severity::Warning)
+    }
 }
 
-pub const SECRET_NAMES: [&str; 2] = ["DNI_SECRET", "DNI_API_TOKEN"];
+/// Secrets the worker reads; none may be a plain var.
+pub const SECRET_NAMES: [&str; 7] = [
+    "DNI_SECRET",
+    "DNI_API_TOKEN",
+    "DNI_WEBHOOK_SECRET",
+    "TWILIO_AUTH_TOKEN",
+    "SIGNALWIRE_SIGNING_KEY",
+    "PLIVO_AUTH_TOKEN",
+    "VONAGE_SIGNATURE_SECRET",
+];
 
 /// Names of `NAME=value` lines in a `.dev.vars` file.
 pub fn dev_vars_names(text: &str) -> BTreeSet<String> {
@@ -91,6 +105,9 @@ pub fn secret_list_names(json: &str) -> Result<BTreeSet<String>, String> {
 
 struct Ctx<'a> {
     env: &'a str,
+    /// The environment's key prefix in the document: `[]` or `["env", "production"]`.
+    prefix: Vec<Seg>,
+    spans: &'a Spans<'a>,
     findings: Vec<Finding>,
 }
 
@@ -102,17 +119,97 @@ impl Ctx<'_> {
         message: impl Into<String>,
         hint: Option<&str>,
     ) {
+        let path = path.into();
+        let mut segs = self.prefix.clone();
+        segs.extend(parse_path(&path));
+        let line = self.spans.line_of(&segs);
         self.findings.push(Finding {
             env: self.env.to_string(),
             severity,
-            path: path.into(),
+            path,
             message: message.into(),
             hint: hint.map(str::to_string),
+            line,
         });
     }
 }
 
-/// Checks the text of a `wrangler.toml`.
+/// One step of a key path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// `vars.DNI_CONFIG.sites[0].targets[1].fallback` -> keys and indexes.
+fn parse_path(path: &str) -> Vec<Seg> {
+    let mut out = Vec::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let mut pieces = part.split('[');
+        if let Some(key) = pieces.next().filter(|k| !k.is_empty()) {
+            out.push(Seg::Key(key.to_string()));
+        }
+        for idx in pieces {
+            if let Ok(i) = idx.trim_end_matches(']').parse() {
+                out.push(Seg::Index(i));
+            }
+        }
+    }
+    out
+}
+
+/// Byte spans of the document's keys, to report lines.
+struct Spans<'a> {
+    text: &'a str,
+    doc: Option<toml::Spanned<toml::de::DeTable<'a>>>,
+}
+
+impl<'a> Spans<'a> {
+    fn new(text: &'a str) -> Spans<'a> {
+        Spans {
+            text,
+            doc: toml::de::DeTable::parse(text).ok(),
+        }
+    }
+
+    fn line_at(&self, offset: usize) -> usize {
+        self.text
+            .get(..offset)
+            .map_or(0, |t| t.bytes().filter(|&b| b == b'\n').count())
+            + 1
+    }
+
+    /// The line of the deepest key of `path` written in the document.
+    fn line_of(&self, path: &[Seg]) -> Option<usize> {
+        let doc = self.doc.as_ref()?;
+        let mut table: Option<&toml::de::DeTable<'_>> = Some(doc.get_ref());
+        let mut array: Option<&toml::de::DeArray<'_>> = None;
+        let mut best = None;
+        for seg in path {
+            let value = match (seg, table, array) {
+                (Seg::Key(k), Some(t), _) => {
+                    let Some((key, value)) = t.iter().find(|(key, _)| key.get_ref() == k) else {
+                        break;
+                    };
+                    best = Some(key.span().start);
+                    value
+                }
+                (Seg::Index(i), _, Some(a)) => {
+                    let Some(value) = a.get(*i) else { break };
+                    best = Some(value.span().start);
+                    value
+                }
+                _ => break,
+            };
+            table = value.get_ref().as_table();
+            array = value.get_ref().as_array();
+        }
+        best.map(|o| self.line_at(o))
+    }
+}
+
+/// Checks the text of a `wrangler.toml`: every environment, every problem at once, each
+/// with its line.
 pub fn check_wrangler_toml(text: &str, secrets: &KnownSecrets) -> Report {
     let mut report = Report {
         findings: Vec::new(),
@@ -121,22 +218,21 @@ pub fn check_wrangler_toml(text: &str, secrets: &KnownSecrets) -> Report {
     let doc: toml::Table = match text.parse() {
         Ok(d) => d,
         Err(e) => {
+            let line = e
+                .span()
+                .map(|s| text.get(..s.start).map_or(0, |t| t.matches('\n').count()) + 1);
             report.findings.push(Finding {
                 env: "file".into(),
                 severity: Severity::Error,
                 path: "wrangler.toml".into(),
                 message: format!("not valid TOML: {}", e.message()),
-                hint: e.span().map(|s| {
-                    format!(
-                        "at byte {}: {:?}",
-                        s.start,
-                        text.get(s.clone()).unwrap_or("")
-                    )
-                }),
+                hint: None,
+                line,
             });
             return report;
         }
     };
+    let spans = Spans::new(text);
     let has_migration = doc
         .get("migrations")
         .and_then(|m| m.as_array())
@@ -150,45 +246,57 @@ pub fn check_wrangler_toml(text: &str, secrets: &KnownSecrets) -> Report {
             })
         })
         .unwrap_or(false);
-    check_env(
-        "top level",
-        &doc,
-        &doc,
-        has_migration,
-        secrets.top_level.as_ref(),
-        &mut report,
-    );
+    let top = Env {
+        name: "top level",
+        prefix: Vec::new(),
+        table: &doc,
+        known_secrets: secrets.top_level.as_ref(),
+    };
+    check_env(&top, &doc, has_migration, &spans, &mut report);
     if let Some(envs) = doc.get("env").and_then(|e| e.as_table()) {
         for (name, table) in envs {
             let Some(table) = table.as_table() else {
                 continue;
             };
             let known = secrets.envs.iter().find(|(n, _)| n == name).map(|(_, s)| s);
-            check_env(
-                &format!("env.{name}"),
+            let label = format!("env.{name}");
+            let env = Env {
+                name: &label,
+                prefix: vec![Seg::Key("env".into()), Seg::Key(name.clone())],
                 table,
-                &doc,
-                has_migration,
-                known,
-                &mut report,
-            );
+                known_secrets: known,
+            };
+            check_env(&env, &doc, has_migration, &spans, &mut report);
         }
     }
+    // Errors first, then by line.
+    report
+        .findings
+        .sort_by_key(|f| (f.severity, f.line.unwrap_or(usize::MAX)));
     report
 }
 
+struct Env<'a> {
+    name: &'a str,
+    prefix: Vec<Seg>,
+    table: &'a toml::Table,
+    known_secrets: Option<&'a BTreeSet<String>>,
+}
+
 fn check_env(
-    env: &str,
-    table: &toml::Table,
+    env: &Env<'_>,
     top: &toml::Table,
     has_migration: bool,
-    known_secrets: Option<&BTreeSet<String>>,
+    spans: &Spans<'_>,
     report: &mut Report,
 ) {
     let mut cx = Ctx {
-        env,
+        env: env.name,
+        prefix: env.prefix.clone(),
+        spans,
         findings: Vec::new(),
     };
+    let table = env.table;
     let vars = table.get("vars").and_then(|v| v.as_table());
     for secret in SECRET_NAMES {
         if vars.is_some_and(|v| v.contains_key(secret)) {
@@ -200,78 +308,126 @@ fn check_env(
             );
         }
     }
-    let Some(raw) = vars.and_then(|v| v.get("DNI_CONFIG")) else {
-        let hint = if env == "top level" {
-            "add a [vars.DNI_CONFIG] table (see README.md, Configuration)"
-        } else {
-            "vars are not inherited by environments: give this environment its own [env.NAME.vars.DNI_CONFIG]"
-        };
-        cx.push(
-            Severity::Error,
-            "vars.DNI_CONFIG",
-            "missing: without it the worker passes all traffic through untouched",
-            Some(hint),
-        );
-        report.findings.append(&mut cx.findings);
-        return;
-    };
-    let json = match raw {
-        toml::Value::String(s) => s.clone(),
-        other => match serde_json::to_string(other) {
-            Ok(j) => j,
-            Err(e) => {
-                cx.push(
-                    Severity::Error,
-                    "vars.DNI_CONFIG",
-                    format!("cannot be read as JSON: {e}"),
-                    None,
-                );
-                report.findings.append(&mut cx.findings);
-                return;
-            }
-        },
-    };
-    let config = match parse_config(&json) {
-        Ok(c) => c,
-        Err(issues) => {
-            for i in issues {
-                let path = if i.path == "DNI_CONFIG" {
-                    "vars.DNI_CONFIG".to_string()
+    check_routes(table, &mut cx);
+    let config = match vars.and_then(|v| v.get("DNI_CONFIG")) {
+        None => {
+            let hint = if env.name == "top level" {
+                "add a [vars.DNI_CONFIG] table (see README.md, Configuration)"
+            } else {
+                "vars are not inherited by environments: give this environment its own [env.NAME.vars.DNI_CONFIG]"
+            };
+            cx.push(
+                Severity::Error,
+                "vars.DNI_CONFIG",
+                "missing: without it the worker passes all traffic through untouched",
+                Some(hint),
+            );
+            None
+        }
+        Some(raw) => {
+            let json = match raw {
+                toml::Value::String(s) => Some(s.clone()),
+                other => match serde_json::to_string(other) {
+                    Ok(j) => Some(j),
+                    Err(e) => {
+                        cx.push(
+                            Severity::Error,
+                            "vars.DNI_CONFIG",
+                            format!("cannot be read as JSON: {e}"),
+                            None,
+                        );
+                        None
+                    }
+                },
+            };
+            json.and_then(|json| {
+                let checked = check_config(&json);
+                for i in &checked.issues {
+                    let path = if i.path == "DNI_CONFIG" || i.path.is_empty() {
+                        "vars.DNI_CONFIG".to_string()
+                    } else {
+                        format!("vars.DNI_CONFIG.{}", i.path)
+                    };
+                    cx.push(i.severity, path, i.message.clone(), i.hint.as_deref());
+                }
+                if checked.has_errors() {
+                    None
                 } else {
-                    format!("vars.DNI_CONFIG.{}", i.path)
-                };
-                cx.push(Severity::Error, path, i.message, i.hint.as_deref());
-            }
-            report.findings.append(&mut cx.findings);
-            return;
+                    checked.config
+                }
+            })
         }
     };
-    check_bindings(&config, table, top, has_migration, &mut cx);
-    check_secrets(&config, known_secrets, &mut cx);
-    report.summaries.push(EnvSummary {
-        env: env.to_string(),
-        sites: config.sites.len(),
-        targets: config.sites.iter().map(|s| s.targets.len()).sum(),
-        tracking_numbers: config
-            .sites
-            .iter()
-            .flat_map(|s| &s.targets)
-            .flat_map(|t| &t.sources)
-            .map(|s| s.numbers.len())
-            .sum(),
-    });
+    check_bindings(config.as_ref(), table, top, has_migration, &mut cx);
+    if let Some(config) = &config {
+        check_secrets(config, env.known_secrets, &mut cx);
+        report.summaries.push(EnvSummary {
+            env: env.name.to_string(),
+            sites: config.sites.len(),
+            targets: config.sites.iter().map(|s| s.targets.len()).sum(),
+            tracking_numbers: config
+                .sites
+                .iter()
+                .flat_map(|s| &s.targets)
+                .flat_map(|t| &t.sources)
+                .map(|s| s.numbers.len())
+                .sum(),
+        });
+    }
     report.findings.append(&mut cx.findings);
 }
 
-fn uses_pools(config: &Config) -> bool {
-    config
-        .sites
-        .iter()
-        .any(|s| s.targets.iter().any(|t| !t.sources.is_empty()))
+/// Routes still on the template's `example.com`.
+fn check_routes(table: &toml::Table, cx: &mut Ctx<'_>) {
+    let mut routes: Vec<(String, String)> = Vec::new();
+    if let Some(r) = table.get("route") {
+        routes.push(("route".into(), route_text(r)));
+    }
+    if let Some(list) = table.get("routes").and_then(|r| r.as_array()) {
+        for (i, r) in list.iter().enumerate() {
+            routes.push((format!("routes[{i}]"), route_text(r)));
+        }
+    }
+    for (path, text) in routes {
+        let example = text.split(['/', ' ', ':']).any(|part| {
+            let h = part.trim_start_matches("*.").to_ascii_lowercase();
+            ["example.com", "example.org", "example.net"]
+                .iter()
+                .any(|d| h == *d || h.ends_with(&format!(".{d}")))
+        });
+        if example {
+            cx.push(
+                Severity::Warning,
+                path,
+                format!("`{text}` is the template's example route"),
+                Some("set your own zone: { pattern = \"www.yourdomain.com/*\", zone_name = \"yourdomain.com\" }"),
+            );
+        }
+    }
+}
+
+fn route_text(r: &toml::Value) -> String {
+    match r {
+        toml::Value::String(s) => s.clone(),
+        other => {
+            let get = |k: &str| other.get(k).and_then(|v| v.as_str()).unwrap_or("");
+            format!("{} {}", get("pattern"), get("zone_name"))
+                .trim()
+                .to_string()
+        }
+    }
+}
+
+fn uses_pools(config: Option<&Config>) -> bool {
+    config.is_none_or(|c| {
+        c.sites
+            .iter()
+            .any(|s| s.targets.iter().any(|t| !t.sources.is_empty()))
+    })
 }
 
 fn check_bindings(
-    config: &Config,
+    config: Option<&Config>,
     table: &toml::Table,
     top: &toml::Table,
     has_migration: bool,
@@ -305,6 +461,7 @@ fn check_bindings(
         );
     }
     let assets = table.get("assets").or_else(|| top.get("assets"));
+    let Some(config) = config else { return };
     for (i, site) in config.sites.iter().enumerate() {
         if site.upstream == Upstream::Assets {
             let ok = assets
@@ -341,7 +498,7 @@ fn check_secrets(config: &Config, known: Option<&BTreeSet<String>>, cx: &mut Ctx
         "DNI_API_TOKEN",
         "the calls API, /__dni/stats and /__dni/dashboard",
     )];
-    if uses_pools(config) {
+    if uses_pools(Some(config)) {
         required.insert(
             0,
             (
@@ -349,6 +506,12 @@ fn check_secrets(config: &Config, known: Option<&BTreeSet<String>>, cx: &mut Ctx
                 "signing session cookies (without it visitors see fallback numbers)",
             ),
         );
+    }
+    if config.sites.iter().any(|s| s.calls.webhook.is_some()) {
+        required.push((
+            "DNI_WEBHOOK_SECRET",
+            "signing the calls webhook (calls.webhook)",
+        ));
     }
     match known {
         Some(names) => {
@@ -377,5 +540,42 @@ fn check_secrets(config: &Config, known: Option<&BTreeSet<String>>, cx: &mut Ctx
             )),
         ),
         None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_paths_parse() {
+        assert_eq!(
+            parse_path("vars.DNI_CONFIG.sites[0].targets[12].fallback"),
+            vec![
+                Seg::Key("vars".into()),
+                Seg::Key("DNI_CONFIG".into()),
+                Seg::Key("sites".into()),
+                Seg::Index(0),
+                Seg::Key("targets".into()),
+                Seg::Index(12),
+                Seg::Key("fallback".into()),
+            ]
+        );
+        assert_eq!(parse_path("hosts[0][1]").len(), 3);
+        assert_eq!(parse_path(""), vec![]);
+    }
+
+    #[test]
+    fn lines_of_keys_in_tables_arrays_and_inline_tables() {
+        let text = "name = \"x\"\n[vars.DNI_CONFIG]\n[[vars.DNI_CONFIG.sites]]\nhosts = [\"a\"]\n\n[[vars.DNI_CONFIG.sites]]\nname = \"b\"\ntargets = [{ number = \"+1\" },\n  { number = \"+2\", fallback = \"+3\" }]\n";
+        let s = Spans::new(text);
+        let p = |path: &str| s.line_of(&parse_path(path));
+        assert_eq!(p("name"), Some(1));
+        assert_eq!(p("vars.DNI_CONFIG.sites[0].hosts"), Some(4));
+        assert_eq!(p("vars.DNI_CONFIG.sites[1].name"), Some(7));
+        assert_eq!(p("vars.DNI_CONFIG.sites[1].targets[1].fallback"), Some(9));
+        // A missing key: its nearest ancestor.
+        assert_eq!(p("vars.DNI_CONFIG.sites[1].targets[0].fallback"), Some(8));
+        assert_eq!(p("nothing.here"), None);
     }
 }

@@ -1,5 +1,11 @@
 //! dni-check on wrangler.toml files with each kind of mistake, through the real binary.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -165,7 +171,233 @@ fn unknown_keys_are_errors_not_ignored() {
     );
     assert_eq!(r.code, 1, "{}", r.out);
     assert!(r.out.contains("unknown field `hostz`"), "{}", r.out);
-    assert!(r.out.contains("misspelt"), "{}", r.out);
+    assert!(r.out.contains("did you mean `hosts`?"), "{}", r.out);
+}
+
+/// A wrangler.toml with one mistake of each kind, in two environments: the line of each
+/// key whose problem must be reported (1-based), found by its text.
+const BROKEN: &str = r#"name = "x"
+main = "build/index.js"
+compatibility_date = "2026-04-20"
+
+[durable_objects]
+bindings = [{ name = "POOLS", class_name = "NumberPool" }]
+
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["NumberPool"]
+
+[vars.DNI_CONFIG]
+[[vars.DNI_CONFIG.sites]]
+name = "shop"
+hosts = ["shop.acme-plumbing.com"]
+upstrem = "origin"
+
+[vars.DNI_CONFIG.sites.session]
+account_id = "77"
+idle_timeout_minutes = 0
+
+[[vars.DNI_CONFIG.sites.targets]]
+number = "+15034420142"
+fallback = "+1503442019"
+
+[[vars.DNI_CONFIG.sites.targets.sources]]
+name = "google_ads"
+when = { click_idz = ["gclid"] }
+numbers = ["+15034420150"]
+
+[[vars.DNI_CONFIG.sites.targets.sources]]
+name = "default"
+numbers = ["+19114420170", "+33123456"]
+
+[[vars.DNI_CONFIG.sites.targets]]
+number = "+15034420187"
+fallback = "+15034420187"
+
+[vars.DNI_CONFIG.sites.calls]
+retention_days = 0
+[[vars.DNI_CONFIG.sites.calls.routes]]
+source = "googel_ads"
+to = "+15034420111"
+
+[[vars.DNI_CONFIG.sites]]
+name = "blog"
+hosts = ["blog.acme-plumbing.com"]
+[vars.DNI_CONFIG.sites.session]
+account_id = "77"
+[[vars.DNI_CONFIG.sites.targets]]
+number = "+15034420300"
+fallback = "+15034420301"
+[[vars.DNI_CONFIG.sites.targets.sources]]
+name = "default"
+numbers = [ "+15034420150" ]
+
+[env.production]
+routes = [{ pattern = "www.example.com/*", zone_name = "example.com" }]
+[env.production.durable_objects]
+bindings = [{ name = "POOLS", class_name = "NumberPool" }]
+[env.production.vars.DNI_CONFIG]
+[[env.production.vars.DNI_CONFIG.sites]]
+hosts = ["www.example.com"]
+[env.production.vars.DNI_CONFIG.sites.session]
+account_id = "12345"
+[[env.production.vars.DNI_CONFIG.sites.targets]]
+number = "+15035550142"
+fallback = "+15034420199"
+"#;
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("{needle} not in the fixture"))
+}
+
+#[test]
+fn every_mistake_is_reported_at_once_with_its_line() {
+    let r = run_on(BROKEN, &[]);
+    assert_eq!(r.code, 1, "{}", r.out);
+    let expect = |needle: &str, sev: &str, path: &str, what: &str| {
+        let line = line_of(BROKEN, needle);
+        let want = format!(":{line}: {sev}: ");
+        // A finding and its hint line.
+        let lines: Vec<&str> = r.out.lines().collect();
+        let found = lines.iter().enumerate().any(|(i, l)| {
+            let block = format!("{l} {}", lines.get(i + 1).unwrap_or(&""));
+            l.contains(&want) && l.contains(path) && block.contains(what)
+        });
+        assert!(
+            found,
+            "no `{sev}` for {path} ({what}) at line {line}:\n{}",
+            r.out
+        );
+    };
+    // A typo'd key is reported where it is written and hides nothing below.
+    expect(
+        "upstrem",
+        "error",
+        "[top level] vars.DNI_CONFIG.sites[0].upstrem",
+        "did you mean `upstream`",
+    );
+    expect(
+        "idle_timeout_minutes = 0",
+        "error",
+        "sites[0].session.idle_timeout_minutes",
+        "between 1 and 1440",
+    );
+    // One digit short: the NANP needs 10 digits after +1.
+    expect(
+        "fallback = \"+1503442019\"",
+        "error",
+        "sites[0].targets[0].fallback",
+        "10 digits after the 1, not 9",
+    );
+    expect(
+        "click_idz",
+        "error",
+        "sites[0].targets[0].sources[0]",
+        "unknown field `click_idz`",
+    );
+    expect(
+        "+19114420170",
+        "error",
+        "sites[0].targets[0].sources[1].numbers[0]",
+        "area code 911",
+    );
+    expect(
+        "+19114420170",
+        "error",
+        "sites[0].targets[0].sources[1].numbers[1]",
+        "+33 (FR) have 9",
+    );
+    expect(
+        "fallback = \"+15034420187\"",
+        "warning",
+        "sites[0].targets[1].fallback",
+        "the target number itself",
+    );
+    expect(
+        "retention_days = 0",
+        "error",
+        "sites[0].calls.retention_days",
+        "between 1 and 3650",
+    );
+    expect(
+        "source = \"googel_ads\"",
+        "error",
+        "sites[0].calls.routes[0].source",
+        "no source named `googel_ads`",
+    );
+    // The same tracking number in two sites' pools.
+    expect(
+        "numbers = [ \"+15034420150\" ]",
+        "warning",
+        "sites[1].targets[0].sources[0].numbers[0]",
+        "also in a pool at sites[0]",
+    );
+    // The untouched template in production.
+    expect(
+        "www.example.com/*",
+        "warning",
+        "[env.production] routes[0]",
+        "example route",
+    );
+    expect(
+        "hosts = [\"www.example.com\"]",
+        "warning",
+        "[env.production] vars.DNI_CONFIG.sites[0].hosts[0]",
+        "example domain",
+    );
+    expect(
+        "account_id = \"12345\"",
+        "warning",
+        "sites[0].session.account_id",
+        "example account id",
+    );
+    expect(
+        "+15035550142",
+        "warning",
+        "sites[0].targets[0].number",
+        "reserved for fiction",
+    );
+    assert!(
+        r.out.contains("error(s)") && r.out.contains("warning(s)"),
+        "{}",
+        r.out
+    );
+}
+
+#[test]
+fn the_production_template_is_flagged_and_deny_warnings_fails_it() {
+    let path = root().join("wrangler.toml");
+    let run = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_dni-check"))
+            .arg(&path)
+            .args(["--dev-vars", "/nonexistent"])
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let (code, out) = run(&[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("is ready to deploy"), "{out}");
+    assert!(out.contains("[env.production] routes[0]"), "{out}");
+    assert!(
+        out.contains("[env.production] vars.DNI_CONFIG.sites[0].session.account_id"),
+        "{out}"
+    );
+    // The demo site (upstream "assets") uses fictional numbers on purpose: no warning.
+    assert!(!out.contains("[top level] vars.DNI_CONFIG"), "{out}");
+    let (code, _) = run(&["--deny-warnings"]);
+    assert_eq!(code, 1);
 }
 
 #[test]

@@ -1,7 +1,11 @@
 //! dni-check: validates a wrangler.toml's DNI_CONFIG (every environment), its bindings and
 //! secrets, with the same validation the worker runs at start. Exits 1 on any error.
 //!
-//!   dni-check [wrangler.toml] [--dev-vars .dev.vars] [--secrets ENV=FILE]...
+//!   dni-check [wrangler.toml] [--dev-vars .dev.vars] [--secrets ENV=FILE]... [--deny-warnings]
+//!
+//! Every problem is printed at once, as `wrangler.toml:LINE: error|warning: [ENV] KEY: what`
+//! with a hint. Warnings (template placeholders, a fallback equal to its target, a number
+//! in two sites' pools) do not fail the check unless `--deny-warnings` is given.
 //!
 //! `--secrets production=secrets.json` takes the output of
 //! `npx wrangler secret list --env production --format json`.
@@ -12,15 +16,18 @@ use consent_dni::deploy_check::{
     check_wrangler_toml, dev_vars_names, secret_list_names, KnownSecrets,
 };
 
-const USAGE: &str = "usage: dni-check [wrangler.toml] [--dev-vars FILE] [--secrets ENV=FILE]...";
+const USAGE: &str =
+    "usage: dni-check [wrangler.toml] [--dev-vars FILE] [--secrets ENV=FILE]... [--deny-warnings]";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let mut path = "wrangler.toml".to_string();
     let mut dev_vars = ".dev.vars".to_string();
     let mut secrets = KnownSecrets::default();
+    let mut deny_warnings = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--deny-warnings" => deny_warnings = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -66,11 +73,23 @@ fn main() -> ExitCode {
         );
     }
     for f in &report.findings {
-        eprintln!("{f}");
+        match f.line {
+            Some(line) => eprintln!("{path}:{line}: {f}"),
+            None => eprintln!("{path}: {f}"),
+        }
     }
-    if report.has_errors() {
-        eprintln!("dni-check: {path} has problems (see above)");
+    let errors = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == consent_dni::deploy_check::Severity::Error)
+        .count();
+    let warnings = report.findings.len() - errors;
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        eprintln!("dni-check: {path}: {errors} error(s), {warnings} warning(s) (see above)");
         ExitCode::FAILURE
+    } else if warnings > 0 {
+        println!("dni-check: {path} can deploy, with {warnings} warning(s) to review (see above)");
+        ExitCode::SUCCESS
     } else {
         println!("dni-check: {path} is ready to deploy");
         ExitCode::SUCCESS

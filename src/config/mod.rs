@@ -2,10 +2,16 @@
 //!
 //! Parsing is strict: unknown keys are errors (a typo must not silently disable a privacy
 //! rule). Every problem is reported as a [`ConfigIssue`] with the key path, so the worker can
-//! log it once and the `dni-check` command can print it before deploy.
+//! log it once and the `dni-check` command can print it before deploy. [`check_config`]
+//! reads each site and each of its sections on its own, so one mistake never hides
+//! another: every problem of the whole document comes out of one run, errors and warnings.
 
+mod check;
 mod host_pattern;
+mod numbers;
 mod upstream;
+
+pub use check::{check_config, Checked};
 
 pub use host_pattern::{HostPattern, HostPatternError};
 pub use upstream::{Upstream, UpstreamError};
@@ -46,6 +52,9 @@ pub struct SiteConfig {
     pub rewrite: dni_rewrite::RewriteConfig,
     #[serde(default)]
     pub vendors: dni_privacy::VendorsConfig,
+    /// Calls: routing, retention, caller id, conversions out.
+    #[serde(default)]
+    pub calls: dni_calls::CallsConfig,
 }
 
 impl SiteConfig {
@@ -73,28 +82,22 @@ impl Config {
     }
 }
 
-/// Parses and validates a `DNI_CONFIG` JSON document.
+/// Parses and validates a `DNI_CONFIG` JSON document: the configuration, or every error
+/// (warnings do not stop it; [`check_config`] returns them too). The worker calls this at
+/// start, `dni-check` calls [`check_config`]: the same validation.
 pub fn parse_config(json: &str) -> Result<Config, Vec<ConfigIssue>> {
-    let mut de = serde_json::Deserializer::from_str(json);
-    let config: Config = match serde_path_to_error::deserialize(&mut de) {
-        Ok(c) => c,
-        Err(e) => {
-            let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
-            let message = e.into_inner().to_string();
-            return Err(vec![deserialize_issue(&path, &message)]);
-        }
-    };
-    let mut issues = Vec::new();
-    config.validate("", &mut issues);
-    if issues.is_empty() {
-        Ok(config)
-    } else {
-        Err(issues)
+    let checked = check_config(json);
+    match checked.config {
+        Some(config) if !checked.has_errors() => Ok(config),
+        _ => Err(checked
+            .issues
+            .into_iter()
+            .filter(|i| i.is_error())
+            .collect()),
     }
 }
 
-fn deserialize_issue(path: &str, message: &str) -> ConfigIssue {
+pub(crate) fn deserialize_issue(path: &str, message: &str) -> ConfigIssue {
     let shown = if path.is_empty() {
         "DNI_CONFIG".to_string()
     } else {
@@ -114,7 +117,7 @@ fn deserialize_issue(path: &str, message: &str) -> ConfigIssue {
     }
 }
 
-fn is_site_name(s: &str) -> bool {
+pub(crate) fn is_site_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
         && s.chars()
@@ -174,5 +177,6 @@ impl Validate for SiteConfig {
         dni_sessions::validate_site(&self.targets, &self.session, path, issues);
         self.rewrite.validate(&format!("{path}.rewrite"), issues);
         self.vendors.validate(&format!("{path}.vendors"), issues);
+        dni_calls::validate_calls(&self.calls, &self.targets, path, issues);
     }
 }

@@ -182,6 +182,58 @@ async fn pump(
     let _ = JsFuture::from(writer.close()).await;
 }
 
+/// What the next step of the output stream produced.
+enum Step {
+    /// Input was fed to the rewriter (maybe producing nothing yet).
+    Fed(Option<Vec<u8>>),
+    /// The origin went quiet: whatever was ready (if anything).
+    Idle(Option<Vec<u8>>),
+    /// The body ended: the rest of the output.
+    End(Vec<u8>),
+    Failed(Error),
+}
+
+impl State {
+    /// Reads the next piece of input (racing the idle timer when output is waiting) and
+    /// feeds it to the rewriter.
+    async fn step(&mut self) -> Option<Step> {
+        let waiting = self.rewriter.as_ref()?.has_pending_output();
+        let read = if waiting {
+            // The read's borrow of the body ends with this statement (a pending read stays
+            // with the reader).
+            match select(Box::pin(self.body.fill()), Delay::from(IDLE_FLUSH)).await {
+                Either::Left((item, _)) => item,
+                Either::Right(_) => return Some(Step::Idle(self.rewriter.as_mut()?.flush())),
+            }
+        } else {
+            self.body.fill().await
+        };
+        Some(match read {
+            Some(Ok(())) => match self.rewriter.as_mut()?.write(self.body.data()) {
+                Ok(out) => Step::Fed(out),
+                Err(e) => {
+                    self.finish(Err(e.to_string()));
+                    Step::Failed(Error::RustError(format!("rewriting failed: {e}")))
+                }
+            },
+            Some(Err(e)) => {
+                self.finish(Err(format!("origin body: {e}")));
+                Step::Failed(e)
+            }
+            None => match self.rewriter.take()?.end() {
+                Ok((out, stats)) => {
+                    self.finish(Ok(stats));
+                    Step::End(out)
+                }
+                Err(e) => {
+                    self.finish(Err(e.to_string()));
+                    Step::Failed(Error::RustError(format!("rewriting failed: {e}")))
+                }
+            },
+        })
+    }
+}
+
 fn output_stream(
     body: Body,
     rewriter: StreamRewriter,
@@ -192,60 +244,15 @@ fn output_stream(
         rewriter: Some(rewriter),
         on_end: Some(on_end),
     };
-    let stream = futures_util::stream::unfold(state, |mut st| async move {
+    futures_util::stream::unfold(state, |mut st| async move {
         loop {
-            let rewriter = st.rewriter.as_mut()?;
-            let item = if rewriter.has_pending_output() {
-                // Race the next read against the idle timer; the read's borrow of the body
-                // ends with this statement (a pending read stays with the reader).
-                let raced = match select(Box::pin(st.body.fill()), Delay::from(IDLE_FLUSH)).await {
-                    Either::Left((item, _)) => Some(item),
-                    Either::Right(_) => None,
-                };
-                match raced {
-                    Some(item) => item,
-                    None => {
-                        if let Some(out) = rewriter.flush() {
-                            return Some((Ok(out), st));
-                        }
-                        continue;
-                    }
-                }
-            } else {
-                st.body.fill().await
-            };
-            match item {
-                Some(Ok(())) => match rewriter.write(st.body.data()) {
-                    Ok(Some(out)) => return Some((Ok(out), st)),
-                    Ok(None) => continue,
-                    Err(e) => {
-                        st.finish(Err(e.to_string()));
-                        return Some((Err(Error::RustError(format!("rewriting failed: {e}"))), st));
-                    }
-                },
-                Some(Err(e)) => {
-                    st.finish(Err(format!("origin body: {e}")));
-                    return Some((Err(e), st));
-                }
-                None => {
-                    let rewriter = st.rewriter.take()?;
-                    return match rewriter.end() {
-                        Ok((out, stats)) => {
-                            st.finish(Ok(stats));
-                            if out.is_empty() {
-                                None
-                            } else {
-                                Some((Ok(out), st))
-                            }
-                        }
-                        Err(e) => {
-                            st.finish(Err(e.to_string()));
-                            Some((Err(Error::RustError(format!("rewriting failed: {e}"))), st))
-                        }
-                    };
-                }
+            match st.step().await? {
+                Step::Fed(Some(out)) | Step::Idle(Some(out)) => return Some((Ok(out), st)),
+                Step::Fed(None) | Step::Idle(None) => continue,
+                Step::End(out) if out.is_empty() => return None,
+                Step::End(out) => return Some((Ok(out), st)),
+                Step::Failed(e) => return Some((Err(e), st)),
             }
         }
-    });
-    stream
+    })
 }

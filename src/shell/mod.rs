@@ -1,7 +1,9 @@
-//! The Cloudflare Workers shell (wasm32 only): HTTP in, core decisions, HTTP out.
+//! The Cloudflare Workers shell (wasm32 only): HTTP in, the pipeline's steps, HTTP out.
 //!
-//! Kept thin: every decision is made by the plain-Rust crates; this module moves bytes and
-//! headers, calls the number-pool Durable Object, and logs one line per request.
+//! Kept thin: every decision is made by the plain-Rust pipeline (`crate::request`,
+//! `crate::session`, `crate::upstream`, `crate::response`, `crate::api`); this module reads
+//! requests, calls Durable Objects and the origin, streams bodies and logs one line per
+//! request. Every failure is an [`HttpError`], answered in one place ([`fetch`]).
 
 mod api;
 mod body;
@@ -9,16 +11,64 @@ mod headers;
 mod page;
 mod pool_client;
 mod pool_object;
-mod request_log;
 mod runtime_cache;
 mod stats_client;
 mod upstream;
-mod visit;
 
-use worker::{console_error, event, Context, Env, Request, Response, Result};
+use worker::{console_error, event, Context, Env, Request, Response};
 
+use crate::api::ApiResponse;
 use crate::config::Upstream;
+use crate::error::HttpError;
+use crate::request::{ApiRoute, Route};
 use runtime_cache::Loaded;
+
+/// Maps the runtime's errors to the pipeline's: a failed call of the worker's own is a 500,
+/// a failed fetch of the site a 502.
+pub(crate) trait OrHttp<T> {
+    fn or_internal(self) -> Result<T, HttpError>;
+    fn or_upstream(self) -> Result<T, HttpError>;
+}
+
+impl<T> OrHttp<T> for worker::Result<T> {
+    fn or_internal(self) -> Result<T, HttpError> {
+        self.map_err(|e| HttpError::Internal(e.to_string()))
+    }
+    fn or_upstream(self) -> Result<T, HttpError> {
+        self.map_err(|e| HttpError::Upstream(e.to_string()))
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> i64 {
+    worker::Date::now().as_millis() as i64
+}
+
+/// An [`ApiResponse`] as a runtime response.
+pub(crate) fn respond(r: ApiResponse) -> Result<Response, HttpError> {
+    let headers = worker::Headers::new();
+    for (name, value) in &r.headers {
+        headers.append(name, value).or_internal()?;
+    }
+    Ok(Response::ok(r.body)
+        .or_internal()?
+        .with_headers(headers)
+        .with_status(r.status))
+}
+
+#[event(fetch)]
+pub async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
+    match route(req, &env, &ctx).await {
+        Ok(resp) => Ok(resp),
+        Err(e) => {
+            console_error!("consent-dni: {}", e.log_detail());
+            match respond(e.response()) {
+                Ok(resp) => Ok(resp),
+                Err(_) => Response::error(e.to_string(), e.status()),
+            }
+        }
+    }
+}
 
 /// Where traffic goes when there is no usable config: `DNI_PASSTHROUGH_UPSTREAM`
 /// (`"assets"` in the local dev config), else the zone's origin.
@@ -29,55 +79,37 @@ fn passthrough_upstream(env: &Env) -> Upstream {
     }
 }
 
-/// The request fetched untouched (no usable config, or no site for this host).
-async fn pass_through(env: &Env, req: Request) -> Result<Response> {
-    let untouched = upstream::UpstreamRequest {
-        cookie: None,
-        unconditional: false,
-    };
-    upstream::fetch(env, &passthrough_upstream(env), req, untouched).await
-}
-
-#[event(fetch)]
-pub async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    match route(req, &env, &ctx).await {
-        Ok(resp) => Ok(resp),
-        Err(e) => {
-            console_error!("consent-dni: request failed: {e}");
-            Response::error("Bad gateway: the site could not be reached.", 502)
-        }
+async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response, HttpError> {
+    if req.headers().has(upstream::HOP_HEADER).or_internal()? {
+        return Err(HttpError::Loop);
     }
-}
-
-async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response> {
-    if req.headers().has(upstream::HOP_HEADER)? {
-        return Response::error(
-            "Loop detected: the upstream is this worker itself. Set the site's `upstream` to \"assets\" or an https:// URL for local runs.",
-            508,
-        );
+    let route = Route::of(&req.path());
+    if route == Route::Api(ApiRoute::Health) {
+        return respond(crate::api::health());
     }
-    let path = req.path();
-    if path == "/__dni/health" {
-        return api::health();
-    }
+    let untouched = crate::upstream::UpstreamPlan::untouched();
     let runtime = match runtime_cache::load(env) {
         Loaded::Ready(r) => r,
         Loaded::PassThrough => {
-            if path.starts_with("/__dni/") {
-                return Response::error("consent-dni is not configured", 503);
+            if let Route::Api(_) = route {
+                return Err(HttpError::Unavailable(
+                    "consent-dni is not configured".into(),
+                ));
             }
-            return pass_through(env, req).await;
+            return upstream::fetch(env, &passthrough_upstream(env), req, &untouched).await;
         }
     };
     let host = headers::request_host(&req);
-    let Some(site_index) = runtime.site_for_host(&host).map(|s| s.index) else {
-        if path.starts_with("/__dni/") {
-            return Response::error("no consent-dni site is configured for this host", 404);
+    let Some(site) = runtime.site_for_host(&host).map(|s| s.index) else {
+        if let Route::Api(_) = route {
+            return Err(HttpError::NotFound(
+                "no consent-dni site is configured for this host".into(),
+            ));
         }
-        return pass_through(env, req).await;
+        return upstream::fetch(env, &passthrough_upstream(env), req, &untouched).await;
     };
-    if path.starts_with("/__dni/") {
-        return api::handle(runtime, site_index, req, env, ctx).await;
+    match route {
+        Route::Api(api_route) => api::handle(runtime, site, api_route, req, env, ctx).await,
+        Route::Page => page::handle(runtime, site, req, env, ctx).await,
     }
-    page::handle(runtime, site_index, req, env, ctx).await
 }

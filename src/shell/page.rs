@@ -1,244 +1,255 @@
-//! A page request: consent decision, numbers for this visitor, the upstream fetch with
-//! declined cookies removed, and the response with cookies filtered and HTML rewritten.
+//! A page request through the pipeline: facts → consent → numbers (pool calls) → upstream
+//! fetch → response plan → headers written, body streamed (rewritten or untouched). Every
+//! decision is `crate::*`'s; this file performs the I/O between them.
 
 use std::rc::Rc;
 
-use dni_common::Category;
-use dni_consent::{ConsentRequest, Decision};
-use dni_rewrite::{RewritePlan, ScriptPolicy, StreamRewriter};
-use worker::{Context, Date, Env, Headers, Method, Request, Response, ResponseBody, Result};
+use dni_consent::Decision;
+use dni_rewrite::StreamRewriter;
+use worker::{console_error, console_log, Context, Env, Headers, Response, ResponseBody};
 
-use super::request_log::RequestLog;
-use super::{body, headers, upstream, visit};
-use crate::runtime::Runtime;
+use super::pool_client::DoPools;
+use super::{body, headers, now_ms, upstream, OrHttp};
+use crate::error::HttpError;
+use crate::observe::{counters_for, LogLine};
+use crate::request::RequestFacts;
+use crate::response::{
+    plan_response, rewrite_plan, OriginHead, ResponsePlan, REWRITTEN_BODY_DROPS,
+};
+use crate::runtime::{Runtime, Site};
+use crate::session::{numbers_for, run_background, Numbers, PoolCall, SessionInputs};
+use crate::upstream::plan_upstream;
 
-/// What the request looks like, read once.
-pub struct Facts {
-    pub method: Method,
-    pub url: String,
-    pub cookie: Option<String>,
-    pub user_agent: String,
-    pub referer: Option<String>,
-    pub country: Option<String>,
-    /// `request.cf.regionCode` (ISO 3166-2 subdivision, e.g. `CA`).
-    pub region: Option<String>,
-    pub now_ms: i64,
-    /// A top-level HTML navigation (where a session may be created).
-    pub navigation: bool,
-    /// An AMP request (`/__dni/number`): its session cookie lives 30 days.
-    pub amp: bool,
+/// The site's signing secret, if configured and long enough.
+pub fn secret(env: &Env) -> Option<Vec<u8>> {
+    let s = env.secret("DNI_SECRET").ok()?.to_string();
+    (s.len() >= dni_sessions::MIN_SECRET_LEN).then(|| s.into_bytes())
 }
 
-impl Facts {
-    pub fn read(req: &Request) -> Facts {
-        let method = req.method();
-        let dest = headers::get(req, "sec-fetch-dest");
-        let accept = headers::get(req, "accept").unwrap_or_default();
-        let navigation = method == Method::Get
-            && match dest.as_deref() {
-                Some(d) => d == "document",
-                // Clients without Fetch Metadata (curl, older browsers): an Accept that
-                // asks for HTML, or none at all.
-                None => accept.is_empty() || accept.contains("text/html") || accept.contains("*/*"),
-            };
-        Facts {
-            method,
-            url: req.url().map(|u| u.to_string()).unwrap_or_default(),
-            cookie: headers::get(req, "cookie"),
-            user_agent: headers::get(req, "user-agent").unwrap_or_default(),
-            referer: headers::get(req, "referer"),
-            country: req.cf().and_then(|cf| cf.country()),
-            region: req.cf().and_then(|cf| cf.region_code()),
-            now_ms: Date::now().as_millis() as i64,
-            navigation,
-            amp: false,
+/// 16 random bytes from the runtime's CSPRNG (`crypto.getRandomValues`); `None` if it fails.
+pub fn random_id() -> Option<[u8; 16]> {
+    let mut id = [0u8; 16];
+    getrandom::getrandom(&mut id).ok()?;
+    Some(id)
+}
+
+/// Runs the background pool calls (renewals) after the response.
+pub fn spawn_background(ctx: &Context, pools: &DoPools, calls: Vec<PoolCall>, now: i64) {
+    if calls.is_empty() {
+        return;
+    }
+    let pools = pools.clone();
+    ctx.wait_until(async move {
+        for e in run_background(calls, now, &pools).await {
+            console_error!("consent-dni: {e}");
         }
+    });
+}
+
+/// A request's log line and when the request started.
+struct Log {
+    line: LogLine,
+    started_ms: i64,
+}
+
+impl Log {
+    fn elapsed(&self) -> u32 {
+        u32::try_from(now_ms().saturating_sub(self.started_ms)).unwrap_or(u32::MAX)
     }
 
-    pub fn decide(&self, runtime: &Runtime, site_index: usize, sec_gpc: Option<&str>) -> Decision {
-        let site = &runtime.sites[site_index];
-        dni_consent::decide(
-            &site.config.consent,
-            &ConsentRequest {
-                cookie_header: self.cookie.as_deref(),
-                sec_gpc,
-                country: self.country.as_deref(),
-                region: self.region.as_deref(),
-                now_ms: self.now_ms,
-            },
-        )
+    fn emit(mut self) {
+        self.line.ms_total = self.elapsed();
+        console_log!("{}", self.line.to_json());
     }
 }
 
-fn is_html(headers: &Headers) -> bool {
-    headers
-        .get("content-type")
-        .ok()
-        .flatten()
-        .map(|ct| {
-            let ct = ct.trim_start().to_ascii_lowercase();
-            ct.starts_with("text/html")
-        })
-        .unwrap_or(false)
+/// The origin's response, its headers copied (without `Set-Cookie`) and the plan for it.
+struct Planned {
+    response: Response,
+    headers: Headers,
+    status: u16,
+    content_type: Option<String>,
+    plan: ResponsePlan,
+}
+
+/// Plans the response to `origin`.
+fn plan_origin(
+    site: &Site,
+    facts: &RequestFacts,
+    declined: &[dni_common::Category],
+    numbers: &Numbers,
+    origin: Response,
+) -> Result<Planned, HttpError> {
+    let status = origin.status_code();
+    let (headers, set_cookies) = headers::copy_without_set_cookie(origin.headers())?;
+    let get = |name: &str| headers.get(name).ok().flatten();
+    let (content_type, vary, cache_control) =
+        (get("content-type"), get("vary"), get("cache-control"));
+    let head = OriginHead {
+        status,
+        content_type: content_type.as_deref(),
+        set_cookies: &set_cookies,
+        vary: vary.as_deref(),
+        cache_control: cache_control.as_deref(),
+    };
+    let plan = plan_response(site, facts, declined, numbers, &head);
+    Ok(Planned {
+        response: origin,
+        headers,
+        status,
+        content_type,
+        plan,
+    })
 }
 
 pub async fn handle(
     runtime: Rc<Runtime>,
     site_index: usize,
-    req: Request,
+    req: worker::Request,
     env: &Env,
     ctx: &Context,
-) -> Result<Response> {
-    let site = &runtime.sites[site_index];
-    let facts = Facts::read(&req);
-    let sec_gpc = headers::get(&req, "sec-gpc");
-    let decision = facts.decide(&runtime, site_index, sec_gpc.as_deref());
+) -> Result<Response, HttpError> {
+    let site = runtime
+        .site(site_index)
+        .ok_or_else(|| HttpError::Internal("site index out of range".into()))?;
+    let facts = headers::facts(&req);
+    let decision = facts.decide(site);
     let declined = decision.declined();
-    let mut log = RequestLog::new(&site.name, &facts, &decision);
-
-    // The request to the origin: declined vendors' cookies removed.
-    let mut cookie_change = None;
-    if let Some(cookie) = &facts.cookie {
-        let filtered = dni_privacy::filter_cookie_header(cookie, &site.catalog, &declined);
-        if !filtered.removed.is_empty() {
-            log.cookies_withheld = filtered.removed.len() as u32;
-            cookie_change = Some(filtered.header);
+    let mut log = Log {
+        line: LogLine::new(&site.name, &facts.url, &decision),
+        started_ms: facts.now_ms,
+    };
+    let upstream_plan = plan_upstream(site, &facts, &declined);
+    log.line.cookies_withheld = upstream_plan.cookies_withheld;
+    let numbers = visitor_numbers(site, &facts, &decision, env, ctx).await;
+    log.line.swap = numbers.outcome;
+    let origin = upstream::fetch(env, &site.config.upstream, req, &upstream_plan).await?;
+    let planned = plan_origin(site, &facts, &declined, &numbers, origin)?;
+    let plan = &planned.plan;
+    apply_headers(&planned.headers, plan)?;
+    log.line.set_cookies_removed = plan.set_cookies_removed;
+    log.line.cookies_expired = plan.cookies_expired;
+    log.line.status = planned.status;
+    if plan.counts_view {
+        super::stats_client::record(env, ctx, site, counters_for(&log.line, decision.swap));
+    }
+    let rewrite = plan.rewrite;
+    let (_, body) = planned.response.into_parts();
+    let outgoing = Outgoing {
+        headers: planned.headers,
+        status: planned.status,
+        log,
+    };
+    match body {
+        ResponseBody::Stream(stream) if rewrite => {
+            let rewrite = rewrite_plan(site, numbers.swaps, &declined);
+            rewritten(rewrite, stream, planned.content_type, outgoing, env, ctx)
         }
+        body => outgoing.untouched(body),
     }
-
-    // The numbers this visitor sees (may lease from a pool on a first consented view).
-    let crawler =
-        dni_rewrite::is_crawler(&facts.user_agent, &site.config.rewrite.crawler_user_agents);
-    let numbers =
-        visit::numbers_for(&runtime, site_index, &facts, &decision, crawler, env, ctx).await;
-    log.swap = numbers.outcome;
-
-    let response = upstream::fetch(
-        env,
-        &site.config.upstream,
-        req,
-        upstream::UpstreamRequest {
-            cookie: cookie_change,
-            // A navigation's page may be rewritten per visitor: never let the origin answer 304.
-            unconditional: facts.navigation,
-        },
-    )
-    .await?;
-    let status = response.status_code();
-    let (out_headers, origin_set_cookies) = headers::copy_without_set_cookie(response.headers())?;
-
-    // Set-Cookie: the origin's, filtered one by one; expiry for withdrawn consent; our own.
-    let filtered = dni_privacy::filter_set_cookies(&origin_set_cookies, &site.catalog, &declined);
-    log.set_cookies_removed = filtered.removed.len() as u32;
-    let mut set_cookies = filtered.kept;
-    // Cookies this worker adds: expiry for withdrawn consent, and its own session cookie.
-    let mut added = 0;
-    if let Some(cookie) = &facts.cookie {
-        let expiry = dni_privacy::expiry_set_cookies(
-            cookie,
-            &site.catalog,
-            &declined,
-            site.config.vendors.cookie_domain.as_deref(),
-        );
-        let names: std::collections::BTreeSet<&str> = expiry
-            .iter()
-            .filter_map(|c| dni_privacy::set_cookie_name(c))
-            .collect();
-        log.cookies_expired = names.len() as u32;
-        added += expiry.len();
-        set_cookies.extend(expiry);
-    }
-    if let Some(own) = numbers.set_cookie.clone() {
-        added += 1;
-        set_cookies.push(own);
-    }
-    for c in &set_cookies {
-        out_headers.append("set-cookie", c)?;
-    }
-
-    let html = status == 200 && facts.method != Method::Head && is_html(&out_headers);
-    if facts.navigation && html {
-        // A page view is a 200 HTML page (not a redirect, an error or a 304).
-        super::stats_client::record(env, ctx, site, log.counters(decision.swap));
-    }
-    let script_policy =
-        (!declined.is_empty()).then(|| script_policy(runtime.clone(), site_index, &declined));
-    let rewrite = html && (!numbers.swaps.is_empty() || script_policy.is_some());
-
-    let personal = numbers.personal || added > 0;
-    if rewrite || personal {
-        // The page depends on the visitor's cookies; with a tracking number or a cookie of
-        // its own it is personal and must not be stored by a shared cache.
-        out_headers.set(
-            "vary",
-            &dni_privacy::vary_with_cookie(out_headers.get("vary")?.as_deref()),
-        )?;
-    }
-    if personal {
-        out_headers.set(
-            "cache-control",
-            &dni_privacy::private_cache_control(out_headers.get("cache-control")?.as_deref()),
-        )?;
-    }
-
-    log.headers_sent(status, rewrite);
-    let (builder, body) = response.into_parts();
-    let builder = builder
-        .with_headers(out_headers.clone())
-        .with_status(status);
-    if rewrite {
-        if let ResponseBody::Stream(stream) = body {
-            let plan = RewritePlan {
-                swaps: numbers.swaps,
-                attributes: site.config.rewrite.attributes.clone(),
-                scripts: script_policy,
-                max_text_node_bytes: site.config.rewrite.max_text_node_bytes,
-            };
-            let content_type = out_headers.get("content-type")?.unwrap_or_default();
-            match StreamRewriter::new(plan, &content_type, body::output_chunk_bytes(env)) {
-                Ok(rewriter) => {
-                    out_headers.delete("content-length")?;
-                    // The body now depends on this visitor's consent and session: the origin's
-                    // validators no longer describe it (a 304 would show another visitor's copy).
-                    out_headers.delete("etag")?;
-                    out_headers.delete("last-modified")?;
-                    let on_end: body::OnEnd = Box::new(move |outcome| log.finish(outcome));
-                    return Ok(body::rewritten_response(
-                        body::Body::new(stream),
-                        rewriter,
-                        on_end,
-                        ctx,
-                    )?
-                    .with_headers(out_headers)
-                    .with_status(status));
-                }
-                Err(e) => {
-                    log.note = Some(format!("not rewritten: {e}"));
-                    log.emit();
-                    return Ok(builder.body(ResponseBody::Stream(stream)));
-                }
-            }
-        }
-        log.emit();
-        return Ok(builder.body(body));
-    }
-    log.emit();
-    Ok(builder.body(body))
 }
 
-fn script_policy(runtime: Rc<Runtime>, site_index: usize, declined: &[Category]) -> ScriptPolicy {
-    let declined_for_closure = declined.to_vec();
-    let inline_attribute = runtime.sites[site_index]
-        .config
-        .vendors
-        .inline_script_attribute
-        .clone();
-    ScriptPolicy {
-        blocked_src: Box::new(move |src: &str| {
-            let (_, category) = runtime.sites[site_index].catalog.script_category(src)?;
-            declined_for_closure.contains(&category).then_some(category)
-        }),
-        inline_attribute,
-        declined: declined.to_vec(),
+/// The numbers this visitor sees (may lease from a pool on a first consented view).
+async fn visitor_numbers(
+    site: &Site,
+    facts: &RequestFacts,
+    decision: &Decision,
+    env: &Env,
+    ctx: &Context,
+) -> Numbers {
+    let crawler =
+        dni_rewrite::is_crawler(&facts.user_agent, &site.config.rewrite.crawler_user_agents);
+    let secret = secret(env);
+    let pools = DoPools { env: env.clone() };
+    let inputs = SessionInputs {
+        site,
+        facts,
+        swap_allowed: decision.swap,
+        crawler,
+        secret: secret.as_deref(),
+        navigation: facts.navigation,
+        amp: false,
+    };
+    let mut numbers = numbers_for(inputs, random_id, &pools).await;
+    if let Some(note) = numbers.note {
+        console_error!("consent-dni: {note}");
     }
+    for fault in &numbers.faults {
+        console_error!("consent-dni: {fault}");
+    }
+    spawn_background(
+        ctx,
+        &pools,
+        std::mem::take(&mut numbers.background),
+        facts.now_ms,
+    );
+    numbers
+}
+
+/// Writes the plan's cookies, `Vary` and `Cache-Control` into the response headers.
+fn apply_headers(out: &Headers, plan: &ResponsePlan) -> Result<(), HttpError> {
+    for c in &plan.set_cookies {
+        out.append("set-cookie", c).or_internal()?;
+    }
+    if let Some(vary) = &plan.vary {
+        out.set("vary", vary).or_internal()?;
+    }
+    if let Some(cc) = &plan.cache_control {
+        out.set("cache-control", cc).or_internal()?;
+    }
+    Ok(())
+}
+
+/// The response as it goes out: headers, status, and the log line to emit.
+struct Outgoing {
+    headers: Headers,
+    status: u16,
+    log: Log,
+}
+
+impl Outgoing {
+    /// The body as the origin sent it.
+    fn untouched(mut self, body: ResponseBody) -> Result<Response, HttpError> {
+        self.log.line.ms_to_headers = self.log.elapsed();
+        self.log.emit();
+        Ok(Response::from_body(body)
+            .or_internal()?
+            .with_headers(self.headers)
+            .with_status(self.status))
+    }
+}
+
+/// Streams the body through the rewriter; the log line is emitted when it ends.
+fn rewritten(
+    plan: dni_rewrite::RewritePlan,
+    stream: web_sys::ReadableStream,
+    content_type: Option<String>,
+    mut out: Outgoing,
+    env: &Env,
+    ctx: &Context,
+) -> Result<Response, HttpError> {
+    let content_type = content_type.unwrap_or_default();
+    let rewriter = match StreamRewriter::new(plan, &content_type, body::output_chunk_bytes(env)) {
+        Ok(r) => r,
+        Err(e) => {
+            out.log.line.note = Some(format!("not rewritten: {e}"));
+            return out.untouched(ResponseBody::Stream(stream));
+        }
+    };
+    for name in REWRITTEN_BODY_DROPS {
+        out.headers.delete(name).or_internal()?;
+    }
+    let mut log = out.log;
+    log.line.rewritten = true;
+    log.line.ms_to_headers = log.elapsed();
+    let on_end: body::OnEnd = Box::new(move |outcome| {
+        log.line.rewrite_finished(outcome);
+        log.emit();
+    });
+    Ok(
+        body::rewritten_response(body::Body::new(stream), rewriter, on_end, ctx)
+            .or_internal()?
+            .with_headers(out.headers)
+            .with_status(out.status),
+    )
 }

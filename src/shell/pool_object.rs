@@ -1,17 +1,21 @@
 //! `NumberPool`: one Durable Object per (site, target, traffic source), holding that pool's
-//! tracking numbers, their leases and the lease history in SQLite. All leasing decisions
-//! are `dni_sessions::Pool`; this file only stores rows and speaks JSON.
-
-use dni_sessions::{LeasePolicy, LeaseRecord, NumberSlot, Pool, PoolStore};
-use serde::{Deserialize, Serialize};
-use worker::{
-    console_error, durable_object, DurableObject, Env, Request, Response, Result, SqlStorage,
-    SqlStorageValue, State,
-};
+//! tracking numbers, their leases and the lease history in SQLite (and, for the site's
+//! stats object, daily counters). What the object does is `crate::pool::PoolObject`; this
+//! file stores rows and speaks HTTP. Every SQL call's error is propagated: a failing
+//! database answers 500, never an empty pool.
 
 use std::cell::{Cell, RefCell};
 
-use crate::pool_protocol::{DayCounters, PolicyWire, PoolOp, PoolReply, PoolRequest, PoolUse};
+use dni_numbers::E164;
+use dni_sessions::{LeasePolicy, LeaseRecord, NumberSlot, PoolStore, SessionId, StoreError};
+use serde::Deserialize;
+use worker::{
+    console_error, durable_object, DurableObject, Env, Request, Response, Result, SqlCursor,
+    SqlStorage, SqlStorageValue, State,
+};
+
+use crate::observe::day_of;
+use crate::pool::{daily_maintenance, CounterStore, DayCounters, PoolObject, PoolRequest};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS slots (
@@ -26,15 +30,14 @@ CREATE TABLE IF NOT EXISTS counters (day TEXT NOT NULL, name TEXT NOT NULL, valu
   PRIMARY KEY (day, name));
 ";
 
-const DAY_MS: i64 = 86_400_000;
+const DAY_MS: u64 = 86_400_000;
 
 #[durable_object]
 pub struct NumberPool {
     state: State,
+    object: RefCell<PoolObject>,
     alarm_checked: Cell<bool>,
-    policy_written: RefCell<Option<String>>,
-    /// The configured numbers last synced into `slots` (re-synced only when they change).
-    synced: RefCell<Option<Vec<String>>>,
+    policy_written: RefCell<Option<LeasePolicy>>,
 }
 
 impl DurableObject for NumberPool {
@@ -44,9 +47,9 @@ impl DurableObject for NumberPool {
         }
         NumberPool {
             state,
+            object: RefCell::new(PoolObject::default()),
             alarm_checked: Cell::new(false),
             policy_written: RefCell::new(None),
-            synced: RefCell::new(None),
         }
     }
 
@@ -55,142 +58,61 @@ impl DurableObject for NumberPool {
             Ok(r) => r,
             Err(e) => return Response::error(format!("bad pool request: {e}"), 400),
         };
-        let mut store = SqlStore {
-            sql: self.state.storage().sql(),
-        };
-        let policy = LeasePolicy {
-            idle_ms: request.policy.idle_ms,
-            provisional_hold_ms: request.policy.provisional_hold_ms,
-            history_retention_ms: request.policy.history_retention_ms,
-        };
-        let now = request.now_ms;
-        let reply = match &request.op {
-            PoolOp::Count { counters } => {
-                store.add_counters(&crate::stats::day_of(now), counters);
-                PoolReply::Counted
-            }
-            PoolOp::Stats { days } => {
-                self.sync(&mut store, policy, &request.numbers);
-                PoolReply::Stats {
-                    days: store
-                        .counters_since(&crate::stats::day_of(now - i64::from(*days) * DAY_MS)),
-                    pool: store.pool_use(now),
-                }
-            }
-            op => {
-                self.sync(&mut store, policy, &request.numbers);
-                let mut pool = Pool::new(&mut store, policy);
-                match op {
-                    PoolOp::Lease {
-                        session,
-                        attribution,
-                        provisional,
-                    } => {
-                        PoolReply::from_outcome(pool.lease(session, now, attribution, *provisional))
-                    }
-                    PoolOp::Confirm { session, number } => {
-                        PoolReply::from_outcome(pool.confirm(session, number, now))
-                    }
-                    PoolOp::Renew { session, number } => {
-                        PoolReply::from_outcome(pool.renew(session, number, now))
-                    }
-                    PoolOp::Lookup { number, at_ms } => PoolReply::Record {
-                        record: pool.lookup(number, *at_ms),
-                    },
-                    PoolOp::Count { .. } | PoolOp::Stats { .. } => PoolReply::Counted,
-                }
+        let mut store = SqlStore(self.state.storage().sql());
+        let reply = self.object.borrow_mut().handle(&mut store, &request);
+        let reply = match reply {
+            Ok(reply) => reply,
+            Err(e) => {
+                console_error!("NumberPool: {e}");
+                return Response::error(e.to_string(), 500);
             }
         };
-        // Once per object lifetime: the daily alarm (idle release, history pruning) and the
-        // lease policy it uses, rewritten only when it changes.
-        if !self.alarm_checked.replace(true) {
-            if let Ok(None) = self.state.storage().get_alarm().await {
-                let _ = self.state.storage().set_alarm(DAY_MS).await;
-            }
-        }
-        if let Ok(p) = serde_json::to_string(&request.policy) {
-            if self.policy_written.borrow().as_deref() != Some(p.as_str()) {
-                let _ = self.state.storage().put("policy", p.clone()).await;
-                *self.policy_written.borrow_mut() = Some(p);
-            }
-        }
+        self.once_per_lifetime(request.policy).await;
         Response::from_json(&reply)
     }
 
     /// Daily: closes the history of leases that idled out and prunes history older than
     /// the retention period.
     async fn alarm(&self) -> Result<Response> {
-        let wire: Option<PolicyWire> = self
+        let policy = self
             .state
             .storage()
-            .get::<String>("policy")
+            .get::<LeasePolicy>("policy")
             .await
             .ok()
             .flatten()
-            .and_then(|s| serde_json::from_str(&s).ok());
-        let policy = wire.map_or_else(LeasePolicy::default, |w| LeasePolicy {
-            idle_ms: w.idle_ms,
-            provisional_hold_ms: w.provisional_hold_ms,
-            history_retention_ms: w.history_retention_ms,
-        });
-        let mut store = SqlStore {
-            sql: self.state.storage().sql(),
-        };
+            .unwrap_or_default();
+        let mut store = SqlStore(self.state.storage().sql());
         let now = worker::Date::now().as_millis() as i64;
-        let mut pool = Pool::new(&mut store, policy);
-        let released = pool.release_idle(now);
-        let pruned = pool.prune_history(now);
-        let _ = self.state.storage().set_alarm(DAY_MS).await;
-        Response::ok(format!("released {released}, pruned {pruned}"))
+        let outcome = daily_maintenance(&mut store, policy, now);
+        let _ = self.state.storage().set_alarm(DAY_MS as i64).await;
+        match outcome {
+            Ok((released, pruned)) => Response::ok(format!("released {released}, pruned {pruned}")),
+            Err(e) => Response::error(e.to_string(), 500),
+        }
     }
 }
 
 impl NumberPool {
-    /// Makes the pool hold exactly the configured numbers, once per configuration change.
-    fn sync(&self, store: &mut SqlStore, policy: LeasePolicy, numbers: &[String]) {
-        if self.synced.borrow().as_deref() != Some(numbers) {
-            Pool::new(store, policy).sync_numbers(numbers);
-            *self.synced.borrow_mut() = Some(numbers.to_vec());
+    /// The daily alarm is armed once per object lifetime, and the lease policy it uses is
+    /// written when it changes.
+    async fn once_per_lifetime(&self, policy: LeasePolicy) {
+        let storage = self.state.storage();
+        if !self.alarm_checked.replace(true) {
+            if let Ok(None) = storage.get_alarm().await {
+                let _ = storage.set_alarm(DAY_MS as i64).await;
+            }
+        }
+        if *self.policy_written.borrow() != Some(policy)
+            && storage.put("policy", policy).await.is_ok()
+        {
+            *self.policy_written.borrow_mut() = Some(policy);
         }
     }
 }
 
-/// `PoolStore` over the object's SQLite database.
-struct SqlStore {
-    sql: SqlStorage,
-}
-
-#[derive(Deserialize)]
-struct SlotRow {
-    number: String,
-    holder: Option<String>,
-    leased_at: i64,
-    last_active: i64,
-    lease_until: i64,
-    provisional: i64,
-    released_at: Option<i64>,
-}
-
-#[derive(Deserialize, Serialize)]
-struct HistoryRow {
-    number: String,
-    session: String,
-    from_ms: i64,
-    until_ms: Option<i64>,
-    attribution: String,
-}
-
-impl From<HistoryRow> for LeaseRecord {
-    fn from(r: HistoryRow) -> Self {
-        LeaseRecord {
-            number: r.number,
-            session: r.session,
-            from_ms: r.from_ms,
-            until_ms: r.until_ms,
-            attribution: r.attribution,
-        }
-    }
-}
+/// `PoolStore` and `CounterStore` over the object's SQLite database.
+struct SqlStore(SqlStorage);
 
 fn int(v: i64) -> SqlStorageValue {
     SqlStorageValue::Integer(v)
@@ -200,43 +122,98 @@ fn text(v: &str) -> SqlStorageValue {
     SqlStorageValue::String(v.to_string())
 }
 
-impl SqlStore {
-    fn run(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Option<worker::SqlCursor> {
-        match self.sql.exec(query, Some(bindings)) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                console_error!("NumberPool SQL failed ({query}): {e}");
-                None
-            }
+fn opt_int(v: Option<i64>) -> SqlStorageValue {
+    v.map_or(SqlStorageValue::Null, int)
+}
+
+/// A `slots` row (SQLite keeps booleans as integers).
+#[derive(Deserialize)]
+struct SlotRow {
+    number: E164,
+    holder: Option<SessionId>,
+    leased_at: i64,
+    last_active: i64,
+    lease_until: i64,
+    provisional: i64,
+    released_at: Option<i64>,
+}
+
+impl From<SlotRow> for NumberSlot {
+    fn from(r: SlotRow) -> NumberSlot {
+        NumberSlot {
+            number: r.number,
+            holder: r.holder,
+            leased_at_ms: r.leased_at,
+            last_active_ms: r.last_active,
+            lease_until_ms: r.lease_until,
+            provisional: r.provisional != 0,
+            released_at_ms: r.released_at,
         }
     }
+}
 
-    fn add_counters(&mut self, day: &str, counters: &[(String, u64)]) {
+const HISTORY_COLUMNS: &str = "number, session, from_ms, until_ms, attribution";
+
+impl SqlStore {
+    fn run(
+        &self,
+        query: &str,
+        bindings: Vec<SqlStorageValue>,
+    ) -> std::result::Result<SqlCursor, StoreError> {
+        self.0
+            .exec(query, Some(bindings))
+            .map_err(|e| StoreError(format!("{e} ({query})")))
+    }
+
+    fn rows<T: for<'de> Deserialize<'de>>(
+        &self,
+        query: &str,
+        bindings: Vec<SqlStorageValue>,
+    ) -> std::result::Result<Vec<T>, StoreError> {
+        self.run(query, bindings)?
+            .to_array::<T>()
+            .map_err(|e| StoreError(format!("row does not decode: {e} ({query})")))
+    }
+
+    fn one_record(
+        &self,
+        query: &str,
+        bindings: Vec<SqlStorageValue>,
+    ) -> std::result::Result<Option<LeaseRecord>, StoreError> {
+        Ok(self
+            .rows::<LeaseRecord>(query, bindings)?
+            .into_iter()
+            .next())
+    }
+}
+
+type Res<T> = std::result::Result<T, StoreError>;
+
+impl CounterStore for SqlStore {
+    fn add_counters(&mut self, day: &str, counters: &[(String, u64)]) -> Res<()> {
         for (name, n) in counters {
             self.run(
                 "INSERT INTO counters (day, name, value) VALUES (?, ?, ?) ON CONFLICT(day, name) DO UPDATE SET value = value + excluded.value",
                 vec![text(day), text(name), int(i64::try_from(*n).unwrap_or(i64::MAX))],
-            );
+            )?;
         }
+        Ok(())
     }
 
-    fn counters_since(&self, first_day: &str) -> Vec<DayCounters> {
+    fn counters_since(&self, first_day: &str) -> Res<Vec<DayCounters>> {
         #[derive(Deserialize)]
         struct Row {
             day: String,
             name: String,
             value: i64,
         }
-        let rows = self
-            .run(
-                "SELECT day, name, value FROM counters WHERE day >= ? ORDER BY day, name",
-                vec![text(first_day)],
-            )
-            .and_then(|c| c.to_array::<Row>().ok())
-            .unwrap_or_default();
+        let rows: Vec<Row> = self.rows(
+            "SELECT day, name, value FROM counters WHERE day >= ? ORDER BY day, name",
+            vec![text(first_day)],
+        )?;
         let mut days: Vec<DayCounters> = Vec::new();
         for r in rows {
-            if days.last().map(|d| d.day != r.day).unwrap_or(true) {
+            if days.last().is_none_or(|d| d.day != r.day) {
                 days.push(DayCounters {
                     day: r.day.clone(),
                     ..Default::default()
@@ -247,125 +224,91 @@ impl SqlStore {
                     .insert(r.name, u64::try_from(r.value).unwrap_or(0));
             }
         }
-        days
-    }
-
-    fn pool_use(&self, now: i64) -> PoolUse {
-        let slots = self.numbers();
-        PoolUse {
-            numbers: slots.len() as u32,
-            leased: slots.iter().filter(|s| s.is_live(now)).count() as u32,
-            provisional: slots
-                .iter()
-                .filter(|s| s.is_live(now) && s.provisional)
-                .count() as u32,
-        }
-    }
-
-    fn history_query(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Option<LeaseRecord> {
-        let cursor = self.run(query, bindings)?;
-        cursor
-            .to_array::<HistoryRow>()
-            .ok()?
-            .into_iter()
-            .next()
-            .map(Into::into)
+        Ok(days)
     }
 }
 
 impl PoolStore for SqlStore {
-    fn numbers(&self) -> Vec<NumberSlot> {
-        let Some(cursor) = self.run("SELECT * FROM slots ORDER BY number", vec![]) else {
-            return Vec::new();
-        };
-        cursor
-            .to_array::<SlotRow>()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|r| NumberSlot {
-                number: r.number,
-                holder: r.holder,
-                leased_at_ms: r.leased_at,
-                last_active_ms: r.last_active,
-                lease_until_ms: r.lease_until,
-                provisional: r.provisional != 0,
-                released_at_ms: r.released_at,
-            })
-            .collect()
+    fn numbers(&self) -> Res<Vec<NumberSlot>> {
+        let rows: Vec<SlotRow> = self.rows("SELECT * FROM slots ORDER BY number", vec![])?;
+        Ok(rows.into_iter().map(NumberSlot::from).collect())
     }
 
-    fn put(&mut self, slot: &NumberSlot) {
+    fn put(&mut self, slot: &NumberSlot) -> Res<()> {
         self.run(
             "UPDATE slots SET holder = ?, leased_at = ?, last_active = ?, lease_until = ?, provisional = ?, released_at = ? WHERE number = ?",
             vec![
-                slot.holder.as_deref().map(text).unwrap_or(SqlStorageValue::Null),
+                slot.holder.map_or(SqlStorageValue::Null, |h| text(&h.to_hex())),
                 int(slot.leased_at_ms),
                 int(slot.last_active_ms),
                 int(slot.lease_until_ms),
-                int(slot.provisional as i64),
-                slot.released_at_ms.map(int).unwrap_or(SqlStorageValue::Null),
-                text(&slot.number),
+                int(i64::from(slot.provisional)),
+                opt_int(slot.released_at_ms),
+                text(slot.number.as_str()),
             ],
-        );
+        )
+        .map(drop)
     }
 
-    fn sync_numbers(&mut self, configured: &[String]) {
-        let existing: Vec<String> = self.numbers().into_iter().map(|s| s.number).collect();
-        for n in configured {
-            if !existing.contains(n) {
-                self.run(
-                    "INSERT OR IGNORE INTO slots (number, holder, leased_at, last_active, lease_until, provisional, released_at) VALUES (?, NULL, 0, 0, 0, 0, NULL)",
-                    vec![text(n)],
-                );
-            }
+    fn sync_numbers(&mut self, configured: &[E164]) -> Res<()> {
+        let existing: Vec<E164> = self.numbers()?.into_iter().map(|s| s.number).collect();
+        for n in configured.iter().filter(|n| !existing.contains(n)) {
+            self.run(
+                "INSERT OR IGNORE INTO slots (number, holder, leased_at, last_active, lease_until, provisional, released_at) VALUES (?, NULL, 0, 0, 0, 0, NULL)",
+                vec![text(n.as_str())],
+            )?;
         }
         for n in existing.iter().filter(|n| !configured.contains(n)) {
-            self.run("DELETE FROM slots WHERE number = ?", vec![text(n)]);
+            self.run("DELETE FROM slots WHERE number = ?", vec![text(n.as_str())])?;
         }
+        Ok(())
     }
 
-    fn open_history(&mut self, rec: &LeaseRecord) {
+    fn open_history(&mut self, rec: &LeaseRecord) -> Res<()> {
+        let attribution =
+            serde_json::to_string(&rec.attribution).map_err(|e| StoreError(e.to_string()))?;
         self.run(
             "INSERT INTO history (number, session, from_ms, until_ms, attribution) VALUES (?, ?, ?, NULL, ?)",
-            vec![text(&rec.number), text(&rec.session), int(rec.from_ms), text(&rec.attribution)],
-        );
+            vec![text(rec.number.as_str()), text(&rec.session.to_hex()), int(rec.from_ms), text(&attribution)],
+        )
+        .map(drop)
     }
 
-    fn close_history(&mut self, number: &str, session: &str, until_ms: i64) {
+    fn close_history(&mut self, number: &E164, session: &SessionId, until_ms: i64) -> Res<()> {
         self.run(
             "UPDATE history SET until_ms = ? WHERE number = ? AND session = ? AND until_ms IS NULL",
-            vec![int(until_ms), text(number), text(session)],
-        );
+            vec![
+                int(until_ms),
+                text(number.as_str()),
+                text(&session.to_hex()),
+            ],
+        )
+        .map(drop)
     }
 
-    fn history_at(&self, number: &str, at_ms: i64) -> Option<LeaseRecord> {
-        self.history_query(
-            "SELECT number, session, from_ms, until_ms, attribution FROM history WHERE number = ? AND from_ms <= ? ORDER BY from_ms DESC, id DESC LIMIT 1",
-            vec![text(number), int(at_ms)],
+    fn history_at(&self, number: &E164, at_ms: i64) -> Res<Option<LeaseRecord>> {
+        self.one_record(
+            &format!("SELECT {HISTORY_COLUMNS} FROM history WHERE number = ? AND from_ms <= ? ORDER BY from_ms DESC, id DESC LIMIT 1"),
+            vec![text(number.as_str()), int(at_ms)],
         )
     }
 
-    fn last_record_of(&self, session: &str) -> Option<LeaseRecord> {
-        self.history_query(
-            "SELECT number, session, from_ms, until_ms, attribution FROM history WHERE session = ? ORDER BY from_ms DESC, id DESC LIMIT 1",
-            vec![text(session)],
+    fn last_record_of(&self, session: &SessionId) -> Res<Option<LeaseRecord>> {
+        self.one_record(
+            &format!("SELECT {HISTORY_COLUMNS} FROM history WHERE session = ? ORDER BY from_ms DESC, id DESC LIMIT 1"),
+            vec![text(&session.to_hex())],
         )
     }
 
-    fn prune_history(&mut self, older_than_ms: i64) -> u32 {
-        self.run(
+    fn prune_history(&mut self, older_than_ms: i64) -> Res<u32> {
+        let cursor = self.run(
             "DELETE FROM history WHERE until_ms IS NOT NULL AND until_ms < ?",
             vec![int(older_than_ms)],
-        )
-        .map(|c| c.rows_written() as u32)
-        .unwrap_or(0)
+        )?;
+        Ok(u32::try_from(cursor.rows_written()).unwrap_or(u32::MAX))
     }
 
-    fn count_overflow(&mut self, at_ms: i64) {
-        let day = crate::stats::day_of(at_ms);
-        self.run(
-            "INSERT INTO counters (day, name, value) VALUES (?, 'overflow', 1) ON CONFLICT(day, name) DO UPDATE SET value = value + 1",
-            vec![text(&day)],
-        );
+    fn count_overflow(&mut self, at_ms: i64) -> Res<()> {
+        self.add_counters(&day_of(at_ms), &[("overflow".to_string(), 1)])
     }
 }

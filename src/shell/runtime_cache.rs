@@ -53,7 +53,7 @@ pub fn load(env: &Env) -> Loaded {
         let runtime = match Runtime::from_json(&text) {
             Ok(r) => Some(Rc::new(r)),
             Err(issues) => {
-                let list: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
+                let list: Vec<String> = issues.iter().map(ToString::to_string).collect();
                 console_error!(
                     "consent-dni: invalid DNI_CONFIG, passing all traffic through untouched: {}",
                     list.join("; ")

@@ -1,5 +1,11 @@
 //! Rough per-request cost of `decide` (not a test): `cargo run --release -p dni-consent --example decide_timing`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use std::hint::black_box;
 use std::time::Instant;
 

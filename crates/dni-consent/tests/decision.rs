@@ -782,6 +782,28 @@ fn each_section_validation_is_reported_with_its_path() {
         ]
     );
     assert!(issues.iter().all(|i| i.hint.is_some()));
+    // names that cannot be cookie names (RFC 6265) are reported too
+    let issues = config_from_json(
+        "s",
+        r#"{"cookieyes": {"cookie_name": "cookie yes"}, "gpp": {"cookie_names": ["__gpp", "a;b"]}}"#,
+    )
+    .unwrap_err();
+    let found: Vec<_> = issues
+        .iter()
+        .map(|i| {
+            (
+                i.path.as_str(),
+                i.message.contains("cannot appear in a cookie name"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("s.cookieyes.cookie_name", true),
+            ("s.gpp.cookie_names[1]", true)
+        ]
+    );
     // and the id maps
     let json = r#"{
         "onetrust": {"groups": {"analytics": ["x"], "marketing": ["x"]}},

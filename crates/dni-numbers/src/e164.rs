@@ -83,8 +83,9 @@ impl E164 {
             });
         }
         let mut buf = [0u8; 16];
-        buf[0] = b'+';
-        buf[1..=digits.len()].copy_from_slice(digits);
+        for (slot, b) in buf.iter_mut().zip(std::iter::once(&b'+').chain(digits)) {
+            *slot = *b;
+        }
         Ok(E164 {
             buf,
             len: digits.len() as u8 + 1,
@@ -95,7 +96,8 @@ impl E164 {
     /// The number as written in E.164: `+15551234567`.
     pub fn as_str(&self) -> &str {
         // Only ASCII bytes are ever stored.
-        std::str::from_utf8(&self.buf[..self.len as usize]).unwrap_or("+")
+        let bytes = self.buf.get(..usize::from(self.len)).unwrap_or(b"+");
+        std::str::from_utf8(bytes).unwrap_or("+")
     }
 
     /// All digits without the `+`: `15551234567`.
@@ -123,6 +125,20 @@ impl fmt::Display for E164 {
 impl fmt::Debug for E164 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "E164({})", self.as_str())
+    }
+}
+
+/// Compares with the canonical string form (`"+15551234567"`).
+impl PartialEq<str> for E164 {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+/// Compares with the canonical string form (`"+15551234567"`).
+impl PartialEq<&str> for E164 {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
     }
 }
 

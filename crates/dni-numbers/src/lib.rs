@@ -19,11 +19,14 @@
 //!
 //! Matching and replacement rules are documented on [`NumberSwapper`]'s module
 //! ([`swapper`](crate::NumberSwapper)); country facts (country codes, trunk prefixes,
-//! groupings) are built in and deliberately small.
+//! groupings) are built in and deliberately small. [`plan`] checks a number against its
+//! numbering plan (country code assigned, national length, NANP structure, numbers reserved
+//! for fiction).
 
 mod country;
 mod e164;
 mod format;
+pub mod plan;
 mod scan;
 mod swapper;
 

@@ -72,7 +72,10 @@ pub(crate) fn find_digit(b: &[u8], from: usize) -> Option<usize> {
     let mut words = rest.chunks_exact(8);
     let mut at = from;
     for w in words.by_ref() {
-        let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        let Ok(word) = <[u8; 8]>::try_from(w) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word);
         // Bytes in 0x30..=0x39 (`hasbetween(x, '0' - 1, '9' + 1)` from "Bit Twiddling Hacks").
         let low = x & LOW7;
         let hit =

@@ -194,7 +194,7 @@ impl NumberSwapper {
             let prefixed = segment_start == 0 && run.international_prefix();
             a = (a + 1..n)
                 .find(|&k| {
-                    run.digits[k].space_before
+                    run.digits.get(k).is_some_and(|d| d.space_before)
                         && (!prefixed || k - segment_start >= MIN_DIGITS_BEFORE_SPLIT_AFTER_PREFIX)
                 })
                 .unwrap_or(n);

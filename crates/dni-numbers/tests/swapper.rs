@@ -1,5 +1,11 @@
 //! Matching and format-preserving replacement, one named test per documented case.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use dni_numbers::{format_national, NumberSwapper, E164};
 
 fn n(s: &str) -> E164 {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use dni_common::{Category, ConfigIssue, Validate};
 use serde::Deserialize;
 
-use crate::catalog::builtin::BUILTIN_VENDORS;
+use crate::builtin::BUILTIN_VENDORS;
 use crate::cookie_pattern::CookiePattern;
 use crate::script_pattern::ScriptPattern;
 

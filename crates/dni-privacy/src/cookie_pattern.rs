@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::token::is_tchar;
+use dni_common::is_tchar;
 
 /// Placeholder that ends a `prefix{digits}` pattern.
 const DIGITS: &str = "{digits}";

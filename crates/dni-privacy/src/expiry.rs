@@ -8,7 +8,7 @@ use dni_common::Category;
 
 use crate::catalog::{is_declined, Catalog};
 use crate::config::is_cookie_domain;
-use crate::token::is_cookie_name_token;
+use dni_common::is_cookie_name;
 
 /// At most this many distinct cookie names are expired per response (a browser sends far
 /// fewer; this bounds the work and the response headers for a forged `Cookie` header).
@@ -43,7 +43,7 @@ pub fn expiry_set_cookies(
         if seen.len() >= MAX_EXPIRED_COOKIES {
             break;
         }
-        if !is_cookie_name_token(name) || seen.contains(name) {
+        if !is_cookie_name(name) || seen.contains(name) {
             continue;
         }
         let declined_cookie = catalog

@@ -12,6 +12,7 @@
 //! Pure functions over strings: no HTML (the rewriter asks [`Catalog::script_category`]), no
 //! runtime types. Nothing here panics on any input.
 
+pub mod builtin;
 mod cache_control;
 pub mod catalog;
 mod config;
@@ -21,11 +22,10 @@ mod request_cookie;
 mod script_pattern;
 mod script_url;
 mod set_cookie;
-mod token;
 mod vary;
 
+pub use builtin::{BuiltinVendor, BUILTIN_VENDORS};
 pub use cache_control::private_cache_control;
-pub use catalog::builtin::{BuiltinVendor, BUILTIN_VENDORS};
 pub use catalog::{Catalog, Vendor};
 pub use config::{VendorSpec, VendorsConfig, DEFAULT_INLINE_SCRIPT_ATTRIBUTE, OWN_VENDOR_ID};
 pub use cookie_pattern::{CookiePattern, CookiePatternError};
@@ -33,5 +33,4 @@ pub use expiry::{expiry_set_cookies, EXPIRY_ATTRIBUTES, MAX_EXPIRED_COOKIES};
 pub use request_cookie::{filter_cookie_header, CookieHeaderFilter};
 pub use script_pattern::{HostPattern, ScriptPattern, ScriptPatternError};
 pub use set_cookie::{filter_set_cookies, set_cookie_name, SetCookieFilter};
-pub use token::is_cookie_name_token;
 pub use vary::vary_with_cookie;

@@ -129,25 +129,23 @@ fn normalize_host(host: &str) -> Option<Cow<'_, str>> {
 
 /// Decodes `%XX` escapes that produce ASCII; anything else is kept as written.
 fn percent_decode_ascii(s: &str) -> String {
-    let bytes = s.as_bytes();
+    let hex = |b: Option<&u8>| b.and_then(|b| char::from(*b).to_digit(16));
     let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                let v = (h * 16 + l) as u8;
-                if v.is_ascii() {
-                    out.push(v as char);
-                    i += 3;
+    let mut chars = s.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c == '%' {
+            let bytes = s.as_bytes();
+            if let (Some(h), Some(l)) = (hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+                let v = h * 16 + l;
+                if v < 0x80 {
+                    out.push(char::from(v as u8));
+                    chars.next();
+                    chars.next();
                     continue;
                 }
             }
         }
-        // Push the whole UTF-8 character starting here.
-        let ch_len = s[i..].chars().next().map_or(1, char::len_utf8);
-        out.push_str(&s[i..i + ch_len]);
-        i += ch_len;
+        out.push(c);
     }
     out
 }

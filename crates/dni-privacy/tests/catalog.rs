@@ -1,5 +1,11 @@
 //! The built-in catalog and the `Catalog` matching rules.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use dni_common::Category::{self, Analytics, Marketing, Necessary};
 use dni_privacy::{Catalog, CookiePattern, ScriptPattern, VendorsConfig, BUILTIN_VENDORS};
 

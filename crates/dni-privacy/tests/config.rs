@@ -1,5 +1,11 @@
 //! `vendors` configuration: deserialisation, defaults and validation.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use dni_common::{Category, ConfigIssue, Validate};
 use dni_privacy::{VendorsConfig, DEFAULT_INLINE_SCRIPT_ATTRIBUTE};
 

@@ -1,5 +1,11 @@
 //! Cache-Control and Vary merging.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use dni_privacy::{private_cache_control, vary_with_cookie};
 
 #[test]

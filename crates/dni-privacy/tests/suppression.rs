@@ -1,5 +1,11 @@
 //! Set-Cookie filtering, Cookie header filtering and expiry cookies.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use dni_common::Category::{self, Analytics, Functional, Marketing, Necessary};
 use dni_privacy::{
     expiry_set_cookies, filter_cookie_header, filter_set_cookies, Catalog, VendorsConfig,

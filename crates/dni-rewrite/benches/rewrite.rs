@@ -5,6 +5,12 @@
 //! site's numbers sprinkled in various printed forms, tel: links, a footer. Input is fed in
 //! 4 KiB chunks (what the Workers runtime delivers), output coalesced to 64 KiB.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use dni_common::Category;
 use dni_numbers::E164;

@@ -74,8 +74,10 @@ impl Validate for RewriteConfig {
                             "`href=\"tel:...\"` is always rewritten; script, URL and style attributes are never touched",
                         ),
                 );
-            } else if self.attributes[..i]
+            } else if self
+                .attributes
                 .iter()
+                .take(i)
                 .any(|a| a.eq_ignore_ascii_case(name))
             {
                 issues.push(

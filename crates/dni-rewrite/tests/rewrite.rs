@@ -1,5 +1,11 @@
 //! Rewriting rules: what is rewritten, what is left alone, byte-exactness.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod common;
 use common::*;
 

@@ -1,18 +1,31 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 //! Leases per second on the in-memory store: a 50-number pool under churn, plus the
 //! per-request costs of the session token and landing classification.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use dni_numbers::E164;
 use dni_sessions::{
-    classify, Attribution, Landing, LeaseOutcome, LeasePolicy, MemoryPoolStore, Pool, SessionToken,
-    TargetConfig, TokenLease,
+    classify, Attribution, Landing, LeaseOutcome, LeasePolicy, MemoryPoolStore, Pool, SessionId,
+    SessionToken, TargetConfig, TokenLease,
 };
 
 const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
 
 fn churn(c: &mut Criterion) {
-    let numbers: Vec<String> = (0..50).map(|i| format!("+1555000{i:04}")).collect();
+    let numbers: Vec<E164> = (0..50)
+        .filter_map(|i| E164::parse(&format!("+1555000{i:04}")).ok())
+        .collect();
+    let attribution = Attribution {
+        source: Some("google_ads".into()),
+        ..Attribution::default()
+    };
     let policy = LeasePolicy::default();
     let mut group = c.benchmark_group("pool_50_numbers");
     group.throughput(Throughput::Elements(1));
@@ -25,15 +38,17 @@ fn churn(c: &mut Criterion) {
             // after 30 minutes, so the pool stays full and recycles continuously.
             now += 2_000;
             i += 1;
-            let session = format!("s{i}");
+            let mut id = [0u8; 16];
+            id[..8].copy_from_slice(&i.to_be_bytes());
+            let session = SessionId(id);
             let mut pool = Pool::new(&mut store, policy);
-            let out = pool.lease(&session, now, r#"{"source":"google_ads"}"#, true);
-            if let (LeaseOutcome::Leased { number, .. }, 0) = (&out, i % 3) {
-                black_box(pool.confirm(&session, number, now + 1));
+            let out = pool.lease(&session, now, &attribution, true);
+            if let (Ok(LeaseOutcome::Leased { number, .. }), 0) = (&out, i % 3) {
+                let _ = black_box(pool.confirm(&session, number, now + 1));
             }
             if i.is_multiple_of(500) {
-                pool.release_idle(now);
-                pool.prune_history(now);
+                let _ = pool.release_idle(now);
+                let _ = pool.prune_history(now);
             }
             black_box(out)
         })
@@ -52,7 +67,7 @@ fn per_request(c: &mut Criterion) {
     .unwrap();
     let mut token = SessionToken::new([7; 16], 1_795_341_600_000);
     token.leases.push(TokenLease {
-        number: "+15550000003".into(),
+        number: E164::parse("+15550000003").unwrap(),
         until_ms: 1_795_343_400_000,
         provisional: false,
     });
@@ -71,7 +86,7 @@ fn per_request(c: &mut Criterion) {
                 1_795_341_600_000,
             );
             let s = classify(&target, &landing);
-            Attribution::new(&landing, &target, s).to_json()
+            Attribution::new(&landing, &target, s)
         })
     });
 }

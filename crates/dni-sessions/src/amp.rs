@@ -1,14 +1,23 @@
 //! The AMP `amp-call-tracking` configuration body.
 
-/// `{"phoneNumber":"<E.164>","formattedPhoneNumber":"<as printed>"}`, the body
-/// `amp-call-tracking` expects from `GET /__dni/number` (JSON-escaped).
-pub fn amp_number_json(phone_e164: &str, formatted: &str) -> String {
-    let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
-    format!(
-        "{{\"phoneNumber\":{},\"formattedPhoneNumber\":{}}}",
-        quote(phone_e164),
-        quote(formatted)
-    )
+use dni_numbers::{format_national, E164};
+use serde::Serialize;
+
+/// The body `amp-call-tracking` expects from `GET /__dni/number`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AmpNumber<'a> {
+    phone_number: &'a E164,
+    formatted_phone_number: String,
+}
+
+/// `{"phoneNumber":"<E.164>","formattedPhoneNumber":"<national form>"}`.
+pub fn amp_number_json(phone: &E164) -> String {
+    let body = AmpNumber {
+        phone_number: phone,
+        formatted_phone_number: format_national(phone),
+    };
+    serde_json::to_string(&body).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -17,17 +26,10 @@ mod tests {
 
     #[test]
     fn builds_the_amp_body() {
+        let n = E164::parse("+15035550101").unwrap();
         assert_eq!(
-            amp_number_json("+15550000001", "(555) 000-0001"),
-            r#"{"phoneNumber":"+15550000001","formattedPhoneNumber":"(555) 000-0001"}"#
+            amp_number_json(&n),
+            r#"{"phoneNumber":"+15035550101","formattedPhoneNumber":"(503) 555-0101"}"#
         );
-    }
-
-    #[test]
-    fn escapes_json() {
-        let v: serde_json::Value =
-            serde_json::from_str(&amp_number_json("+1\"x", "a\\b</script>")).unwrap();
-        assert_eq!(v["phoneNumber"], "+1\"x");
-        assert_eq!(v["formattedPhoneNumber"], "a\\b</script>");
     }
 }

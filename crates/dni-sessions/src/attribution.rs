@@ -1,5 +1,6 @@
 //! Source classification and the attribution record kept server-side for a session.
 
+use dni_common::Category;
 use serde::{Deserialize, Serialize};
 
 use crate::config::TargetConfig;
@@ -55,6 +56,31 @@ pub struct Attribution {
     pub click_ids: Vec<(String, String)>,
     /// When the session landed (ms since the Unix epoch).
     pub landed_at_ms: i64,
+    /// The consent decision in force when the number was leased (what conversion exports
+    /// and webhooks are gated on). `None` in records written before it was kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consent: Option<LeaseConsent>,
+}
+
+/// The consent decision in force when a tracking number was leased to a session, kept
+/// with the lease's attribution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaseConsent {
+    /// Granted categories (`necessary` always).
+    pub granted: Vec<Category>,
+    /// Which signal decided (`onetrust`, `tcf`, …, `none`).
+    pub signal: String,
+    /// `opt_in` or `opt_out`.
+    pub regime: String,
+    /// `Sec-GPC: 1` was sent.
+    pub gpc: bool,
+}
+
+impl LeaseConsent {
+    /// Was `category` granted?
+    pub fn granted(&self, category: Category) -> bool {
+        self.granted.contains(&category)
+    }
 }
 
 impl Attribution {
@@ -100,12 +126,8 @@ impl Attribution {
             utm_content: utm("utm_content"),
             click_ids,
             landed_at_ms: landing.landed_at_ms(),
+            consent: None,
         }
-    }
-
-    /// Serialised as stored in lease history.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| "{}".to_string())
     }
 }
 

@@ -1,5 +1,8 @@
 //! Bounds on visitor-controlled text: nothing a visitor sends is stored unbounded.
 
+/// Most leases one session token carries (one per target with sources).
+pub const MAX_TOKEN_LEASES: usize = 16;
+
 /// Longest landing URL or referrer kept in an [`Attribution`](crate::Attribution), in bytes.
 pub const MAX_URL_LEN: usize = 2048;
 /// Longest query-parameter value kept (UTM values, click ids), in bytes.

@@ -22,8 +22,8 @@
 //!    Any error means "no session".
 //! 2. No session: new [`SessionToken::new`] from 16 random bytes; for each target,
 //!    [`Landing::parse`] + [`classify`]; if a source matches, ask that source's pool
-//!    ([`pool_name`]) for a **provisional** [`Pool::lease`] with the
-//!    [`Attribution::to_json`]; put the outcome in the token
+//!    ([`PoolName`]) for a **provisional** [`Pool::lease`] with the
+//!    [`Attribution`]; put the outcome in the token
 //!    ([`SessionToken::set_lease_for`]); `Set-Cookie` it. Overflow or no source: fallback.
 //! 3. Session with a live lease for the target ([`SessionToken::lease_for`],
 //!    [`TokenLease::is_live`]): use its number with no pool call. If it is provisional,
@@ -68,7 +68,6 @@ mod bearer;
 mod bounded;
 pub mod calls;
 pub mod config;
-mod e164;
 mod landing;
 mod number_role;
 pub mod pool;
@@ -78,7 +77,7 @@ mod token;
 mod url;
 
 pub use amp::amp_number_json;
-pub use attribution::{classify, Attribution, KNOWN_CLICK_IDS, MAX_CLICK_IDS};
+pub use attribution::{classify, Attribution, LeaseConsent, KNOWN_CLICK_IDS, MAX_CLICK_IDS};
 pub use bearer::bearer_matches;
 pub use bounded::{MAX_NAME_LEN, MAX_PARAMS, MAX_URL_LEN, MAX_VALUE_LEN};
 pub use calls::{
@@ -88,14 +87,14 @@ pub use config::{
     validate_site, PathMatch, ReferrerMatch, SessionConfig, SourceConfig, SourceMatch,
     TargetConfig, ValueMatch,
 };
-pub use e164::is_e164;
 pub use landing::Landing;
-pub use number_role::{find_number, pool_name, NumberRole};
+pub use number_role::{find_number, NumberRole, PoolName};
 pub use pool::{
     LeaseOutcome, LeasePolicy, LeaseRecord, MemoryPoolStore, NumberSlot, Pool, PoolStore,
+    StoreError,
 };
 pub use set_cookie::{session_expire_cookie, session_set_cookie};
 pub use token::{
-    SessionId, SessionToken, TokenError, TokenLease, DEFAULT_MAX_AGE_MS, MAX_TOKEN_LEASES,
-    MIN_SECRET_LEN, TOKEN_VERSION,
+    ParseSessionIdError, SessionId, SessionToken, TokenError, TokenLease, DEFAULT_MAX_AGE_MS,
+    MAX_TOKEN_LEASES, MIN_SECRET_LEN, TOKEN_VERSION,
 };

@@ -23,13 +23,14 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use dni_numbers::E164;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use crate::bounded::MAX_TOKEN_LEASES;
 use crate::config::TargetConfig;
-use crate::e164::is_e164;
 
 /// The current token format version (first byte).
 pub const TOKEN_VERSION: u8 = 1;
-/// Most leases one token carries (one per target with sources).
-pub const MAX_TOKEN_LEASES: usize = 16;
 /// Bytes of HMAC-SHA256 kept as the tag (128 bits).
 pub const TAG_LEN: usize = 16;
 /// The shortest secret the shell should accept for `DNI_SECRET`, in bytes.
@@ -65,11 +66,53 @@ impl fmt::Display for SessionId {
     }
 }
 
+/// A string that is not 32 hexadecimal digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParseSessionIdError;
+
+impl fmt::Display for ParseSessionIdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a session id is 32 hexadecimal digits")
+    }
+}
+
+impl std::error::Error for ParseSessionIdError {}
+
+impl std::str::FromStr for SessionId {
+    type Err = ParseSessionIdError;
+
+    /// 32 hex digits (either case).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.len() != 32 {
+            return Err(ParseSessionIdError);
+        }
+        let mut id = [0u8; 16];
+        for (byte, pair) in id.iter_mut().zip(s.as_bytes().chunks_exact(2)) {
+            let text = std::str::from_utf8(pair).map_err(|_| ParseSessionIdError)?;
+            *byte = u8::from_str_radix(text, 16).map_err(|_| ParseSessionIdError)?;
+        }
+        Ok(SessionId(id))
+    }
+}
+
+impl Serialize for SessionId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for SessionId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// A lease as carried in the token: enough for a page view without a pool round trip.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenLease {
-    /// The leased tracking number (E.164).
-    pub number: String,
+    /// The leased tracking number.
+    pub number: E164,
     /// When the lease idles out unless renewed (ms since the Unix epoch).
     pub until_ms: i64,
     /// `true` until the pool has seen the cookie come back (see the crate docs).
@@ -140,7 +183,9 @@ fn tag(secret: &[u8], body: &[u8]) -> [u8; TAG_LEN] {
     mac.update(body);
     let full = mac.finalize().into_bytes();
     let mut out = [0u8; TAG_LEN];
-    out.copy_from_slice(&full[..TAG_LEN]);
+    for (o, b) in out.iter_mut().zip(full.iter()) {
+        *o = *b;
+    }
     out
 }
 
@@ -155,24 +200,18 @@ impl SessionToken {
     }
 
     /// The cookie value: base64url, signed with `secret` (at least [`MIN_SECRET_LEN`]
-    /// bytes). Leases whose number is not E.164, and any beyond [`MAX_TOKEN_LEASES`], are
-    /// left out.
+    /// bytes). Leases beyond [`MAX_TOKEN_LEASES`] are left out.
     pub fn encode(&self, secret: &[u8]) -> String {
         let mut raw = Vec::with_capacity(HEADER_LEN + self.leases.len() * MAX_LEASE_LEN + TAG_LEN);
         raw.push(TOKEN_VERSION);
         raw.extend_from_slice(&self.id.0);
         raw.extend_from_slice(&self.issued_ms.to_be_bytes());
-        let leases: Vec<&TokenLease> = self
-            .leases
-            .iter()
-            .filter(|l| is_e164(&l.number))
-            .take(MAX_TOKEN_LEASES)
-            .collect();
+        let leases = self.leases.iter().take(MAX_TOKEN_LEASES);
         raw.push(leases.len() as u8);
         for lease in leases {
             raw.push(u8::from(lease.provisional));
             raw.extend_from_slice(&lease.until_ms.to_be_bytes());
-            let digits = &lease.number.as_bytes()[1..];
+            let digits = lease.number.digits().as_bytes();
             raw.push(digits.len() as u8);
             raw.extend_from_slice(digits);
         }
@@ -217,8 +256,7 @@ impl SessionToken {
         if !bool::from(tag(secret, body).ct_eq(got_tag)) {
             return Err(TokenError::BadSignature);
         }
-        let mut id = [0u8; 16];
-        id.copy_from_slice(reader.take(16)?);
+        let id = reader.array::<16>()?;
         let issued_ms = reader.i64()?;
         let count = usize::from(reader.u8()?);
         if count > MAX_TOKEN_LEASES {
@@ -230,14 +268,10 @@ impl SessionToken {
             let until_ms = reader.i64()?;
             let len = usize::from(reader.u8()?);
             let digits = reader.take(len)?;
-            let mut number = String::with_capacity(len + 1);
-            number.push('+');
-            number.push_str(
-                std::str::from_utf8(digits).map_err(|_| TokenError::Malformed("number"))?,
-            );
-            if !is_e164(&number) {
-                return Err(TokenError::Malformed("number"));
-            }
+            let digits =
+                std::str::from_utf8(digits).map_err(|_| TokenError::Malformed("number"))?;
+            let number =
+                E164::parse(&format!("+{digits}")).map_err(|_| TokenError::Malformed("number"))?;
             leases.push(TokenLease {
                 number,
                 until_ms,
@@ -264,16 +298,18 @@ impl SessionToken {
     /// The lease this session holds for `target`: the one whose number is in the target's
     /// pools.
     pub fn lease_for(&self, target: &TargetConfig) -> Option<&TokenLease> {
-        self.leases
-            .iter()
-            .find(|l| target.tracking_numbers().any(|n| n == l.number))
+        self.leases.iter().find(|l| target.tracks(&l.number))
     }
 
     /// Records `lease` for `target`, replacing any lease held for it.
     pub fn set_lease_for(&mut self, target: &TargetConfig, lease: TokenLease) {
-        self.leases
-            .retain(|l| !target.tracking_numbers().any(|n| n == l.number));
+        self.leases.retain(|l| !target.tracks(&l.number));
         self.leases.push(lease);
+    }
+
+    /// Drops the lease held for `target`, if any.
+    pub fn clear_lease_for(&mut self, target: &TargetConfig) {
+        self.leases.retain(|l| !target.tracks(&l.number));
     }
 
     /// Drops leases that have idled out at `now_ms`.
@@ -295,12 +331,17 @@ impl<'a> Reader<'a> {
     }
 
     fn u8(&mut self) -> Result<u8, TokenError> {
-        Ok(self.take(1)?[0])
+        let [b] = self.array::<1>()?;
+        Ok(b)
     }
 
     fn i64(&mut self) -> Result<i64, TokenError> {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(self.take(8)?);
-        Ok(i64::from_be_bytes(b))
+        Ok(i64::from_be_bytes(self.array::<8>()?))
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], TokenError> {
+        self.take(N)?
+            .try_into()
+            .map_err(|_| TokenError::Malformed("truncated"))
     }
 }

@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use dni_common::{ConfigIssue, Validate};
 use dni_sessions::{
     validate_site, PathMatch, ReferrerMatch, SessionConfig, TargetConfig, ValueMatch,
@@ -83,16 +90,30 @@ fn missing_required_keys_are_errors() {
 }
 
 #[test]
-fn bad_numbers_are_reported_with_full_paths() {
+fn bad_numbers_are_refused_with_their_value_and_reuse_is_reported_with_full_paths() {
+    for (json, shown) in [
+        (
+            r#"{"number": "555-1234", "fallback": "+15559990000"}"#,
+            "`555-1234`",
+        ),
+        (
+            r#"{"number": "+15551234567", "fallback": "+15559990000", "sources": [{"name": "a", "numbers": ["+1 555 000 0002"]}]}"#,
+            "`+1 555 000 0002`",
+        ),
+    ] {
+        let err = serde_json::from_str::<TargetConfig>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(shown), "{err}");
+    }
     let t = target(
-        r#"{"number": "555-1234", "fallback": "+15559990000", "sources": [
-        {"name": "a", "numbers": ["+15550000001", "+1 555 000 0002", "+15559990000", "+15550000001"]}]}"#,
+        r#"{"number": "+15551234567", "fallback": "+15559990000", "sources": [
+        {"name": "a", "numbers": ["+15550000001", "+15559990000", "+15550000001", "+15551234567"]}]}"#,
     );
     let issues = issues_of(&t);
     assert_eq!(
         paths(&issues),
         [
-            "sites[0].targets[0].number",
             "sites[0].targets[0].sources[0].numbers[1]",
             "sites[0].targets[0].sources[0].numbers[2]",
             "sites[0].targets[0].sources[0].numbers[3]",
@@ -161,7 +182,7 @@ fn bad_patterns_are_reported_with_paths() {
 #[test]
 fn session_defaults() {
     let s: SessionConfig = serde_json::from_str(r#"{"account_id": "12345"}"#).unwrap();
-    assert_eq!(s.cookie_name(), "ct12345");
+    assert_eq!(s.cookie_name().unwrap(), "ct12345");
     assert_eq!(s.idle_timeout_ms(), 30 * 60_000);
     assert_eq!(s.provisional_hold_ms(), 180_000);
     assert_eq!(s.renew_before_ms(), 15 * 60_000);
@@ -172,14 +193,18 @@ fn session_defaults() {
     assert!(issues.is_empty());
     let named: SessionConfig =
         serde_json::from_str(r#"{"cookie_name": "dni_s", "renew_before_seconds": 60}"#).unwrap();
-    assert_eq!(named.cookie_name(), "dni_s");
+    assert_eq!(named.cookie_name().unwrap(), "dni_s");
     assert_eq!(named.renew_before_ms(), 60_000);
 }
 
 #[test]
 fn session_out_of_range_values_are_reported() {
+    let err = serde_json::from_str::<SessionConfig>(r#"{"cookie_name": "bad name;"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("cannot appear in a cookie name"), "{err}");
     let s: SessionConfig = serde_json::from_str(
-        r#"{"cookie_name": "bad name;", "idle_timeout_minutes": 0, "provisional_hold_seconds": 0,
+        r#"{"account_id": "a b", "idle_timeout_minutes": 0, "provisional_hold_seconds": 0,
             "renew_before_seconds": 0, "history_retention_days": 0, "amp_cookie_days": 401}"#,
     )
     .unwrap();
@@ -188,7 +213,7 @@ fn session_out_of_range_values_are_reported() {
     assert_eq!(
         paths(&issues),
         [
-            "s.cookie_name",
+            "s.account_id",
             "s.idle_timeout_minutes",
             "s.provisional_hold_seconds",
             "s.renew_before_seconds",

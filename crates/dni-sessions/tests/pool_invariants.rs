@@ -1,8 +1,17 @@
 //! Property test: random interleavings of pool operations keep the lease invariants.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use std::collections::HashMap;
 
-use dni_sessions::{LeaseOutcome, LeasePolicy, MemoryPoolStore, Pool, PoolStore};
+use dni_numbers::E164;
+use dni_sessions::{
+    Attribution, LeaseOutcome, LeasePolicy, MemoryPoolStore, Pool, PoolStore, SessionId,
+};
 use proptest::prelude::*;
 
 const MIN: i64 = 60_000;
@@ -26,8 +35,12 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn number(i: u8) -> String {
-    format!("+1555000{i:04}")
+fn number(i: u8) -> E164 {
+    E164::parse(&format!("+1555000{i:04}")).unwrap()
+}
+
+fn session(i: u8) -> SessionId {
+    SessionId([i; 16])
 }
 
 proptest! {
@@ -35,14 +48,15 @@ proptest! {
 
     #[test]
     fn leases_never_overlap(ops in proptest::collection::vec(op(), 1..120), pool_size in 0u8..5) {
-        let numbers: Vec<String> = (0..pool_size).map(number).collect();
+        let numbers: Vec<E164> = (0..pool_size).map(number).collect();
         let mut store = MemoryPoolStore::with_numbers(&numbers);
         let policy = LeasePolicy { idle_ms: 30 * MIN, provisional_hold_ms: 3 * MIN, history_retention_ms: 1 << 40 };
         let mut now = 1_795_341_600_000i64;
         for op in ops {
             // Live full leases before the operation: none may be taken from its holder.
-            let full_before: Vec<(String, Option<String>)> = store
+            let full_before: Vec<(E164, Option<SessionId>)> = store
                 .numbers()
+                .unwrap()
                 .into_iter()
                 .filter(|s| s.is_live(now) && !s.provisional)
                 .map(|s| (s.number, s.holder))
@@ -50,25 +64,25 @@ proptest! {
             let outcome = {
                 let mut pool = Pool::new(&mut store, policy);
                 match &op {
-                    Op::Lease { session, provisional } => Some((format!("s{session}"), pool.lease(&format!("s{session}"), now, "{}", *provisional))),
-                    Op::Confirm { session, number: n } => Some((format!("s{session}"), pool.confirm(&format!("s{session}"), &number(*n), now))),
-                    Op::Renew { session, number: n } => Some((format!("s{session}"), pool.renew(&format!("s{session}"), &number(*n), now))),
-                    Op::ReleaseIdle => { pool.release_idle(now); None }
+                    Op::Lease { session: s, provisional } => Some((session(*s), pool.lease(&session(*s), now, &Attribution::default(), *provisional).unwrap())),
+                    Op::Confirm { session: s, number: n } => Some((session(*s), pool.confirm(&session(*s), &number(*n), now).unwrap())),
+                    Op::Renew { session: s, number: n } => Some((session(*s), pool.renew(&session(*s), &number(*n), now).unwrap())),
+                    Op::ReleaseIdle => { pool.release_idle(now).unwrap(); None }
                     Op::Wait { ms } => { now += ms; None }
                 }
             };
-            let slots = store.numbers();
+            let slots = store.numbers().unwrap();
             // A granted lease is held, live, by the session that asked.
             if let Some((session, LeaseOutcome::Leased { number, until_ms, provisional })) = &outcome {
                 let slot = slots.iter().find(|s| s.number == *number).unwrap();
-                prop_assert_eq!(slot.holder.as_deref(), Some(session.as_str()));
+                prop_assert_eq!(slot.holder, Some(*session));
                 prop_assert!(*until_ms > now && slot.lease_until_ms == *until_ms);
                 prop_assert_eq!(slot.provisional, *provisional);
             }
             // A session holds at most one live number.
-            let mut held: HashMap<&str, u32> = HashMap::new();
+            let mut held: HashMap<SessionId, u32> = HashMap::new();
             for s in slots.iter().filter(|s| s.is_live(now)) {
-                *held.entry(s.holder.as_deref().unwrap()).or_default() += 1;
+                *held.entry(s.holder.unwrap()).or_default() += 1;
             }
             prop_assert!(held.values().all(|&c| c == 1), "{held:?}");
             // A live full lease is never taken away from its holder (nor downgraded).
@@ -89,8 +103,8 @@ proptest! {
                 }
                 if s.is_live(now) {
                     let pool = Pool::new(&mut store, policy);
-                    let rec = pool.lookup(&s.number, now).unwrap();
-                    prop_assert_eq!(Some(rec.session.as_str()), s.holder.as_deref());
+                    let rec = pool.lookup(&s.number, now).unwrap().unwrap();
+                    prop_assert_eq!(Some(rec.session), s.holder);
                     prop_assert_eq!(rec.until_ms, None);
                 }
             }

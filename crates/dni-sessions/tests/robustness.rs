@@ -1,5 +1,11 @@
 //! Property tests: arbitrary input never panics and round trips hold.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use dni_sessions::calls::{format_rfc3339_ms, parse_rfc3339_ms};
 use dni_sessions::referrer::HostPattern;
 use dni_sessions::{
@@ -40,7 +46,7 @@ proptest! {
         prop_assert!(landing.params().iter().all(|(_, v)| v.len() <= MAX_VALUE_LEN));
         let source = classify(&t, &landing);
         let a = Attribution::new(&landing, &t, source);
-        let back: Attribution = serde_json::from_str(&a.to_json()).unwrap();
+        let back: Attribution = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
         prop_assert_eq!(back, a);
     }
 
@@ -58,9 +64,9 @@ proptest! {
 
     #[test]
     fn token_round_trips(id in any::<[u8; 16]>(), issued in -(1i64 << 50)..(1i64 << 50),
-                         leases in proptest::collection::vec(("[1-9][0-9]{7,14}", any::<i64>(), any::<bool>()), 0..16)) {
+                         leases in proptest::collection::vec(("(1[2-9][0-9]{9}|44[1-9][0-9]{9}|33[1-9][0-9]{8}|353[1-9][0-9]{6,8})", any::<i64>(), any::<bool>()), 0..16)) {
         let mut t = SessionToken::new(id, issued);
-        t.leases = leases.into_iter().map(|(d, until_ms, provisional)| TokenLease { number: format!("+{d}"), until_ms, provisional }).collect();
+        t.leases = leases.into_iter().map(|(d, until_ms, provisional)| TokenLease { number: dni_numbers::E164::parse(&format!("+{d}")).unwrap(), until_ms, provisional }).collect();
         let value = t.encode(SECRET);
         prop_assert!(value.len() <= 600);
         prop_assert_eq!(SessionToken::decode(&value, SECRET, issued), Ok(t));
@@ -71,7 +77,7 @@ proptest! {
                                 body in prop_oneof![proptest::collection::vec(any::<u8>(), 0..300), any::<String>().prop_map(String::into_bytes),
                                     "\\{\"called\": \"[+0-9 ]{0,17}\"(, \"at\": (\"[-0-9T:.Z+]{0,30}\"|[0-9-]{1,20}))?\\}".prop_map(String::into_bytes)]) {
         if let Ok(r) = parse_call_request(&ct, &body) {
-            prop_assert!(dni_sessions::is_e164(&r.called));
+            prop_assert!(dni_numbers::E164::parse(r.called.as_str()).is_ok());
             prop_assert!(r.from.as_ref().is_none_or(|f| f.len() <= 64));
         }
     }

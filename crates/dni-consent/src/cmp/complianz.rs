@@ -10,7 +10,7 @@
 use dni_common::{Category, ConfigIssue, Validate};
 use serde::Deserialize;
 
-use super::{CookieRead, Outcome};
+use super::{check_cookie_name, CookieRead, Outcome};
 use crate::cookie_value::{read_value, unquote, Jar, MAX_DUPLICATES};
 use crate::verdict::{CmpVerdict, Consent};
 
@@ -32,12 +32,13 @@ impl Default for ComplianzConfig {
 
 impl Validate for ComplianzConfig {
     fn validate(&self, path: &str, issues: &mut Vec<ConfigIssue>) {
-        if self.prefix.trim().is_empty() {
-            issues.push(
-                ConfigIssue::new(format!("{path}.prefix"), "empty cookie prefix")
-                    .with_hint("Complianz's default prefix is cmplz_"),
-            );
-        }
+        check_cookie_name(
+            path,
+            "prefix",
+            &self.prefix,
+            "Complianz's default prefix is cmplz_",
+            issues,
+        );
     }
 }
 

@@ -15,7 +15,7 @@
 use dni_common::{Category, ConfigIssue, Validate};
 use serde::Deserialize;
 
-use super::{CookieRead, Outcome};
+use super::{check_cookie_name, CookieRead, Outcome};
 use crate::category_map::CategoryMap;
 use crate::cookie_value::{json_object, read_value, Jar};
 use crate::regime::Regime;
@@ -51,12 +51,13 @@ impl Default for IubendaConfig {
 
 impl Validate for IubendaConfig {
     fn validate(&self, path: &str, issues: &mut Vec<ConfigIssue>) {
-        if self.prefix.trim().is_empty() {
-            issues.push(
-                ConfigIssue::new(format!("{path}.prefix"), "empty cookie prefix")
-                    .with_hint("iubenda's cookies start with _iub_cs-"),
-            );
-        }
+        check_cookie_name(
+            path,
+            "prefix",
+            &self.prefix,
+            "iubenda's cookies start with _iub_cs-",
+            issues,
+        );
     }
 }
 

@@ -28,7 +28,7 @@ pub mod trustarc;
 pub mod usp;
 pub mod zaraz;
 
-use dni_common::ConfigIssue;
+use dni_common::{ConfigIssue, CookieName};
 use serde::{Deserialize, Serialize};
 
 use crate::regime::{Location, Regime};
@@ -220,7 +220,8 @@ pub struct ReadContext {
     pub regime: Regime,
 }
 
-/// Reports an empty cookie name at `{path}.{key}`.
+/// Reports at `{path}.{key}` a name that is not a cookie name (empty, too long, or with a
+/// character an RFC 6265 cookie name cannot hold: see [`CookieName`]).
 pub(crate) fn check_cookie_name(
     path: &str,
     key: &str,
@@ -228,8 +229,8 @@ pub(crate) fn check_cookie_name(
     hint: &str,
     issues: &mut Vec<ConfigIssue>,
 ) {
-    if name.trim().is_empty() {
-        issues.push(ConfigIssue::new(format!("{path}.{key}"), "empty cookie name").with_hint(hint));
+    if let Err(e) = CookieName::new(name) {
+        issues.push(ConfigIssue::new(format!("{path}.{key}"), e.to_string()).with_hint(hint));
     }
 }
 

@@ -6,8 +6,8 @@ use serde::Deserialize;
 
 use super::time::parse_rfc3339_ms;
 use crate::bounded::truncate;
-use crate::e164::is_e164;
 use crate::url::{decode_component, query_pairs};
+use dni_numbers::E164;
 
 /// Largest accepted body, in bytes.
 pub const MAX_CALL_BODY: usize = 16 * 1024;
@@ -26,8 +26,8 @@ pub enum CallFormat {
 /// A parsed calls-API request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallRequest {
-    /// The tracking number that was dialled (E.164).
-    pub called: String,
+    /// The tracking number that was dialled.
+    pub called: E164,
     /// The caller as sent (bounded); not necessarily E.164 (`anonymous`, `client:…`).
     pub from: Option<String>,
     /// When the call happened; `None` means now (Twilio posts in real time).
@@ -44,8 +44,8 @@ impl CallRequest {
     }
 
     /// The caller if it is an E.164 number (usable as a `<Dial callerId>`).
-    pub fn caller_e164(&self) -> Option<&str> {
-        self.from.as_deref().filter(|f| is_e164(f))
+    pub fn caller_e164(&self) -> Option<E164> {
+        self.from.as_deref().and_then(|f| E164::parse(f).ok())
     }
 }
 
@@ -205,13 +205,9 @@ fn restore_plus(v: &str) -> String {
     }
 }
 
-fn e164_field(field: &'static str, value: &str) -> Result<String, BadRequest> {
-    if is_e164(value) {
-        Ok(value.to_string())
-    } else {
-        Err(BadRequest::NotE164 {
-            field,
-            value: truncate(value, MAX_CALL_FIELD).to_string(),
-        })
-    }
+fn e164_field(field: &'static str, value: &str) -> Result<E164, BadRequest> {
+    E164::parse(value).map_err(|_| BadRequest::NotE164 {
+        field,
+        value: truncate(value, MAX_CALL_FIELD).to_string(),
+    })
 }

@@ -1,5 +1,6 @@
 //! Calls-API responses: attribution JSON and TwiML.
 
+use dni_numbers::E164;
 use serde_json::{json, Map, Value};
 
 use super::time::format_rfc3339_ms;
@@ -19,8 +20,8 @@ use crate::pool::LeaseRecord;
 /// `attribution` is `null` when no lease record covers the call. A stored attribution that
 /// no longer parses yields the session and lease fields only.
 pub fn call_response_json(
-    target: &str,
-    tracking: &str,
+    target: &E164,
+    tracking: &E164,
     attribution: Option<&LeaseRecord>,
 ) -> String {
     let attribution = attribution.map_or(Value::Null, attribution_value);
@@ -33,21 +34,17 @@ pub fn call_response_json(
 }
 
 fn attribution_value(rec: &LeaseRecord) -> Value {
-    let mut obj = match serde_json::from_str::<Attribution>(&rec.attribution) {
-        Ok(a) => {
-            let started = (a.landed_at_ms > 0).then(|| format_rfc3339_ms(a.landed_at_ms));
-            match serde_json::to_value(&a) {
-                Ok(Value::Object(mut m)) => {
-                    m.remove("landed_at_ms");
-                    m.insert("session_started".into(), json!(started));
-                    m
-                }
-                _ => Map::new(),
-            }
+    let a: &Attribution = &rec.attribution;
+    let started = (a.landed_at_ms > 0).then(|| format_rfc3339_ms(a.landed_at_ms));
+    let mut obj = match serde_json::to_value(a) {
+        Ok(Value::Object(mut m)) => {
+            m.remove("landed_at_ms");
+            m.insert("session_started".into(), json!(started));
+            m
         }
-        Err(_) => Map::new(),
+        _ => Map::new(),
     };
-    obj.insert("session".into(), json!(rec.session));
+    obj.insert("session".into(), json!(rec.session.to_hex()));
     obj.insert("lease_from".into(), json!(format_rfc3339_ms(rec.from_ms)));
     obj.insert(
         "lease_until".into(),
@@ -59,15 +56,15 @@ fn attribution_value(rec: &LeaseRecord) -> Value {
 /// TwiML that connects the call to `target`:
 /// `<?xml version="1.0" encoding="UTF-8"?><Response><Dial callerId="…">+1…</Dial></Response>`
 /// (no `callerId` when `None`). Both values are XML-escaped.
-pub fn twiml_dial(target: &str, caller_id: Option<&str>) -> String {
+pub fn twiml_dial(target: &E164, caller_id: Option<&E164>) -> String {
     let mut out = String::from(r#"<?xml version="1.0" encoding="UTF-8"?><Response><Dial"#);
     if let Some(caller) = caller_id {
         out.push_str(" callerId=\"");
-        dni_common::markup::push_escaped(&mut out, caller);
+        dni_common::markup::push_escaped(&mut out, caller.as_str());
         out.push('"');
     }
     out.push('>');
-    dni_common::markup::push_escaped(&mut out, target);
+    dni_common::markup::push_escaped(&mut out, target.as_str());
     out.push_str("</Dial></Response>");
     out
 }

@@ -125,13 +125,13 @@ impl PathMatch {
 fn glob_match(glob: &[u8], text: &[u8]) -> bool {
     let (mut g, mut t) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
+    while let Some(&tc) = text.get(t) {
         match glob.get(g) {
             Some(b'*') => {
                 star = Some((g, t));
                 g += 1;
             }
-            Some(&c) if c == b'?' || c == text[t] => {
+            Some(&c) if c == b'?' || c == tc => {
                 g += 1;
                 t += 1;
             }
@@ -145,7 +145,7 @@ fn glob_match(glob: &[u8], text: &[u8]) -> bool {
             },
         }
     }
-    glob[g..].iter().all(|&c| c == b'*')
+    glob.iter().skip(g).all(|&c| c == b'*')
 }
 
 #[cfg(test)]

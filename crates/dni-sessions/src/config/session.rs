@@ -1,6 +1,6 @@
 //! The session cookie and lease timing settings.
 
-use dni_common::{ConfigIssue, Validate};
+use dni_common::{ConfigIssue, CookieName, Validate};
 use serde::Deserialize;
 
 /// Session cookie and pool lease settings of one site. Every key has a default, so
@@ -10,7 +10,7 @@ use serde::Deserialize;
 pub struct SessionConfig {
     /// Name of the session cookie. Default: `ct{account_id}` (CallTrackingMetrics' name,
     /// so CMP cookie declarations written for CTM apply unchanged).
-    pub cookie_name: Option<String>,
+    pub cookie_name: Option<CookieName>,
     /// Account id used in the default cookie name. Default: empty; then `cookie_name` is
     /// required as soon as a target has sources.
     pub account_id: String,
@@ -49,11 +49,12 @@ const MINUTE_MS: i64 = 60_000;
 const DAY_MS: i64 = 86_400_000;
 
 impl SessionConfig {
-    /// The session cookie's name: `cookie_name`, else `ct{account_id}`.
-    pub fn cookie_name(&self) -> String {
+    /// The session cookie's name: `cookie_name`, else `ct{account_id}`; `None` when the
+    /// account id does not make a cookie name (a validated configuration always has one).
+    pub fn cookie_name(&self) -> Option<CookieName> {
         match &self.cookie_name {
-            Some(name) => name.clone(),
-            None => format!("ct{}", self.account_id),
+            Some(name) => Some(name.clone()),
+            None => CookieName::new(format!("ct{}", self.account_id)).ok(),
         }
     }
 
@@ -86,45 +87,11 @@ impl SessionConfig {
     }
 }
 
-/// RFC 6265 `token` characters (what a cookie name may contain).
-fn is_cookie_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes().all(|b| {
-            b.is_ascii_graphic()
-                && !matches!(
-                    b,
-                    b'(' | b')'
-                        | b'<'
-                        | b'>'
-                        | b'@'
-                        | b','
-                        | b';'
-                        | b':'
-                        | b'\\'
-                        | b'"'
-                        | b'/'
-                        | b'['
-                        | b']'
-                        | b'?'
-                        | b'='
-                        | b'{'
-                        | b'}'
-                )
-        })
-}
-
 impl Validate for SessionConfig {
     fn validate(&self, path: &str, issues: &mut Vec<ConfigIssue>) {
-        match &self.cookie_name {
-            Some(name) if !is_cookie_name(name) => issues.push(
-                ConfigIssue::new(
-                    format!("{path}.cookie_name"),
-                    format!("`{name}` is not a valid cookie name"),
-                )
-                .with_hint("letters, digits and !#$%&'*+-.^_`|~ only"),
-            ),
-            None if !self.account_id.is_empty() && !is_cookie_name(&self.cookie_name()) => issues
-                .push(
+        if self.cookie_name.is_none() && !self.account_id.is_empty() && self.cookie_name().is_none()
+        {
+            issues.push(
                 ConfigIssue::new(
                     format!("{path}.account_id"),
                     format!(
@@ -135,8 +102,7 @@ impl Validate for SessionConfig {
                 .with_hint(
                     "use the numeric CallTrackingMetrics account id, or set session.cookie_name",
                 ),
-            ),
-            _ => {}
+            );
         }
         if !(1..=24 * 60).contains(&self.idle_timeout_minutes) {
             issues.push(

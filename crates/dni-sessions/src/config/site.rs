@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 
 use dni_common::{ConfigIssue, Validate};
+use dni_numbers::E164;
 
 use super::{SessionConfig, TargetConfig};
-use crate::token::MAX_TOKEN_LEASES;
+use crate::bounded::MAX_TOKEN_LEASES;
 
 /// Validates a site's `targets` and `session` sections together, with paths under
 /// `site_path` (e.g. `sites[0]` gives `sites[0].targets[1].sources[0].numbers[2]`):
@@ -26,8 +27,8 @@ pub fn validate_site(
 
     // Where each number is first used. Repeats inside one target are reported by
     // `TargetConfig::validate`; here only repeats across targets.
-    let mut first_use: HashMap<&str, (usize, String)> = HashMap::new();
-    let mut uses: Vec<(&str, usize, String)> = Vec::new();
+    let mut first_use: HashMap<&E164, (usize, String)> = HashMap::new();
+    let mut uses: Vec<(&E164, usize, String)> = Vec::new();
     for (i, t) in targets.iter().enumerate() {
         uses.push((&t.number, i, format!("{site_path}.targets[{i}].number")));
         uses.push((&t.fallback, i, format!("{site_path}.targets[{i}].fallback")));

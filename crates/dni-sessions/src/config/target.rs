@@ -6,7 +6,7 @@ use dni_common::{ConfigIssue, Validate};
 use serde::Deserialize;
 
 use super::source_match::SourceMatch;
-use crate::e164::is_e164;
+use dni_numbers::E164;
 
 /// Longest source name (it becomes part of the pool's Durable Object name).
 pub const MAX_SOURCE_NAME_LEN: usize = 64;
@@ -34,10 +34,10 @@ pub const MAX_SOURCE_NAME_LEN: usize = 64;
 #[serde(deny_unknown_fields)]
 pub struct TargetConfig {
     /// The number as the origin prints it, canonical E.164 (`+15551234567`). Required.
-    pub number: String,
+    pub number: E164,
     /// The static promo number shown without consent, on overflow and when no source
     /// matches; E.164, different from `number`. Required.
-    pub fallback: String,
+    pub fallback: E164,
     /// Traffic sources, each with its pool of tracking numbers. Default: none.
     #[serde(default)]
     pub sources: Vec<SourceConfig>,
@@ -55,7 +55,7 @@ pub struct SourceConfig {
     pub when: SourceMatch,
     /// The pool: E.164 tracking numbers, at least one, each used once in the whole site
     /// and never equal to a target or fallback number. Required.
-    pub numbers: Vec<String>,
+    pub numbers: Vec<E164>,
 }
 
 fn is_source_name(s: &str) -> bool {
@@ -65,35 +65,17 @@ fn is_source_name(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-const E164_HINT: &str =
-    "write numbers in E.164: `+`, country code, number, no spaces (e.g. \"+15551234567\")";
-
 impl Validate for TargetConfig {
     fn validate(&self, path: &str, issues: &mut Vec<ConfigIssue>) {
-        if !is_e164(&self.number) {
+        if self.fallback == self.number {
+            // Legitimate (visitors without consent keep the printed number) but usually a
+            // slip: their calls cannot be told from organic ones.
             issues.push(
-                ConfigIssue::new(
-                    format!("{path}.number"),
-                    format!("`{}` is not an E.164 number", self.number),
-                )
-                .with_hint(E164_HINT),
-            );
-        }
-        if !is_e164(&self.fallback) {
-            issues.push(
-                ConfigIssue::new(
+                ConfigIssue::warning(
                     format!("{path}.fallback"),
-                    format!("`{}` is not an E.164 number", self.fallback),
+                    "the fallback is the target number itself: visitors without consent, on overflow or matching no source see the printed number",
                 )
-                .with_hint(E164_HINT),
-            );
-        } else if self.fallback == self.number {
-            issues.push(
-                ConfigIssue::new(
-                    format!("{path}.fallback"),
-                    "the fallback is the target number itself",
-                )
-                .with_hint("use a static promo number, distinct from the number the page prints"),
+                .with_hint("use a static promo number, distinct from the number the page prints, to count those calls apart"),
             );
         }
         let mut names = HashSet::new();
@@ -140,12 +122,7 @@ impl Validate for TargetConfig {
         for (i, source) in self.sources.iter().enumerate() {
             for (j, n) in source.numbers.iter().enumerate() {
                 let npath = format!("{path}.sources[{i}].numbers[{j}]");
-                if !is_e164(n) {
-                    issues.push(
-                        ConfigIssue::new(npath, format!("`{n}` is not an E.164 number"))
-                            .with_hint(E164_HINT),
-                    );
-                } else if *n == self.number || *n == self.fallback {
+                if *n == self.number || *n == self.fallback {
                     issues.push(
                         ConfigIssue::new(
                             npath,
@@ -155,7 +132,7 @@ impl Validate for TargetConfig {
                             "tracking numbers must differ from the printed number and the fallback",
                         ),
                     );
-                } else if !seen.insert(n.as_str()) {
+                } else if !seen.insert(*n) {
                     issues.push(
                         ConfigIssue::new(npath, format!("`{n}` is listed twice in this target"))
                             .with_hint("each tracking number belongs to exactly one pool"),
@@ -168,9 +145,17 @@ impl Validate for TargetConfig {
 
 impl TargetConfig {
     /// Every tracking number of every source.
-    pub fn tracking_numbers(&self) -> impl Iterator<Item = &str> {
-        self.sources
-            .iter()
-            .flat_map(|s| s.numbers.iter().map(String::as_str))
+    pub fn tracking_numbers(&self) -> impl Iterator<Item = &E164> {
+        self.sources.iter().flat_map(|s| s.numbers.iter())
+    }
+
+    /// Whether `number` is one of this target's tracking numbers.
+    pub fn tracks(&self, number: &E164) -> bool {
+        self.tracking_numbers().any(|n| n == number)
+    }
+
+    /// Index of the source whose pool holds `number`.
+    pub fn source_of(&self, number: &E164) -> Option<usize> {
+        self.sources.iter().position(|s| s.numbers.contains(number))
     }
 }

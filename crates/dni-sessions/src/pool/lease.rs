@@ -1,15 +1,20 @@
 //! The lease state machine.
 
+use dni_numbers::E164;
+use serde::{Deserialize, Serialize};
+
 use super::policy::LeasePolicy;
-use super::store::{LeaseRecord, NumberSlot, PoolStore};
-use crate::token::TokenLease;
+use super::store::{LeaseRecord, NumberSlot, PoolStore, StoreError};
+use crate::attribution::Attribution;
+use crate::token::{SessionId, TokenLease};
 
 /// The result of asking a pool for a number.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum LeaseOutcome {
     /// The session holds `number` until `until_ms` (unless renewed).
     Leased {
-        number: String,
+        number: E164,
         until_ms: i64,
         provisional: bool,
     },
@@ -26,7 +31,7 @@ impl LeaseOutcome {
                 until_ms,
                 provisional,
             } => Some(TokenLease {
-                number: number.clone(),
+                number: *number,
                 until_ms: *until_ms,
                 provisional: *provisional,
             }),
@@ -36,7 +41,8 @@ impl LeaseOutcome {
 }
 
 /// One pool's leasing logic over a [`PoolStore`]. Each operation reads the slots once
-/// and writes back only what changed.
+/// and writes back only what changed. A storage failure ends the operation with its error
+/// (nothing is read as an empty pool).
 pub struct Pool<'a, S: PoolStore> {
     store: &'a mut S,
     policy: LeasePolicy,
@@ -59,16 +65,15 @@ impl<'a, S: PoolStore> Pool<'a, S> {
     ///    returning cookie) any, oldest first.
     /// 4. Otherwise [`LeaseOutcome::Overflow`], counted in the store.
     ///
-    /// `attribution` (JSON, see [`Attribution::to_json`](crate::Attribution::to_json)) is
-    /// stored in the history record of a new lease.
+    /// `attribution` is stored in the history record of a new lease.
     pub fn lease(
         &mut self,
-        session: &str,
+        session: &SessionId,
         now_ms: i64,
-        attribution: &str,
+        attribution: &Attribution,
         provisional: bool,
-    ) -> LeaseOutcome {
-        let slots = self.store.numbers();
+    ) -> Result<LeaseOutcome, StoreError> {
+        let slots = self.store.numbers()?;
         if let Some(slot) = slots.iter().find(|s| s.is_held_by(session, now_ms)) {
             let keep_provisional = provisional && slot.provisional;
             return self.extend(slot.clone(), now_ms, keep_provisional);
@@ -76,8 +81,8 @@ impl<'a, S: PoolStore> Pool<'a, S> {
         match self.pick(&slots, session, now_ms, provisional) {
             Some(slot) => self.take(slot.clone(), session, now_ms, attribution, provisional),
             None => {
-                self.store.count_overflow(now_ms);
-                LeaseOutcome::Overflow
+                self.store.count_overflow(now_ms)?;
+                Ok(LeaseOutcome::Overflow)
             }
         }
     }
@@ -86,82 +91,97 @@ impl<'a, S: PoolStore> Pool<'a, S> {
     /// is renewed. If the session no longer holds `number` (recycled, idled out and taken,
     /// or removed from the pool) it keeps whichever live number it holds, or gets a new
     /// full lease with the attribution of its last lease.
-    pub fn confirm(&mut self, session: &str, number: &str, now_ms: i64) -> LeaseOutcome {
+    pub fn confirm(
+        &mut self,
+        session: &SessionId,
+        number: &E164,
+        now_ms: i64,
+    ) -> Result<LeaseOutcome, StoreError> {
         self.touch(session, number, now_ms)
     }
 
     /// Background renewal of `number` for `session` (its token's lease is close to idling
     /// out). A renewal request proves the cookie came back, so it also confirms a
     /// provisional lease; otherwise the same as [`confirm`](Self::confirm).
-    pub fn renew(&mut self, session: &str, number: &str, now_ms: i64) -> LeaseOutcome {
+    pub fn renew(
+        &mut self,
+        session: &SessionId,
+        number: &E164,
+        now_ms: i64,
+    ) -> Result<LeaseOutcome, StoreError> {
         self.touch(session, number, now_ms)
     }
 
     /// Closes the history of leases that idled out by `now_ms`; returns how many. Run it
     /// periodically (e.g. from the Durable Object's alarm); leasing does not depend on it.
-    pub fn release_idle(&mut self, now_ms: i64) -> u32 {
+    pub fn release_idle(&mut self, now_ms: i64) -> Result<u32, StoreError> {
         let mut released = 0u32;
-        for mut slot in self.store.numbers() {
-            if let (Some(holder), None) = (&slot.holder, slot.released_at_ms) {
+        for mut slot in self.store.numbers()? {
+            if let (Some(holder), None) = (slot.holder, slot.released_at_ms) {
                 if slot.lease_until_ms <= now_ms {
                     self.store
-                        .close_history(&slot.number, holder, slot.lease_until_ms);
+                        .close_history(&slot.number, &holder, slot.lease_until_ms)?;
                     slot.released_at_ms = Some(slot.lease_until_ms);
-                    self.store.put(&slot);
+                    self.store.put(&slot)?;
                     released = released.saturating_add(1);
                 }
             }
         }
-        released
+        Ok(released)
     }
 
     /// The lease of `number` covering `at_ms`, or the last one before it if nobody held the
     /// number since (a call often comes after the visit ended). An open record whose lease
     /// has idled out by `at_ms` is returned with its end filled in.
-    pub fn lookup(&self, number: &str, at_ms: i64) -> Option<LeaseRecord> {
-        let mut rec = self.store.history_at(number, at_ms)?;
+    pub fn lookup(&self, number: &E164, at_ms: i64) -> Result<Option<LeaseRecord>, StoreError> {
+        let Some(mut rec) = self.store.history_at(number, at_ms)? else {
+            return Ok(None);
+        };
         if rec.until_ms.is_none() {
             let slot = self
                 .store
-                .numbers()
+                .numbers()?
                 .into_iter()
-                .find(|s| s.number == number);
+                .find(|s| s.number == *number);
             if let Some(slot) = slot {
-                if slot.holder.as_deref() == Some(rec.session.as_str())
-                    && slot.lease_until_ms <= at_ms
-                {
+                if slot.holder == Some(rec.session) && slot.lease_until_ms <= at_ms {
                     rec.until_ms = Some(slot.lease_until_ms);
                 }
             }
         }
-        Some(rec)
+        Ok(Some(rec))
     }
 
     /// Deletes history that ended more than the retention period before `now_ms`.
-    pub fn prune_history(&mut self, now_ms: i64) -> u32 {
+    pub fn prune_history(&mut self, now_ms: i64) -> Result<u32, StoreError> {
         self.store
             .prune_history(now_ms.saturating_sub(self.policy.history_retention_ms))
     }
 
     /// Makes the pool hold exactly `configured` (call when the configuration changed).
-    pub fn sync_numbers(&mut self, configured: &[String]) {
-        self.store.sync_numbers(configured);
+    pub fn sync_numbers(&mut self, configured: &[E164]) -> Result<(), StoreError> {
+        self.store.sync_numbers(configured)
     }
 
-    fn touch(&mut self, session: &str, number: &str, now_ms: i64) -> LeaseOutcome {
-        let slots = self.store.numbers();
+    fn touch(
+        &mut self,
+        session: &SessionId,
+        number: &E164,
+        now_ms: i64,
+    ) -> Result<LeaseOutcome, StoreError> {
+        let slots = self.store.numbers()?;
         if let Some(slot) = slots.iter().find(|s| s.is_held_by(session, now_ms)) {
             // Live lease (`number` itself, or a newer one than the token knew about).
             return self.extend(slot.clone(), now_ms, false);
         }
-        let previous = self.store.last_record_of(session);
-        let attribution = previous
-            .as_ref()
-            .map_or("{}", |r| r.attribution.as_str())
-            .to_string();
+        let attribution = self
+            .store
+            .last_record_of(session)?
+            .map(|r| r.attribution)
+            .unwrap_or_default();
         let own = slots
             .iter()
-            .find(|s| s.number == number && s.holder.as_deref() == Some(session));
+            .find(|s| s.number == *number && s.holder.as_ref() == Some(session));
         let slot = match own {
             Some(s) => Some(s),
             None => self.pick(&slots, session, now_ms, false),
@@ -169,8 +189,8 @@ impl<'a, S: PoolStore> Pool<'a, S> {
         match slot {
             Some(slot) => self.take(slot.clone(), session, now_ms, &attribution, false),
             None => {
-                self.store.count_overflow(now_ms);
-                LeaseOutcome::Overflow
+                self.store.count_overflow(now_ms)?;
+                Ok(LeaseOutcome::Overflow)
             }
         }
     }
@@ -178,12 +198,12 @@ impl<'a, S: PoolStore> Pool<'a, S> {
     fn pick<'s>(
         &self,
         slots: &'s [NumberSlot],
-        session: &str,
+        session: &SessionId,
         now_ms: i64,
         provisional: bool,
     ) -> Option<&'s NumberSlot> {
         let free = || slots.iter().filter(|s| !s.is_live(now_ms));
-        if let Some(own) = free().find(|s| s.holder.as_deref() == Some(session)) {
+        if let Some(own) = free().find(|s| s.holder.as_ref() == Some(session)) {
             return Some(own);
         }
         if let Some(lru) = free().min_by(|a, b| {
@@ -205,51 +225,56 @@ impl<'a, S: PoolStore> Pool<'a, S> {
             })
     }
 
-    fn extend(&mut self, mut slot: NumberSlot, now_ms: i64, provisional: bool) -> LeaseOutcome {
+    fn extend(
+        &mut self,
+        mut slot: NumberSlot,
+        now_ms: i64,
+        provisional: bool,
+    ) -> Result<LeaseOutcome, StoreError> {
         slot.last_active_ms = now_ms;
         slot.lease_until_ms = slot
             .lease_until_ms
             .max(now_ms.saturating_add(self.policy.idle_ms));
         slot.provisional = provisional;
-        self.store.put(&slot);
-        LeaseOutcome::Leased {
+        self.store.put(&slot)?;
+        Ok(LeaseOutcome::Leased {
             number: slot.number,
             until_ms: slot.lease_until_ms,
             provisional,
-        }
+        })
     }
 
     /// Gives `slot` to `session`, closing the previous holder's history first.
     fn take(
         &mut self,
         mut slot: NumberSlot,
-        session: &str,
+        session: &SessionId,
         now_ms: i64,
-        attribution: &str,
+        attribution: &Attribution,
         provisional: bool,
-    ) -> LeaseOutcome {
-        if let (Some(prev), None) = (&slot.holder, slot.released_at_ms) {
+    ) -> Result<LeaseOutcome, StoreError> {
+        if let (Some(prev), None) = (slot.holder, slot.released_at_ms) {
             let ended = slot.lease_until_ms.min(now_ms);
-            self.store.close_history(&slot.number, prev, ended);
+            self.store.close_history(&slot.number, &prev, ended)?;
         }
-        slot.holder = Some(session.to_string());
+        slot.holder = Some(*session);
         slot.leased_at_ms = now_ms;
         slot.last_active_ms = now_ms;
         slot.lease_until_ms = now_ms.saturating_add(self.policy.idle_ms);
         slot.provisional = provisional;
         slot.released_at_ms = None;
-        self.store.put(&slot);
+        self.store.put(&slot)?;
         self.store.open_history(&LeaseRecord {
-            number: slot.number.clone(),
-            session: session.to_string(),
+            number: slot.number,
+            session: *session,
             from_ms: now_ms,
             until_ms: None,
-            attribution: attribution.to_string(),
-        });
-        LeaseOutcome::Leased {
+            attribution: attribution.clone(),
+        })?;
+        Ok(LeaseOutcome::Leased {
             number: slot.number,
             until_ms: slot.lease_until_ms,
             provisional,
-        }
+        })
     }
 }

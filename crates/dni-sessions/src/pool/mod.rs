@@ -8,4 +8,4 @@ mod store;
 pub use lease::{LeaseOutcome, Pool};
 pub use memory::MemoryPoolStore;
 pub use policy::LeasePolicy;
-pub use store::{LeaseRecord, NumberSlot, PoolStore};
+pub use store::{LeaseRecord, NumberSlot, PoolStore, StoreError};

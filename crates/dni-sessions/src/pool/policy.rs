@@ -1,9 +1,11 @@
 //! Lease timing.
 
+use serde::{Deserialize, Serialize};
+
 use crate::config::SessionConfig;
 
 /// How long leases last; see the crate docs for the anti-draining policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeasePolicy {
     /// A lease ends this long after the holder was last seen.
     pub idle_ms: i64,

@@ -1,16 +1,20 @@
 //! What a pool keeps, and the storage interface shared by the Durable Object's SQLite
 //! store and the in-memory store.
 
-use serde::{Deserialize, Serialize};
+use dni_numbers::E164;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::attribution::Attribution;
+use crate::token::SessionId;
 
 /// One tracking number of a pool and its current (or last) lease.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NumberSlot {
-    /// The tracking number (E.164).
-    pub number: String,
+    /// The tracking number.
+    pub number: E164,
     /// The session holding it, or that held it last; `None` if never leased. The lease is
     /// live only while `now < lease_until_ms`.
-    pub holder: Option<String>,
+    pub holder: Option<SessionId>,
     /// When the current (or last) lease began.
     pub leased_at_ms: i64,
     /// The last time the holder was seen (lease, confirmation or renewal).
@@ -26,9 +30,9 @@ pub struct NumberSlot {
 
 impl NumberSlot {
     /// A number never leased.
-    pub fn new(number: &str) -> NumberSlot {
+    pub fn new(number: E164) -> NumberSlot {
         NumberSlot {
-            number: number.to_string(),
+            number,
             holder: None,
             leased_at_ms: 0,
             last_active_ms: 0,
@@ -44,8 +48,8 @@ impl NumberSlot {
     }
 
     /// Is it held, live, by `session` at `now_ms`?
-    pub fn is_held_by(&self, session: &str, now_ms: i64) -> bool {
-        self.is_live(now_ms) && self.holder.as_deref() == Some(session)
+    pub fn is_held_by(&self, session: &SessionId, now_ms: i64) -> bool {
+        self.is_live(now_ms) && self.holder.as_ref() == Some(session)
     }
 }
 
@@ -53,36 +57,67 @@ impl NumberSlot {
 /// came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeaseRecord {
-    pub number: String,
-    pub session: String,
+    pub number: E164,
+    pub session: SessionId,
     pub from_ms: i64,
     /// `None` while the lease is open.
     pub until_ms: Option<i64>,
-    /// The session's [`Attribution`](crate::Attribution) as JSON.
-    pub attribution: String,
+    /// Where the session came from. Storage may keep it as JSON text (a SQL column): both
+    /// an object and a string holding one are read.
+    #[serde(deserialize_with = "attribution_object_or_text")]
+    pub attribution: Attribution,
 }
 
+/// An [`Attribution`] given as a JSON object, or as a string holding one (how the SQLite
+/// store keeps it). A stored string that no longer parses reads as an empty attribution:
+/// the lease itself (number, session, times) still answers the call.
+fn attribution_object_or_text<'de, D: Deserializer<'de>>(d: D) -> Result<Attribution, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Object(Box<Attribution>),
+        Text(String),
+    }
+    Ok(match Stored::deserialize(d)? {
+        Stored::Object(a) => *a,
+        Stored::Text(s) => serde_json::from_str(&s).unwrap_or_default(),
+    })
+}
+
+/// A storage operation failed (the database refused a statement, a row did not decode).
+/// Never read as "no data": a pool whose storage fails answers with an error, and the
+/// visitor gets the fallback counted as a fault, not as an overflow.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("pool storage failed: {0}")]
+pub struct StoreError(pub String);
+
 /// Storage of one pool. Synchronous, like the Durable Object SQLite API. Implementations
-/// store; all decisions are in [`Pool`](super::Pool).
+/// store; all decisions are in [`Pool`](super::Pool). Every operation reports a storage
+/// failure as an error.
 pub trait PoolStore {
     /// Every configured number with its lease state.
-    fn numbers(&self) -> Vec<NumberSlot>;
+    fn numbers(&self) -> Result<Vec<NumberSlot>, StoreError>;
     /// Writes a slot back (by `number`); a number not in the pool is ignored.
-    fn put(&mut self, slot: &NumberSlot);
+    fn put(&mut self, slot: &NumberSlot) -> Result<(), StoreError>;
     /// Makes the pool hold exactly `configured`: new numbers are added never-leased,
     /// removed ones are dropped (their history stays).
-    fn sync_numbers(&mut self, configured: &[String]);
+    fn sync_numbers(&mut self, configured: &[E164]) -> Result<(), StoreError>;
     /// Appends a history record (`until_ms` is `None`).
-    fn open_history(&mut self, rec: &LeaseRecord);
+    fn open_history(&mut self, rec: &LeaseRecord) -> Result<(), StoreError>;
     /// Sets `until_ms` on the open record of (`number`, `session`), if any.
-    fn close_history(&mut self, number: &str, session: &str, until_ms: i64);
+    fn close_history(
+        &mut self,
+        number: &E164,
+        session: &SessionId,
+        until_ms: i64,
+    ) -> Result<(), StoreError>;
     /// The record of `number` with the greatest `from_ms <= at_ms`: the lease covering
     /// `at_ms`, or the last one before it (nobody else has held the number since).
-    fn history_at(&self, number: &str, at_ms: i64) -> Option<LeaseRecord>;
+    fn history_at(&self, number: &E164, at_ms: i64) -> Result<Option<LeaseRecord>, StoreError>;
     /// The most recent record of `session` (any number), for its attribution.
-    fn last_record_of(&self, session: &str) -> Option<LeaseRecord>;
+    fn last_record_of(&self, session: &SessionId) -> Result<Option<LeaseRecord>, StoreError>;
     /// Deletes records that ended before `older_than_ms`; returns how many.
-    fn prune_history(&mut self, older_than_ms: i64) -> u32;
+    fn prune_history(&mut self, older_than_ms: i64) -> Result<u32, StoreError>;
     /// Counts one overflow (no number could be leased) at `at_ms`.
-    fn count_overflow(&mut self, at_ms: i64);
+    fn count_overflow(&mut self, at_ms: i64) -> Result<(), StoreError>;
 }

@@ -1,0 +1,166 @@
+//! Daily counters: which UTC day a timestamp falls on, what a page view adds, and the
+//! `/__dni/stats` report.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{LogLine, SwapOutcome};
+
+/// `YYYY-MM-DD` (UTC) of a Unix time in milliseconds.
+pub fn day_of(epoch_ms: i64) -> String {
+    // The date part of the RFC 3339 form (the calls API's formatter).
+    let mut day = dni_sessions::calls::format_rfc3339_ms(epoch_ms);
+    day.truncate(10);
+    day
+}
+
+/// The daily counters one page view adds: one view, its consent signal, whether marketing
+/// (or the required category) was granted, and the swap outcome.
+pub fn counters_for(line: &LogLine, swap_allowed: bool) -> Vec<(String, u64)> {
+    let swap = match line.swap {
+        SwapOutcome::Tracking => "tracking",
+        SwapOutcome::Fallback => "fallback",
+        SwapOutcome::Overflow => "overflow",
+        SwapOutcome::Fault => "fault",
+        SwapOutcome::Untouched => "untouched",
+    };
+    vec![
+        ("views".to_string(), 1),
+        (format!("signal.{}", line.consent_signal), 1),
+        (
+            if swap_allowed {
+                "consent.granted"
+            } else {
+                "consent.denied"
+            }
+            .to_string(),
+            1,
+        ),
+        (format!("swap.{swap}"), 1),
+    ]
+}
+
+/// One day's counters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCounters {
+    pub day: String,
+    pub counters: BTreeMap<String, u64>,
+}
+
+/// A pool's use right now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolUse {
+    pub numbers: u32,
+    pub leased: u32,
+    pub provisional: u32,
+}
+
+/// One pool in a stats report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PoolReport {
+    pub target: dni_numbers::E164,
+    pub source: String,
+    #[serde(flatten)]
+    pub usage: PoolUse,
+    /// Overflows (no free number) per day.
+    pub days: Vec<DayCounters>,
+    /// Set when the pool could not be reached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What `GET /__dni/stats` returns.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StatsReport {
+    pub site: String,
+    /// Page-view counters per day (UTC), oldest first.
+    pub days: Vec<DayCounters>,
+    pub pools: Vec<PoolReport>,
+}
+
+impl StatsReport {
+    /// Sum of counter `name` over all days.
+    pub fn total(&self, name: &str) -> u64 {
+        self.days.iter().filter_map(|d| d.counters.get(name)).sum()
+    }
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+
+    fn line(swap: SwapOutcome, cookie: Option<&str>) -> LogLine {
+        let decision = dni_consent::decide(
+            &dni_consent::ConsentConfig::default(),
+            &dni_consent::ConsentRequest {
+                cookie_header: cookie,
+                country: Some("DE"),
+                now_ms: 1_795_341_600_000,
+                ..Default::default()
+            },
+        );
+        let mut line = LogLine::new("s", "https://x.test/", &decision);
+        line.swap = swap;
+        line
+    }
+
+    #[test]
+    fn counters_name_signal_consent_and_outcome() {
+        let c = counters_for(
+            &line(
+                SwapOutcome::Tracking,
+                Some("OptanonConsent=groups=C0004%3A1"),
+            ),
+            true,
+        );
+        let names: Vec<&str> = c.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "views",
+                "signal.onetrust",
+                "consent.granted",
+                "swap.tracking"
+            ]
+        );
+        let c = counters_for(&line(SwapOutcome::Overflow, None), false);
+        assert!(c.contains(&("swap.overflow".to_string(), 1)));
+        assert!(c.contains(&("consent.denied".to_string(), 1)));
+    }
+
+    #[test]
+    fn totals_sum_over_days() {
+        let mut d1 = DayCounters {
+            day: "2026-11-21".into(),
+            ..Default::default()
+        };
+        d1.counters.insert("views".into(), 3);
+        let mut d2 = DayCounters {
+            day: "2026-11-22".into(),
+            ..Default::default()
+        };
+        d2.counters.insert("views".into(), 4);
+        let r = StatsReport {
+            site: "s".into(),
+            days: vec![d1, d2],
+            pools: vec![],
+        };
+        assert_eq!(r.total("views"), 7);
+        assert_eq!(r.total("missing"), 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_days() {
+        assert_eq!(day_of(0), "1970-01-01");
+        assert_eq!(day_of(1_592_900_933_049), "2020-06-23");
+        assert_eq!(day_of(951_782_400_000), "2000-02-29");
+        // Clock times are never before the epoch; the formatter clamps them to its first day.
+        assert_eq!(day_of(-1), "1970-01-01");
+    }
+}

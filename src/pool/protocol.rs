@@ -1,0 +1,126 @@
+//! The JSON spoken between the worker and its `NumberPool` Durable Objects.
+//!
+//! Every request carries the pool's configured numbers and lease policy, so a configuration
+//! change reaches the object with the next request (no separate provisioning step). The
+//! types are the core's own (`E164`, `SessionId`, `Attribution`, `LeasePolicy`,
+//! `LeaseOutcome`, `LeaseRecord`) with serde derives: there is no separate wire copy.
+
+use dni_numbers::E164;
+use dni_sessions::{Attribution, LeaseOutcome, LeasePolicy, LeaseRecord, SessionId};
+use serde::{Deserialize, Serialize};
+
+pub use crate::observe::{DayCounters, PoolUse};
+
+/// One operation on a pool object. (Variants differ in size; values are short-lived and
+/// one per call, so they are not boxed.)
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum PoolOp {
+    /// A number for a session (first view, or its lease is gone).
+    Lease {
+        session: SessionId,
+        attribution: Attribution,
+        provisional: bool,
+    },
+    /// The session's cookie came back: the provisional lease becomes a full one.
+    Confirm { session: SessionId, number: E164 },
+    /// The session is active: extend its lease.
+    Renew { session: SessionId, number: E164 },
+    /// Who held `number` at `at_ms`.
+    Lookup { number: E164, at_ms: i64 },
+    /// Adds to the daily counters (the site's stats object: consent and swap outcomes).
+    Count { counters: Vec<(String, u64)> },
+    /// Counters of the last `days` days, and the pool's current use.
+    Stats { days: u32 },
+}
+
+/// A request to a pool object: the operation, the time, and the pool's configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolRequest {
+    #[serde(flatten)]
+    pub op: PoolOp,
+    pub now_ms: i64,
+    pub numbers: Vec<E164>,
+    pub policy: LeasePolicy,
+}
+
+/// A pool object's answer.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reply", rename_all = "snake_case")]
+pub enum PoolReply {
+    /// To `Lease`, `Confirm` and `Renew`.
+    Lease { outcome: LeaseOutcome },
+    /// To `Lookup`.
+    Record { record: Option<LeaseRecord> },
+    /// To `Stats`.
+    Stats {
+        days: Vec<DayCounters>,
+        pool: PoolUse,
+    },
+    /// To `Count`.
+    Counted,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> E164 {
+        E164::parse(s).unwrap()
+    }
+
+    #[test]
+    fn requests_round_trip_through_json() {
+        let req = PoolRequest {
+            op: PoolOp::Confirm {
+                session: SessionId([0xab; 16]),
+                number: n("+15035550150"),
+            },
+            now_ms: 5,
+            numbers: vec![n("+15035550150")],
+            policy: LeasePolicy {
+                idle_ms: 1,
+                provisional_hold_ms: 2,
+                history_retention_ms: 3,
+            },
+        };
+        let json = serde_json::to_string(&req).unwrap();
+        assert!(json.contains("\"op\":\"confirm\""), "{json}");
+        assert!(json.contains(&"ab".repeat(16)), "{json}");
+        let back: PoolRequest = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, req);
+    }
+
+    #[test]
+    fn replies_round_trip_through_json() {
+        for reply in [
+            PoolReply::Lease {
+                outcome: LeaseOutcome::Overflow,
+            },
+            PoolReply::Lease {
+                outcome: LeaseOutcome::Leased {
+                    number: n("+15035550150"),
+                    until_ms: 9,
+                    provisional: true,
+                },
+            },
+            PoolReply::Record { record: None },
+            PoolReply::Counted,
+        ] {
+            let json = serde_json::to_string(&reply).unwrap();
+            assert_eq!(serde_json::from_str::<PoolReply>(&json).unwrap(), reply);
+        }
+    }
+
+    #[test]
+    fn a_bad_number_or_session_in_a_request_is_refused() {
+        let bad = r#"{"op":"confirm","session":"xyz","number":"+15035550150","now_ms":0,"numbers":[],"policy":{"idle_ms":1,"provisional_hold_ms":1,"history_retention_ms":1}}"#;
+        assert!(serde_json::from_str::<PoolRequest>(bad).is_err());
+        let bad = bad
+            .replace("xyz", &"ab".repeat(16))
+            .replace("+15035550150", "555");
+        assert!(serde_json::from_str::<PoolRequest>(&bad).is_err());
+    }
+}

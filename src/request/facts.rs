@@ -1,0 +1,208 @@
+//! [`RequestFacts`]: everything the pipeline decides from, read once from the request.
+
+use dni_consent::{ConsentRequest, Decision};
+
+use crate::runtime::Site;
+
+/// The request methods the pipeline tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Head,
+    Post,
+    /// Any other method (`PUT`, `OPTIONS`, ...).
+    Other,
+}
+
+impl Method {
+    /// From the method name (case-sensitive, as HTTP methods are).
+    pub fn parse(name: &str) -> Method {
+        match name {
+            "GET" => Method::Get,
+            "HEAD" => Method::Head,
+            "POST" => Method::Post,
+            _ => Method::Other,
+        }
+    }
+}
+
+/// Request headers by name (case-insensitive); duplicates joined with `, ` as the Fetch
+/// API does. The shell implements it over the runtime's request; tests over a list.
+pub trait HeaderSource {
+    fn header(&self, name: &str) -> Option<String>;
+}
+
+impl HeaderSource for [(&str, &str)] {
+    fn header(&self, name: &str) -> Option<String> {
+        let values: Vec<&str> = self
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+            .collect();
+        (!values.is_empty()).then(|| values.join(", "))
+    }
+}
+
+/// What the edge knows about the visitor (`request.cf`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EdgeFacts {
+    /// `request.cf.country`: ISO 3166 alpha-2 (`XX`/`T1` unknown or Tor).
+    pub country: Option<String>,
+    /// `request.cf.regionCode`: the ISO 3166-2 subdivision code, e.g. `CA`.
+    pub region: Option<String>,
+}
+
+/// What the request looks like, read once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestFacts {
+    pub method: Method,
+    pub url: String,
+    pub cookie: Option<String>,
+    pub user_agent: String,
+    pub referer: Option<String>,
+    /// Raw `Sec-GPC`.
+    pub sec_gpc: Option<String>,
+    pub edge: EdgeFacts,
+    pub now_ms: i64,
+    /// A top-level HTML navigation (where a session may be created).
+    pub navigation: bool,
+}
+
+/// A top-level HTML navigation: `GET` with `Sec-Fetch-Dest: document`, or, from clients
+/// without Fetch Metadata (curl, older browsers), an `Accept` that asks for HTML or any
+/// type, or none at all.
+pub fn is_navigation(method: Method, sec_fetch_dest: Option<&str>, accept: Option<&str>) -> bool {
+    if method != Method::Get {
+        return false;
+    }
+    match sec_fetch_dest {
+        Some(dest) => dest.trim().eq_ignore_ascii_case("document"),
+        None => {
+            let accept = accept.unwrap_or("").to_ascii_lowercase();
+            accept.trim().is_empty() || accept.contains("text/html") || accept.contains("*/*")
+        }
+    }
+}
+
+impl RequestFacts {
+    /// Reads the facts of a request.
+    pub fn read(
+        method: &str,
+        url: &str,
+        headers: &(impl HeaderSource + ?Sized),
+        edge: EdgeFacts,
+        now_ms: i64,
+    ) -> RequestFacts {
+        let method = Method::parse(method);
+        let navigation = is_navigation(
+            method,
+            headers.header("sec-fetch-dest").as_deref(),
+            headers.header("accept").as_deref(),
+        );
+        RequestFacts {
+            method,
+            url: url.to_string(),
+            cookie: headers.header("cookie"),
+            user_agent: headers.header("user-agent").unwrap_or_default(),
+            referer: headers.header("referer"),
+            sec_gpc: headers.header("sec-gpc"),
+            edge,
+            now_ms,
+            navigation,
+        }
+    }
+
+    /// The consent engine's input.
+    pub fn consent_request(&self) -> ConsentRequest<'_> {
+        ConsentRequest {
+            cookie_header: self.cookie.as_deref(),
+            sec_gpc: self.sec_gpc.as_deref(),
+            country: self.edge.country.as_deref(),
+            region: self.edge.region.as_deref(),
+            now_ms: self.now_ms,
+        }
+    }
+
+    /// The consent decision for this request on `site`.
+    pub fn decide(&self, site: &Site) -> Decision {
+        dni_consent::decide(&site.config.consent, &self.consent_request())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fetch_metadata_decides_navigation_when_present() {
+        assert!(is_navigation(Method::Get, Some("document"), Some("*/*")));
+        assert!(is_navigation(Method::Get, Some(" Document "), None));
+        for dest in ["image", "script", "empty", "iframe", ""] {
+            assert!(
+                !is_navigation(Method::Get, Some(dest), Some("text/html")),
+                "{dest}"
+            );
+        }
+    }
+
+    #[test]
+    fn without_fetch_metadata_accept_decides() {
+        assert!(is_navigation(Method::Get, None, None));
+        assert!(is_navigation(Method::Get, None, Some("")));
+        assert!(is_navigation(
+            Method::Get,
+            None,
+            Some("TEXT/HTML,application/xhtml+xml")
+        ));
+        assert!(is_navigation(Method::Get, None, Some("*/*")));
+        assert!(!is_navigation(Method::Get, None, Some("application/json")));
+        assert!(!is_navigation(
+            Method::Get,
+            None,
+            Some("image/avif,image/webp")
+        ));
+    }
+
+    #[test]
+    fn only_get_navigates() {
+        for m in [Method::Head, Method::Post, Method::Other] {
+            assert!(!is_navigation(m, Some("document"), Some("text/html")));
+        }
+        assert_eq!(Method::parse("GET"), Method::Get);
+        assert_eq!(Method::parse("get"), Method::Other);
+        assert_eq!(Method::parse("HEAD"), Method::Head);
+        assert_eq!(Method::parse("POST"), Method::Post);
+        assert_eq!(Method::parse("PUT"), Method::Other);
+    }
+
+    #[test]
+    fn facts_are_read_from_headers() {
+        let headers: &[(&str, &str)] = &[
+            ("Cookie", "a=1"),
+            ("cookie", "b=2"),
+            ("User-Agent", "UA"),
+            ("Referer", "https://r.test/"),
+            ("Sec-GPC", "1"),
+            ("Sec-Fetch-Dest", "document"),
+        ];
+        let edge = EdgeFacts {
+            country: Some("DE".into()),
+            region: Some("BE".into()),
+        };
+        let f = RequestFacts::read("GET", "https://x.test/p?q", headers, edge.clone(), 7);
+        assert_eq!(f.cookie.as_deref(), Some("a=1, b=2"));
+        assert_eq!(f.user_agent, "UA");
+        assert_eq!(f.referer.as_deref(), Some("https://r.test/"));
+        assert_eq!(f.sec_gpc.as_deref(), Some("1"));
+        assert!(f.navigation);
+        assert_eq!(f.edge, edge);
+        let c = f.consent_request();
+        assert_eq!(
+            (c.cookie_header, c.sec_gpc, c.country, c.region, c.now_ms),
+            (Some("a=1, b=2"), Some("1"), Some("DE"), Some("BE"), 7)
+        );
+        let none: &[(&str, &str)] = &[("accept", "image/png")];
+        let f = RequestFacts::read("GET", "https://x.test/", none, EdgeFacts::default(), 0);
+        assert!(!f.navigation && f.cookie.is_none() && f.user_agent.is_empty());
+    }
+}

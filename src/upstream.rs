@@ -1,0 +1,51 @@
+//! Step 4 of the pipeline: the request sent upstream. Declined vendors' cookies never reach
+//! the origin, and a navigation is made unconditional (its page may be rewritten for this
+//! visitor, so the origin's 304 would let the browser show a copy rewritten for another
+//! consent state).
+
+use dni_common::Category;
+
+use crate::request::RequestFacts;
+use crate::runtime::Site;
+
+/// What to change in the request before it goes upstream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpstreamPlan {
+    /// `Some(None)`: drop the `Cookie` header; `Some(Some(v))`: replace it; `None`: as sent.
+    pub cookie: Option<Option<String>>,
+    /// Drop `If-None-Match`, `If-Modified-Since`, `If-Match` and `If-Range`.
+    pub unconditional: bool,
+    /// How many cookies were withheld (for the log line).
+    pub cookies_withheld: u32,
+}
+
+/// Headers dropped from an unconditional request.
+pub const CONDITIONAL_HEADERS: [&str; 4] =
+    ["if-none-match", "if-modified-since", "if-match", "if-range"];
+
+impl UpstreamPlan {
+    /// The request as sent (no site, no config).
+    pub fn untouched() -> UpstreamPlan {
+        UpstreamPlan {
+            cookie: None,
+            unconditional: false,
+            cookies_withheld: 0,
+        }
+    }
+}
+
+/// The upstream request of a page request on `site` whose visitor declined `declined`.
+pub fn plan_upstream(site: &Site, facts: &RequestFacts, declined: &[Category]) -> UpstreamPlan {
+    let mut plan = UpstreamPlan {
+        unconditional: facts.navigation,
+        ..UpstreamPlan::untouched()
+    };
+    if let Some(cookie) = &facts.cookie {
+        let filtered = dni_privacy::filter_cookie_header(cookie, &site.catalog, declined);
+        if !filtered.removed.is_empty() {
+            plan.cookies_withheld = u32::try_from(filtered.removed.len()).unwrap_or(u32::MAX);
+            plan.cookie = Some(filtered.header);
+        }
+    }
+    plan
+}
