@@ -135,8 +135,16 @@ fn fibonacci(mut v: u64) -> String {
     s
 }
 
+/// 512 cases per property, or `PROPTEST_CASES` (mutation runs use fewer).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(512)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn every_reader_survives_arbitrary_headers(header in any::<String>(), now in any::<i64>()) {
