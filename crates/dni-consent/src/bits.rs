@@ -82,7 +82,7 @@ impl BitReader {
         }
         let mut out = 0u64;
         for _ in 0..n.min(64) {
-            out = (out << 1) | self.bit(field)?;
+            out = out * 2 + self.bit(field)?;
         }
         Ok(out)
     }
@@ -142,7 +142,7 @@ pub fn base64url_from_bits(bits: &str) -> String {
         .chunks(6)
         .map(|chunk| {
             let n = (0..6).fold(0usize, |acc, i| {
-                acc << 1 | usize::from(chunk.get(i) == Some(&b'1'))
+                acc * 2 + usize::from(chunk.get(i) == Some(&b'1'))
             });
             ALPHABET.get(n).map_or('A', |&c| char::from(c))
         })

@@ -194,7 +194,7 @@ fn id_bits(r: &mut BitReader, n: usize, field: &'static str) -> Result<IdBits, B
     let mut bits = 0u32;
     for i in 0..n.min(32) {
         if r.bool(field)? {
-            bits |= 1 << i;
+            bits += 1 << i; // each bit once: + is |
         }
     }
     Ok(IdBits(bits))
@@ -204,7 +204,7 @@ fn custom_bits(r: &mut BitReader, n: u8, field: &'static str) -> Result<u64, Bit
     let mut out = 0u64;
     for i in 0..n.min(63) {
         if r.bool(field)? {
-            out |= 1 << i;
+            out += 1 << i; // each bit once: + is |
         }
     }
     Ok(out)

@@ -14,7 +14,7 @@ impl IdBits {
         let mut bits = 0u32;
         for i in 0..n.min(32) {
             if r.bool(field)? {
-                bits |= 1 << i;
+                bits += 1 << i; // each bit once: + is |
             }
         }
         Ok(IdBits(bits))

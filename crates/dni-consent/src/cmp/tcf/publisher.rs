@@ -29,7 +29,7 @@ impl PublisherSegment {
             let mut out = 0u64;
             for i in 0..n {
                 if r.bool(field)? {
-                    out |= 1 << i;
+                    out += 1 << i; // each bit once: + is |
                 }
             }
             Ok(out)
