@@ -301,12 +301,77 @@ mod tests {
         assert_eq!(parse_sid("2,6"), Ok(vec![2, 6]));
         assert_eq!(parse_sid("2_7"), Ok(vec![2, 7]));
         assert_eq!(parse_sid(" 8 , 7 "), Ok(vec![8, 7]));
-        for bad in ["", "x", "7,", "-1", "99999999"] {
+        for bad in ["", "x", "7,", "-1", "+7", "99999999"] {
             assert!(parse_sid(bad).is_err(), "{bad}");
         }
         let many = vec!["1"; 65].join(",");
         assert_eq!(parse_sid(&many), Err("__gpp_sid lists too many sections"));
         assert_eq!(parse_sid(&vec!["1"; 64].join(",")).map(|v| v.len()), Ok(64));
+    }
+
+    /// Fibonacci code of `v` (the reference encoder's: 1 = `11`, 2 = `011`...).
+    fn fib(mut v: u64) -> String {
+        let mut fibs = vec![1u64, 2];
+        while fibs[fibs.len() - 1] <= v {
+            fibs.push(fibs[fibs.len() - 1] + fibs[fibs.len() - 2]);
+        }
+        let mut bits = vec!['0'; fibs.len()];
+        for i in (0..fibs.len()).rev() {
+            if fibs[i] <= v {
+                bits[i] = '1';
+                v -= fibs[i];
+            }
+        }
+        let mut s: String = bits.into_iter().collect();
+        while s.ends_with('0') {
+            s.pop();
+        }
+        s + "1"
+    }
+
+    /// A header of `entries`: `(start delta, Some(end delta))` for a range.
+    fn header_of(entries: &[(u64, Option<u64>)]) -> String {
+        let mut b = format!("000011000001{:012b}", entries.len());
+        for &(start, end) in entries {
+            match end {
+                Some(e) => b.push_str(&format!("1{}{}", fib(start), fib(e))),
+                None => b.push_str(&format!("0{}", fib(start))),
+            }
+        }
+        crate::bits::base64url_from_bits(&b)
+    }
+
+    #[test]
+    fn at_most_64_section_ids_and_none_above_65535() {
+        assert_eq!(
+            header(&header_of(&[(1, Some(63))])).map(|v| v.len()),
+            Ok(64)
+        );
+        assert_eq!(
+            header(&header_of(&[(1, Some(64))])),
+            Err(GppError::TooManySections)
+        );
+        assert_eq!(
+            header(&header_of(&[(1, None), (2, Some(61))])).map(|v| v.len()),
+            Ok(63)
+        );
+        assert_eq!(
+            header(&header_of(&[(1, None), (2, Some(62))])).map(|v| v.len()),
+            Ok(64)
+        );
+        assert_eq!(
+            header(&header_of(&[(1, None), (2, Some(63))])),
+            Err(GppError::TooManySections)
+        );
+        assert_eq!(header(&header_of(&[(65535, None)])), Ok(vec![65535]));
+        assert_eq!(
+            header(&header_of(&[(65536, None)])),
+            Err(GppError::TooManySections)
+        );
+        assert_eq!(header(&header_of(&[(7, None), (1, None)])), Ok(vec![7, 8]));
+        assert_eq!(header(&header_of(&[(6, Some(1))])), Ok(vec![6, 7]));
+        // the header of [6, 7] as the reference encoder writes it
+        assert_eq!(header_of(&[(6, Some(1))]), "DBABzw");
     }
 
     #[test]
