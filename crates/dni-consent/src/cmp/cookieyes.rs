@@ -131,6 +131,10 @@ mod tests {
     fn analytics_needs_both_analytics_and_performance() {
         let h = "cookieyes-consent=consent:yes,analytics:yes,performance:no,advertisement:yes";
         assert_eq!(run(h), Some([Unset, Denied, Granted]));
+        let h = "cookieyes-consent=consent:yes,analytics:no,performance:yes";
+        assert_eq!(run(h), Some([Unset, Denied, Unset]));
+        let h = "cookieyes-consent=consent:yes,analytics:yes,performance:yes";
+        assert_eq!(run(h), Some([Unset, Granted, Unset]));
     }
 
     #[test]

@@ -428,6 +428,27 @@ mod tests {
         assert_eq!(r[0].detail, Some("tcfeuv2"));
     }
 
+    /// tcfcav1 sections from the reference encoder (@iabgpp/cmpapi 3.2.0): express consent
+    /// to purposes 1, 7 and 8, then to 1 only; implied consent to every purpose, which does
+    /// not count.
+    #[test]
+    fn tcfcav1_express_consent_reads_with_the_tcf_purposes() {
+        let c = ctx("CA", Some("QC"), Regime::OptOut);
+        let (v, r) = run(
+            "__gpp=DBABDA~BQuYHw1QuYHw1AHAAAENAACAAQYAAf___gAAAAAAAA.YAAAAAAAAAA",
+            &c,
+        );
+        assert_eq!(
+            (v, r[0].detail),
+            (Some([Granted, Granted, Granted]), Some("tcfcav1"))
+        );
+        let (v, _) = run(
+            "__gpp=DBABDA~BQuYHw1QuYHw1AHAAAENAACAAQAAAf___gAAAAAAAA.YAAAAAAAAAA",
+            &c,
+        );
+        assert_eq!(v, Some([Granted, Denied, Denied]));
+    }
+
     #[test]
     fn malformed_strings_are_reported() {
         for (v, reason) in [
