@@ -177,6 +177,11 @@ mod tests {
     fn companions_are_skipped_and_at_most_eight_cookies_read() {
         let h = "_iub_cs-1-granular=%7B%7D; _iub_cs-=x; _iub_cs-9=%7B%22consent%22%3Afalse%7D";
         assert_eq!(run(h, Regime::OptIn), Some([Denied, Denied, Denied]));
+        let r = reads(h, |jar, out| {
+            read(&IubendaConfig::default(), jar, Regime::OptIn, out)
+        });
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].cookie, "_iub_cs-9");
         let many: String = (0..12).map(|i| format!("_iub_cs-{i}=%7B%7D; ")).collect();
         let r = reads(&many, |jar, out| {
             read(&IubendaConfig::default(), jar, Regime::OptIn, out)

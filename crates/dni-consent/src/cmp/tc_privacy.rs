@@ -462,5 +462,31 @@ mod tests {
         let mut issues = Vec::new();
         TcPrivacyConfig::default().validate("p", &mut issues);
         assert!(issues.is_empty());
+        for (separator, ok) in [
+            ("#", true),
+            ("@@", true),
+            ("|~|~", true),
+            ("", false),
+            ("a", false),
+            ("1", false),
+            (",", false),
+            ("%", false),
+            (";", false),
+            ("@@@@@", false),
+        ] {
+            let c = TcPrivacyConfig {
+                separator: separator.into(),
+                ..TcPrivacyConfig::default()
+            };
+            let mut issues = Vec::new();
+            c.validate("p", &mut issues);
+            assert_eq!(issues.is_empty(), ok, "{separator:?}");
+        }
+    }
+
+    #[test]
+    fn fifteen_digit_timestamps_are_accepted() {
+        let v = TcPrivacyValue::decode("0@001@4@@1,2,123456789012345", "@").unwrap();
+        assert_eq!(v.expires_ms, Some(123_456_789_012_345));
     }
 }

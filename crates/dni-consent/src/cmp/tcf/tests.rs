@@ -345,6 +345,11 @@ fn invalid_strings_are_errors() {
         TcString::decode(&"C".repeat(MAX_TC_STRING_LEN + 1)),
         Err(TcfError::TooLong(_))
     ));
+    // exactly the limit is decoded
+    assert!(!matches!(
+        TcString::decode(&"C".repeat(MAX_TC_STRING_LEN)),
+        Err(TcfError::TooLong(_))
+    ));
     // a segment of unknown type (0 = a second core segment)
     assert_eq!(
         TcString::decode(&format!("{DIDOMI_REJECT}.AAAA")).unwrap_err(),
