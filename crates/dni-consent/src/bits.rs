@@ -149,6 +149,38 @@ pub fn base64url_from_bits(bits: &str) -> String {
         .collect()
 }
 
+/// The Fibonacci code of `v` (at least 1) as `0`/`1` characters, as the IAB GPP encoder
+/// writes it (the inverse of [`BitReader::fibonacci`]), for building strings in tests and
+/// tools. 0 has no code: it gives `1`, which no reader accepts.
+pub fn fibonacci_bits(v: u64) -> String {
+    let mut fibs = vec![1u64, 2];
+    while let [.., a, b] = fibs[..] {
+        match a.checked_add(b) {
+            Some(n) if b <= v => fibs.push(n),
+            _ => break,
+        }
+    }
+    let mut left = v;
+    let mut bits: Vec<char> = fibs
+        .iter()
+        .rev()
+        .map(|&f| {
+            if f <= left {
+                left -= f;
+                '1'
+            } else {
+                '0'
+            }
+        })
+        .collect();
+    bits.reverse();
+    while bits.last() == Some(&'0') {
+        bits.pop();
+    }
+    bits.push('1');
+    bits.into_iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +268,17 @@ mod tests {
         assert_eq!(base64url_from_bits(""), "");
         let mut r = BitReader::new(&base64url_from_bits("101")).unwrap();
         assert_eq!(r.read(6, "x"), Ok(0b101000));
+    }
+
+    #[test]
+    fn fibonacci_bits_round_trip() {
+        assert_eq!(fibonacci_bits(1), "11");
+        assert_eq!(fibonacci_bits(12), "101011");
+        for v in (1..200).chain([65_534, 65_535, 75_025, 1 << 40]) {
+            let bits = fibonacci_bits(v);
+            let mut r = BitReader::new(&base64url_from_bits(&bits)).unwrap();
+            assert_eq!(r.fibonacci("f"), Ok(v), "{v}: {bits}");
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@
 
 use base64::Engine;
 use dni_common::Category;
-use dni_consent::bits::base64url_from_bits;
+use dni_consent::bits::{base64url_from_bits, fibonacci_bits};
 use dni_consent::cmp::tcf::TcString;
 use dni_consent::cmp::usp::UspString;
 use dni_consent::cmp::{CmpName, Outcome, ReadContext};
@@ -108,31 +108,10 @@ fn gpp_header(ids: &[u16]) -> String {
     let mut prev = 0u16;
     for &id in ids {
         bits.push('0');
-        bits.push_str(&fibonacci(u64::from(id - prev)));
+        bits.push_str(&fibonacci_bits(u64::from(id - prev)));
         prev = id;
     }
     base64url_from_bits(&bits)
-}
-
-fn fibonacci(mut v: u64) -> String {
-    let mut fibs = vec![1u64, 2];
-    while fibs[fibs.len() - 1] <= v {
-        let n = fibs[fibs.len() - 1] + fibs[fibs.len() - 2];
-        fibs.push(n);
-    }
-    let mut bits = vec!['0'; fibs.len()];
-    for i in (0..fibs.len()).rev() {
-        if fibs[i] <= v {
-            bits[i] = '1';
-            v -= fibs[i];
-        }
-    }
-    let mut s: String = bits.into_iter().collect();
-    while s.ends_with('0') {
-        s.pop();
-    }
-    s.push('1');
-    s
 }
 
 /// 512 cases per property, or `PROPTEST_CASES` (mutation runs use fewer).

@@ -309,25 +309,7 @@ mod tests {
         assert_eq!(parse_sid(&vec!["1"; 64].join(",")).map(|v| v.len()), Ok(64));
     }
 
-    /// Fibonacci code of `v` (the reference encoder's: 1 = `11`, 2 = `011`...).
-    fn fib(mut v: u64) -> String {
-        let mut fibs = vec![1u64, 2];
-        while fibs[fibs.len() - 1] <= v {
-            fibs.push(fibs[fibs.len() - 1] + fibs[fibs.len() - 2]);
-        }
-        let mut bits = vec!['0'; fibs.len()];
-        for i in (0..fibs.len()).rev() {
-            if fibs[i] <= v {
-                bits[i] = '1';
-                v -= fibs[i];
-            }
-        }
-        let mut s: String = bits.into_iter().collect();
-        while s.ends_with('0') {
-            s.pop();
-        }
-        s + "1"
-    }
+    use crate::bits::fibonacci_bits as fib;
 
     /// A header of `entries`: `(start delta, Some(end delta))` for a range.
     fn header_of(entries: &[(u64, Option<u64>)]) -> String {

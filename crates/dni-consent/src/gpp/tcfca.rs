@@ -78,9 +78,6 @@ pub struct TcfCa {
     pub disclosed_vendors: Option<Ids>,
 }
 
-/// Most ids one range list may expand to (the vendor id space is 16 bits).
-const MAX_IDS: usize = 1 << 16;
-
 /// Reads a GPP "OptimizedRange": `MaxId(16) IsRange(1)`, then a bit field of `MaxId` bits or
 /// a Fibonacci integer range (`fibonacci`) or a fixed 16-bit range (legacy).
 fn optimized_range(r: &mut BitReader, fibonacci: bool) -> Result<Ids, BitError> {
@@ -116,7 +113,8 @@ fn optimized_range(r: &mut BitReader, fibonacci: bool) -> Result<Ids, BitError> 
             start
         };
         offset = end;
-        if end > u64::from(u16::MAX) || ids.len() as u64 + (end - start) >= MAX_IDS as u64 {
+        // ids only grow (every delta is at least 1), so this also bounds their number
+        if end > u64::from(u16::MAX) {
             return Err(BitError::Fibonacci("vendor id range"));
         }
         ids.extend((start as u32)..=(end as u32));
@@ -366,6 +364,19 @@ mod tests {
             optimized_range(&mut r, true),
             Err(BitError::Fibonacci("vendor id range"))
         );
+        // the last id of the 16-bit space is accepted, one more is not
+        let range = |end_delta: u64| {
+            let b = format!(
+                "{:016b}1{:012b}1{}{}",
+                9,
+                1,
+                crate::bits::fibonacci_bits(1),
+                crate::bits::fibonacci_bits(end_delta)
+            );
+            optimized_range(&mut BitReader::new(&encode(&b)).unwrap(), true)
+        };
+        assert_eq!(range(65_534).map(|ids| ids.len()), Ok(65_535));
+        assert_eq!(range(65_535), Err(BitError::Fibonacci("vendor id range")));
         // a range of 2..=6 (`011`, then +4 = `1011`) is read
         let b = format!("{:016b}1{:012b}10111011", 9, 1);
         let mut r = BitReader::new(&encode(&b)).unwrap();

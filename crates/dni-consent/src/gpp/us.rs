@@ -413,10 +413,10 @@ impl UsSection {
 
     /// The GPC sub-section's flag, when the section carries one.
     pub fn gpc(&self) -> Option<bool> {
-        self.fields.iter().find_map(|(n, v)| match v {
-            UsValue::Bool(b) if *n == "Gpc" => Some(*b),
+        match self.fields.iter().find(|(n, _)| *n == "Gpc") {
+            Some((_, UsValue::Bool(b))) => Some(*b),
             _ => None,
-        })
+        }
     }
 }
 

@@ -486,6 +486,17 @@ fn malformed_strings_are_reported_with_a_static_reason() {
 }
 
 #[test]
+fn the_highest_policy_version_field_value_is_valid() {
+    let mut issues = Vec::new();
+    TcfConfig {
+        min_policy_version: 63,
+        ..TcfConfig::default()
+    }
+    .validate("t", &mut issues);
+    assert!(issues.is_empty(), "{issues:?}");
+}
+
+#[test]
 fn cookie_names_accept_a_string_or_a_list() {
     let c: TcfConfig = serde_json::from_str(r#"{"cookie_name": "x"}"#).unwrap();
     assert_eq!(c.cookie_names, ["x"]);
