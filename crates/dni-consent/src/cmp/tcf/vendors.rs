@@ -160,5 +160,12 @@ mod tests {
         assert_eq!(s.ids().collect::<Vec<_>>().len(), 1 + 4 + 11);
         assert!(s.contains(1) && s.contains(13) && s.contains(25));
         assert!(!s.contains(2) && !s.contains(14) && !s.contains(31));
+        assert!(!s.is_empty());
+        assert!(VendorSet::from_ranges(0, true, vec![]).is_empty());
+        // adjacent and overlapping ranges merge: no id twice, the fewest ranges
+        assert_eq!(s.ranges, [(1, 1), (10, 13), (20, 30)]);
+        let o = VendorSet::from_ranges(0, true, vec![(1, 5), (5, 9), (3, 4), (11, 12)]);
+        assert_eq!(o.ranges, [(1, 9), (11, 12)]);
+        assert_eq!(o.ids().collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12]);
     }
 }
