@@ -37,7 +37,13 @@ const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 const compatibilityDate = fs.readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8').match(/^compatibility_date\s*=\s*"([^"]+)"/m)[1];
 
 // ---------------------------------------------------------------- pages and configs
-const pages = writePages();
+// BENCH_PAGES=tag-heavy: the vendor fixture pages (every catalogued vendor's documented snippet,
+// tests/fixtures/vendors/tag-heavy-*.html) instead of the generated ones, to measure the tag
+// firewall's cost: pass-through, nothing applies, granted (no firewall) and declined (firewall).
+const TAG_HEAVY = process.env.BENCH_PAGES === 'tag-heavy';
+const pages = TAG_HEAVY
+  ? Object.fromEntries(['100k', '700k'].map((k) => [k, fs.readFileSync(path.join(ROOT, `tests/fixtures/vendors/tag-heavy-${k}.html`), 'utf8')]))
+  : writePages();
 
 const TARGETS = [
   mainTarget({ ads: ['+15035550150', '+15035550151'], pool: ['+15035550170', '+15035550171', '+15035550172'] }),
@@ -238,7 +244,18 @@ for (const w of workers.filter((w) => w.name.startsWith('rust') && w.name !== 'r
 granted['rust-noop'] = grantedCookie();
 
 // ---------------------------------------------------------------- equivalence checks
-for (const page of Object.keys(pages)) {
+for (const page of TAG_HEAVY ? Object.keys(pages) : []) {
+  const src = pages[page];
+  const rd = (await request('rust', page, declinedCookie())).body;
+  const live = (rd.match(/<script(?![^>]*type="text\/plain")[^>]*src="[^"]*(facebook|hotjar|bing|licdn|tiktok|pinimg|clarity)/g) ?? []).length;
+  const neutralised = (rd.match(/type="text\/plain" data-consent-category=/g) ?? []).length;
+  check(live === 0 && neutralised >= 15, `${page}: declined output neutralises every vendor (${neutralised} neutralised, ${live} live)`);
+  check(rd.includes('<script data-dni-consent-mode>'), `${page}: declined output carries the Consent Mode default`);
+  const rg = (await request('rust', page, granted.rust)).body;
+  check(!rg.includes('type="text/plain" data-consent-category='), `${page}: granted output neutralises nothing`);
+  check((await request('pass-js', page)).body === src, `${page}: pass-js passes the page through unchanged`);
+}
+for (const page of TAG_HEAVY ? [] : Object.keys(pages)) {
   const src = pages[page];
   const rd = (await request('rust', page, declinedCookie())).body;
   const jd = (await request('js-declined', page, declinedCookie())).body;
@@ -279,6 +296,11 @@ const CASES = [
     { id: 'size-declined', label: 'consent-dni opt-level "s", declined', host: 'rust-size', cookie: declinedCookie },
   ] : []),
 ];
+
+if (TAG_HEAVY) {
+  const keep = new Set(['pass-js', 'rust-noop', 'rust-granted', 'rust-declined']);
+  for (let i = CASES.length - 1; i >= 0; i--) if (!keep.has(CASES[i].id)) CASES.splice(i, 1);
+}
 
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -324,13 +346,13 @@ function table() {
   for (const page of Object.keys(pages)) {
     const R = results[page];
     const pass = R['pass-js'];
-    lines.push('', `**${page} page** (${Buffer.byteLength(pages[page])} bytes; ${N[page]} requests per case, after ${WARMUP} warm-up rounds)`, '');
+    lines.push('', `**${TAG_HEAVY ? 'tag-heavy ' : ''}${page} page** (${Buffer.byteLength(pages[page])} bytes; ${N[page]} requests per case, after ${WARMUP} warm-up rounds)`, '');
     lines.push('| case | wall ms median (p10–p90) | × pass-through | workerd CPU ms median (p10–p90) | CPU × pass-through | JS HTMLRewriter ÷ this (wall / CPU) | TTFB ms |');
     lines.push('|---|---|---|---|---|---|---|');
     for (const c of CASES) {
       const r = R[c.id];
       const js = jsFor(c.id);
-      const vsJs = js && !c.id.startsWith('js') ? `${f1(R[js].wall.median / r.wall.median)}× / ${f1(R[js].cpu.median / r.cpu.median)}×` : '';
+      const vsJs = js && R[js] && !c.id.startsWith('js') ? `${f1(R[js].wall.median / r.wall.median)}× / ${f1(R[js].cpu.median / r.cpu.median)}×` : '';
       lines.push(`| ${c.label} | ${f1(r.wall.median)} (${f1(r.wall.p10)}–${f1(r.wall.p90)}) | ${f2(r.wall.median / pass.wall.median)} | ${f1(r.cpu.median)} (${f1(r.cpu.p10)}–${f1(r.cpu.p90)}) | ${f2(r.cpu.median / pass.cpu.median)} | ${vsJs} | ${f1(r.ttfb.median)} |`);
     }
   }

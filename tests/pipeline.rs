@@ -466,6 +466,7 @@ fn origin<'a>(status: u16, content_type: &'a str, set_cookies: &'a [String]) -> 
         set_cookies,
         vary: Some("Accept-Encoding"),
         cache_control: Some("public, max-age=600, s-maxage=3600"),
+        csp: &[],
     }
 }
 
@@ -490,7 +491,7 @@ fn the_response_plan_filters_cookies_expires_withdrawn_ones_and_keeps_personal_p
     let plan = plan_response(
         site,
         &facts,
-        &decision.declined(),
+        &decision,
         &numbers,
         &origin(200, "text/html; charset=utf-8", &origin_cookies),
     );
@@ -516,27 +517,30 @@ fn the_response_plan_filters_cookies_expires_withdrawn_ones_and_keeps_personal_p
 }
 
 #[test]
-fn only_200_html_navigations_count_as_views_and_only_html_is_rewritten() {
+fn every_html_response_is_rewritten_but_only_200_html_navigations_count_as_views() {
     let rt = runtime(&["+15035550150"]);
     let site = site(&rt);
-    let view = View::nav("https://x.test/", Some(ACCEPT.into()), T0);
+    let view = View::nav("https://x.test/", Some(DECLINE.into()), T0);
     let facts = view.facts();
+    let decision = facts.decide(site);
     let none = Numbers::untouched();
     for (status, ct, rewrite, counts) in [
         (200, "text/html", true, true),
         (200, "TEXT/HTML; charset=windows-1252", true, true),
-        (302, "text/html", false, false),
+        (200, "application/xhtml+xml", true, true),
+        (404, "text/html; charset=utf-8", true, false),
+        (410, "text/html", true, false),
+        (451, "text/html", true, false),
+        (500, "text/html", true, false),
+        (503, "text/html", true, false),
+        (302, "text/html", true, false),
         (304, "text/html", false, false),
+        (204, "text/html", false, false),
         (200, "application/json", false, false),
         (200, "image/png", false, false),
+        (200, "text/htmlx", false, false),
     ] {
-        let plan = plan_response(
-            site,
-            &facts,
-            &[dni_common::Category::Marketing],
-            &none,
-            &origin(status, ct, &[]),
-        );
+        let plan = plan_response(site, &facts, &decision, &none, &origin(status, ct, &[]));
         assert_eq!(
             (plan.rewrite, plan.counts_view),
             (rewrite, counts),
@@ -548,17 +552,103 @@ fn only_200_html_navigations_count_as_views_and_only_html_is_rewritten() {
     let plan = plan_response(
         site,
         &head,
-        &[],
+        &decision,
         &Numbers::fallbacks(site, SwapOutcome::Fallback),
         &origin(200, "text/html", &[]),
     );
     assert!(!plan.rewrite);
-    // Nothing personal and nothing to rewrite: caching headers stay the origin's.
-    let plan = plan_response(site, &facts, &[], &none, &origin(200, "text/html", &[]));
+}
+
+#[test]
+fn with_nothing_to_change_caching_headers_stay_the_origins() {
+    let json = r#"{"sites": [{"name": "t", "hosts": ["*"], "vendors": {"consent_mode": {"insert": "off"}}}]}"#;
+    let rt = Runtime::from_json(json).unwrap();
+    let site = rt.site(0).unwrap();
+    let facts = View::nav("https://x.test/", Some(ACCEPT.into()), T0).facts();
+    let decision = facts.decide(site);
+    let plan = plan_response(
+        site,
+        &facts,
+        &decision,
+        &Numbers::untouched(),
+        &origin(200, "text/html", &[]),
+    );
     assert_eq!(
         (plan.rewrite, plan.vary, plan.cache_control),
         (false, None, None)
     );
+}
+
+#[test]
+fn the_consent_mode_block_follows_the_decision_and_passes_the_pages_csp() {
+    let rt = runtime(&["+15035550150"]);
+    let site = site(&rt);
+    let facts = View::nav("https://x.test/", Some(DECLINE.into()), T0).facts();
+    let decision = facts.decide(site);
+    let plain = plan_response(
+        site,
+        &facts,
+        &decision,
+        &Numbers::untouched(),
+        &origin(200, "text/html", &[]),
+    );
+    let block = plain.consent_mode.clone().unwrap();
+    assert!(
+        block.script.contains("'ad_storage':'denied'")
+            && block.script.contains("'analytics_storage':'denied'")
+    );
+    assert_eq!(block.nonce, None);
+    assert_eq!(plain.csp_headers, None);
+    // A nonce-based policy: the block carries the nonce.
+    let csp = vec![(
+        "content-security-policy".to_string(),
+        "script-src 'nonce-abc123' 'strict-dynamic'".to_string(),
+    )];
+    let mut head = origin(200, "text/html", &[]);
+    head.csp = &csp;
+    let with_nonce = plan_response(site, &facts, &decision, &Numbers::untouched(), &head);
+    assert_eq!(
+        with_nonce.consent_mode.unwrap().nonce.as_deref(),
+        Some("abc123")
+    );
+    // A host allow-list: the block's hash is added.
+    let csp = vec![(
+        "content-security-policy".to_string(),
+        "script-src 'self' https://www.googletagmanager.com".to_string(),
+    )];
+    head.csp = &csp;
+    let hashed = plan_response(site, &facts, &decision, &Numbers::untouched(), &head);
+    let headers = hashed.csp_headers.clone().unwrap();
+    let script = hashed.consent_mode.clone().unwrap().script;
+    assert_eq!(
+        headers[0].1,
+        format!(
+            "script-src 'self' https://www.googletagmanager.com {}",
+            consent_dni::response::hash_source(&script)
+        )
+    );
+    // An unreadable one: no block, and the log says why.
+    let csp = vec![(
+        "content-security-policy".to_string(),
+        "script-src 'self' \u{7f}".to_string(),
+    )];
+    head.csp = &csp;
+    let skipped = plan_response(site, &facts, &decision, &Numbers::untouched(), &head);
+    assert!(skipped.consent_mode.is_none());
+    assert!(matches!(
+        skipped.consent_mode_outcome,
+        consent_dni::response::ConsentModeOutcome::Skipped(_)
+    ));
+    let mut line = consent_dni::observe::LogLine::new("t", &facts.url, &decision);
+    skipped.log_into(200, &mut line);
+    assert_eq!((line.status, line.consent_mode), (200, "skipped"));
+    assert!(line
+        .note
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("consent mode skipped"));
+    hashed.log_into(404, &mut line);
+    assert_eq!((line.status, line.consent_mode), (404, "planned"));
 }
 
 #[test]

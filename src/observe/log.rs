@@ -39,7 +39,20 @@ pub struct LogLine {
     pub status: u16,
     pub rewritten: bool,
     pub numbers_swapped: u32,
+    /// `<script src>` and marked scripts neutralised.
     pub scripts_neutralised: u32,
+    /// Inline scripts neutralised for their content (those over the buffer bound included).
+    pub inline_scripts_neutralised: u32,
+    /// Pixels, images and preloads disarmed.
+    pub pixels_disarmed: u32,
+    /// Frames disarmed.
+    pub frames_disarmed: u32,
+    /// The Consent Mode default: `inserted`, `not_needed` (no Google tag), `skipped` (the
+    /// page's CSP could not be read; see `note`), or `off`.
+    pub consent_mode: &'static str,
+    /// The rewriter hit its memory limit: the rest of the page went out unrewritten (the
+    /// firewall gave up there).
+    pub rewriter_bailed_out: bool,
     pub set_cookies_removed: u32,
     pub cookies_expired: u32,
     pub cookies_withheld: u32,
@@ -68,6 +81,11 @@ impl LogLine {
             rewritten: false,
             numbers_swapped: 0,
             scripts_neutralised: 0,
+            inline_scripts_neutralised: 0,
+            pixels_disarmed: 0,
+            frames_disarmed: 0,
+            consent_mode: "off",
+            rewriter_bailed_out: false,
             set_cookies_removed: 0,
             cookies_expired: 0,
             cookies_withheld: 0,
@@ -83,6 +101,23 @@ impl LogLine {
             Ok(stats) => {
                 self.numbers_swapped = stats.numbers_swapped;
                 self.scripts_neutralised = stats.scripts_neutralised;
+                self.inline_scripts_neutralised = stats.inline_scripts_neutralised;
+                self.pixels_disarmed = stats.pixels_disarmed;
+                self.frames_disarmed = stats.frames_disarmed;
+                if self.consent_mode == "planned" {
+                    self.consent_mode = if stats.consent_mode_inserted {
+                        "inserted"
+                    } else {
+                        "not_needed"
+                    };
+                }
+                self.rewriter_bailed_out = stats.bailed_out;
+                if stats.bailed_out {
+                    self.note = Some(
+                        "rewriter memory limit: the rest of the page went out unrewritten"
+                            .to_string(),
+                    );
+                }
             }
             Err(e) => self.note = Some(e),
         }

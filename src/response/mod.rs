@@ -2,8 +2,15 @@
 //! `Set-Cookie` list, `Vary`, `Cache-Control`, validators), whether the body is rewritten
 //! and whether the view counts; [`rewrite_plan`] says what the rewriter does.
 
+mod consent_mode;
+mod csp;
 mod plan;
 mod rewrite;
 
-pub use plan::{is_html, plan_response, OriginHead, ResponsePlan, REWRITTEN_BODY_DROPS};
-pub use rewrite::rewrite_plan;
+pub use consent_mode::consent_mode_script;
+pub use csp::{hash_source, pass_csp, CspPass};
+pub use plan::{
+    has_body, is_html, plan_response, ConsentModeOutcome, OriginHead, ResponsePlan,
+    REWRITTEN_BODY_DROPS,
+};
+pub use rewrite::{rewrite_plan, CatalogClassifier};

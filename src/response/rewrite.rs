@@ -1,27 +1,74 @@
-//! [`rewrite_plan`]: what the rewriter does to one response.
+//! [`rewrite_plan`]: what the rewriter does to one response; [`CatalogClassifier`]: the
+//! site's vendor catalog as the rewriter's tag classifier.
+
+use std::rc::Rc;
 
 use dni_common::Category;
 use dni_numbers::E164;
-use dni_rewrite::{RewritePlan, ScriptPolicy};
+use dni_privacy::Catalog;
+use dni_rewrite::{
+    ConsentModeBlock, ConsentModePlacement, RewritePlan, TagClassifier, TagFirewall, TagInfo,
+    DEFAULT_MAX_INLINE_SCRIPT_BYTES,
+};
 
 use crate::runtime::Site;
 
-/// The rewrite of a page on `site` showing `swaps` to a visitor who declined `declined`:
-/// the numbers, the site's attributes and, when anything is declined, the script policy
-/// (a `<script src>` of a declined vendor, or a script marked with a declined category, is
-/// neutralised).
-pub fn rewrite_plan(site: &Site, swaps: Vec<(E164, E164)>, declined: &[Category]) -> RewritePlan {
-    let scripts = (!declined.is_empty()).then(|| {
-        let catalog = site.catalog.clone();
-        let blocked = declined.to_vec();
-        ScriptPolicy {
-            blocked_src: Box::new(move |src: &str| {
-                let (_, category) = catalog.script_category(src)?;
-                blocked.contains(&category).then_some(category)
-            }),
-            inline_attribute: site.config.vendors.inline_script_attribute.clone(),
-            declined: declined.to_vec(),
-        }
+/// The catalog of a site, resolving relative URLs against the page's path.
+pub struct CatalogClassifier {
+    pub catalog: Rc<Catalog>,
+    pub page_path: String,
+}
+
+fn info(m: dni_privacy::TagMatch<'_>) -> TagInfo {
+    TagInfo {
+        category: m.category,
+        google_tag: m.google_tag,
+    }
+}
+
+impl TagClassifier for CatalogClassifier {
+    fn script_src(&self, src: &str) -> Option<TagInfo> {
+        self.catalog.script_src(src, &self.page_path).map(info)
+    }
+
+    fn inline_script(&self, text: &str) -> Vec<TagInfo> {
+        self.catalog
+            .inline_script(text)
+            .into_iter()
+            .map(info)
+            .collect()
+    }
+
+    fn resource(&self, url: &str) -> Option<TagInfo> {
+        self.catalog.resource(url, &self.page_path).map(info)
+    }
+}
+
+/// The rewrite of a page at `page_path` on `site` showing `swaps` to a visitor who declined
+/// `declined`, with the Consent Mode block `consent_mode`: the numbers, the site's
+/// attributes, and the tag firewall when anything is declined (or Google tags must be found
+/// to place the block).
+pub fn rewrite_plan(
+    site: &Site,
+    swaps: Vec<(E164, E164)>,
+    declined: &[Category],
+    consent_mode: Option<ConsentModeBlock>,
+    page_path: &str,
+) -> RewritePlan {
+    let disarms = declined.iter().any(|c| *c != Category::Necessary);
+    let searches = consent_mode
+        .as_ref()
+        .is_some_and(|b| b.placement == ConsentModePlacement::Auto);
+    let firewall = (disarms || searches).then(|| TagFirewall {
+        classifier: Rc::new(CatalogClassifier {
+            catalog: site.catalog.clone(),
+            page_path: page_path.to_string(),
+        }),
+        declined: declined.to_vec(),
+        marker_attribute: site.config.vendors.inline_script_attribute.clone(),
+        max_inline_script_bytes: DEFAULT_MAX_INLINE_SCRIPT_BYTES,
     });
-    RewritePlan::new(&site.config.rewrite, swaps, scripts)
+    let mut plan = RewritePlan::new(&site.config.rewrite, swaps, firewall);
+    plan.consent_mode = consent_mode;
+    plan
 }

@@ -76,7 +76,7 @@ struct Planned {
 fn plan_origin(
     site: &Site,
     facts: &RequestFacts,
-    declined: &[dni_common::Category],
+    decision: &Decision,
     numbers: &Numbers,
     origin: Response,
 ) -> Result<Planned, HttpError> {
@@ -85,14 +85,22 @@ fn plan_origin(
     let get = |name: &str| headers.get(name).ok().flatten();
     let (content_type, vary, cache_control) =
         (get("content-type"), get("vary"), get("cache-control"));
+    let csp: Vec<(String, String)> = headers
+        .entries()
+        .filter(|(n, _)| {
+            n.to_ascii_lowercase()
+                .starts_with("content-security-policy")
+        })
+        .collect();
     let head = OriginHead {
         status,
         content_type: content_type.as_deref(),
         set_cookies: &set_cookies,
         vary: vary.as_deref(),
         cache_control: cache_control.as_deref(),
+        csp: &csp,
     };
-    let plan = plan_response(site, facts, declined, numbers, &head);
+    let plan = plan_response(site, facts, decision, numbers, &head);
     Ok(Planned {
         response: origin,
         headers,
@@ -124,16 +132,15 @@ pub async fn handle(
     let numbers = visitor_numbers(site, &facts, &decision, env, ctx).await;
     log.line.swap = numbers.outcome;
     let origin = upstream::fetch(env, &site.config.upstream, req, &upstream_plan).await?;
-    let planned = plan_origin(site, &facts, &declined, &numbers, origin)?;
+    let planned = plan_origin(site, &facts, &decision, &numbers, origin)?;
     let plan = &planned.plan;
     apply_headers(&planned.headers, plan)?;
-    log.line.set_cookies_removed = plan.set_cookies_removed;
-    log.line.cookies_expired = plan.cookies_expired;
-    log.line.status = planned.status;
+    plan.log_into(planned.status, &mut log.line);
     if plan.counts_view {
         super::stats_client::record(env, ctx, site, counters_for(&log.line, decision.swap));
     }
     let rewrite = plan.rewrite;
+    let consent_mode = planned.plan.consent_mode.clone();
     let (_, body) = planned.response.into_parts();
     let outgoing = Outgoing {
         headers: planned.headers,
@@ -142,8 +149,18 @@ pub async fn handle(
     };
     match body {
         ResponseBody::Stream(stream) if rewrite => {
-            let rewrite = rewrite_plan(site, numbers.swaps, &declined);
-            rewritten(rewrite, stream, planned.content_type, outgoing, env, ctx)
+            let path = crate::observe::path_only(&facts.url);
+            let rewrite = rewrite_plan(site, numbers.swaps, &declined, consent_mode, &path);
+            let stats = (site.name.clone(), site.stats_pool.clone());
+            rewritten(
+                rewrite,
+                stream,
+                planned.content_type,
+                outgoing,
+                stats,
+                env,
+                ctx,
+            )
         }
         body => outgoing.untouched(body),
     }
@@ -197,6 +214,17 @@ fn apply_headers(out: &Headers, plan: &ResponsePlan) -> Result<(), HttpError> {
     if let Some(cc) = &plan.cache_control {
         out.set("cache-control", cc).or_internal()?;
     }
+    if let Some(csp) = &plan.csp_headers {
+        for name in [
+            "content-security-policy",
+            "content-security-policy-report-only",
+        ] {
+            out.delete(name).or_internal()?;
+        }
+        for (name, value) in csp {
+            out.append(name, value).or_internal()?;
+        }
+    }
     Ok(())
 }
 
@@ -220,11 +248,14 @@ impl Outgoing {
 }
 
 /// Streams the body through the rewriter; the log line is emitted when it ends.
+/// A bail-out of the rewriter is also counted in the site's daily counters
+/// (`rewriter.bailed_out`), with `stats`: the site's name and stats object.
 fn rewritten(
     plan: dni_rewrite::RewritePlan,
     stream: web_sys::ReadableStream,
     content_type: Option<String>,
     mut out: Outgoing,
+    stats: (String, crate::pool::PoolRef),
     env: &Env,
     ctx: &Context,
 ) -> Result<Response, HttpError> {
@@ -243,6 +274,13 @@ fn rewritten(
     log.line.rewritten = true;
     log.line.ms_to_headers = log.elapsed();
     let on_end: body::OnEnd = Box::new(move |outcome| {
+        if outcome.as_ref().is_ok_and(|s| s.bailed_out) {
+            super::stats_client::add(
+                &stats.0,
+                &stats.1,
+                vec![("rewriter.bailed_out".to_string(), 1)],
+            );
+        }
         log.line.rewrite_finished(outcome);
         log.emit();
     });

@@ -31,19 +31,27 @@ fn flush_interval_ms(env: &Env) -> i64 {
     (seconds * 1000.0) as i64
 }
 
-/// Adds `counters` for `site`; flushes the batch in the background when it is due.
-pub fn record(env: &Env, ctx: &Context, site: &Site, counters: Vec<(String, u64)>) {
-    let now = now_ms();
-    let due = BATCH.with(|b| {
+/// Adds `counters` to the batch of the site named `site` (flushed with a later view).
+pub fn add(site: &str, stats_pool: &PoolRef, counters: Vec<(String, u64)>) {
+    BATCH.with(|b| {
         let mut b = b.borrow_mut();
         let (_, site_counters) = b
             .counters
-            .entry(site.name.clone())
-            .or_insert_with(|| (site.stats_pool.clone(), BTreeMap::new()));
+            .entry(site.to_string())
+            .or_insert_with(|| (stats_pool.clone(), BTreeMap::new()));
         for (k, v) in counters {
             let c = site_counters.entry(k).or_default();
             *c = c.saturating_add(v);
         }
+    });
+}
+
+/// Adds `counters` for `site`; flushes the batch in the background when it is due.
+pub fn record(env: &Env, ctx: &Context, site: &Site, counters: Vec<(String, u64)>) {
+    let now = now_ms();
+    add(&site.name, &site.stats_pool, counters);
+    let due = BATCH.with(|b| {
+        let mut b = b.borrow_mut();
         if now - b.last_flush_ms >= flush_interval_ms(env) {
             b.last_flush_ms = now;
             Some(std::mem::take(&mut b.counters))

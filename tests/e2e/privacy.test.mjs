@@ -253,7 +253,9 @@ test('declined: vendor <script src> and marked inline scripts become text/plain 
   untouched(tags, '<script>');
   // Script bodies are never touched.
   assert.ok(body.includes("fbq('init', '1234');"));
-  assert.equal(tags.length, scriptTags(SCRIPTS_PAGE).length);
+  // One more: the Consent Mode default (the page carries Google tags), first in <head>.
+  assert.equal(tags.length, scriptTags(SCRIPTS_PAGE).length + 1);
+  assert.match(body, /<head><script data-dni-consent-mode>[^<]*'ad_storage':'denied'/);
 });
 
 test('analytics only: analytics scripts run, marketing ones are neutralised', async () => {
@@ -267,9 +269,11 @@ test('analytics only: analytics scripts run, marketing ones are neutralised', as
   neutralised(tagWith(tags, 'data-dni-category="marketing"'), 'marketing');
 });
 
-test('accepted: the page arrives byte for byte as the origin sent it', async () => {
+test('accepted: the page arrives byte for byte as the origin sent it, but for the Consent Mode default', async () => {
   const body = await (await eu.fetch('/scripts', nav(ACCEPT()))).text();
-  assert.equal(body, SCRIPTS_PAGE);
+  const block = body.match(/<script data-dni-consent-mode>[^<]*<\/script>/)[0];
+  assert.ok(!block.includes('denied'), block);
+  assert.equal(body.replace(block, ''), SCRIPTS_PAGE);
 });
 
 // ---------------------------------------------------------------- the worker's own cookie

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use aho_corasick::AhoCorasick;
+
 use dni_common::Category;
 
 use crate::builtin::BUILTIN_VENDORS;
@@ -10,6 +12,7 @@ use crate::config::{is_cookie_domain, VendorsConfig, OWN_VENDOR_ID};
 use crate::cookie_pattern::CookiePattern;
 use crate::script_pattern::{HostPattern, ScriptPattern};
 use crate::script_url::parse_script_src;
+use crate::signature::{normalise_script, parse_signature};
 
 /// Who wins when several patterns match: the worker's own cookie, then the site's vendors,
 /// then built-in ones.
@@ -31,6 +34,19 @@ pub struct Vendor {
     pub category: Category,
     /// Whether it comes from the built-in catalog.
     pub builtin: bool,
+    /// A Google tag (reads Google Consent Mode).
+    pub google_tag: bool,
+}
+
+/// A catalogued vendor a script, resource or snippet belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TagMatch<'a> {
+    /// The vendor's id.
+    pub vendor: &'a str,
+    /// Its effective category.
+    pub category: Category,
+    /// It reads Google Consent Mode.
+    pub google_tag: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -62,7 +78,22 @@ pub struct Catalog {
     cookie_rules: Vec<CookieRule>,
     /// Script patterns, sorted by precedence (first match wins).
     script_rules: Vec<ScriptRule>,
+    /// Script and endpoint patterns (what a pixel, frame or preload may point at), sorted by
+    /// precedence.
+    resource_rules: Vec<ScriptRule>,
+    /// Every inline snippet signature (normalised), one automaton.
+    signatures: Option<AhoCorasick>,
+    /// Vendor of each signature, by pattern index.
+    signature_vendor: Vec<usize>,
     cookie_domain: Option<String>,
+}
+
+/// The pattern lists of one vendor, as configured or built in.
+struct Patterns<'a> {
+    cookies: &'a [&'a str],
+    scripts: &'a [&'a str],
+    endpoints: &'a [&'a str],
+    signatures: &'a [&'a str],
 }
 
 impl Catalog {
@@ -80,6 +111,9 @@ impl Catalog {
             exact_cookies: HashMap::new(),
             cookie_rules: Vec::new(),
             script_rules: Vec::new(),
+            resource_rules: Vec::new(),
+            signatures: None,
+            signature_vendor: Vec::new(),
             cookie_domain: config
                 .cookie_domain
                 .as_deref()
@@ -89,9 +123,11 @@ impl Catalog {
         let classify = |id: &str, default: Category| -> Category {
             config.classify.get(id).copied().unwrap_or(default)
         };
+        let mut signatures: Vec<String> = Vec::new();
 
         if let Some((name, category)) = own_session_cookie {
-            let idx = catalog.push_vendor(OWN_VENDOR_ID, "consent-dni session", category, false);
+            let idx =
+                catalog.push_vendor(OWN_VENDOR_ID, "consent-dni session", category, false, false);
             if let Ok(CookiePattern::Exact(n)) = CookiePattern::parse(name) {
                 catalog.add_cookie(CookiePattern::Exact(n), Tier::Own, idx);
             }
@@ -105,46 +141,119 @@ impl Catalog {
             }
             let name = spec.name.as_deref().unwrap_or(&spec.id);
             let category = classify(&spec.id, spec.category);
-            let idx = catalog.push_vendor(&spec.id, name, category, false);
-            for c in &spec.cookies {
-                if let Ok(p) = CookiePattern::parse(c) {
-                    catalog.add_cookie(p, Tier::Site, idx);
-                }
-            }
-            for s in &spec.scripts {
-                if let Ok(p) = ScriptPattern::parse(s) {
-                    catalog.add_script(p, Tier::Site, idx);
-                }
-            }
+            let idx = catalog.push_vendor(&spec.id, name, category, false, false);
+            let lists = [
+                &spec.cookies,
+                &spec.scripts,
+                &spec.endpoints,
+                &spec.signatures,
+            ]
+            .map(|l| l.iter().map(String::as_str).collect::<Vec<_>>());
+            let [cookies, scripts, endpoints, sigs] = &lists;
+            let patterns = Patterns {
+                cookies,
+                scripts,
+                endpoints,
+                signatures: sigs,
+            };
+            catalog.add_patterns(&patterns, Tier::Site, idx, &mut signatures);
         }
         for b in BUILTIN_VENDORS {
-            let idx = catalog.push_vendor(b.id, b.name, classify(b.id, b.category), true);
-            for c in b.cookies {
-                if let Ok(p) = CookiePattern::parse(c) {
-                    catalog.add_cookie(p, Tier::Builtin, idx);
-                }
-            }
-            for s in b.scripts {
-                if let Ok(p) = ScriptPattern::parse(s) {
-                    catalog.add_script(p, Tier::Builtin, idx);
-                }
+            let category = classify(b.id, b.category);
+            let idx = catalog.push_vendor(b.id, b.name, category, true, b.google_tag);
+            let builtin = Patterns {
+                cookies: b.cookies,
+                scripts: b.scripts,
+                endpoints: b.endpoints,
+                signatures: b.signatures,
+            };
+            catalog.add_patterns(&builtin, Tier::Builtin, idx, &mut signatures);
+            if let Some(extra) = config.extend.get(b.id) {
+                let lists = [
+                    &extra.cookies,
+                    &extra.scripts,
+                    &extra.endpoints,
+                    &extra.signatures,
+                ]
+                .map(|l| l.iter().map(String::as_str).collect::<Vec<_>>());
+                let [cookies, scripts, endpoints, sigs] = &lists;
+                let patterns = Patterns {
+                    cookies,
+                    scripts,
+                    endpoints,
+                    signatures: sigs,
+                };
+                catalog.add_patterns(&patterns, Tier::Site, idx, &mut signatures);
             }
         }
         catalog
             .cookie_rules
             .sort_by_key(|r| (r.tier, std::cmp::Reverse(r.pattern.literal().len())));
         catalog.script_rules.sort_by_key(script_rank);
+        catalog.resource_rules.sort_by_key(script_rank);
+        catalog.signatures = AhoCorasick::new(&signatures).ok();
         catalog
     }
 
-    fn push_vendor(&mut self, id: &str, name: &str, category: Category, builtin: bool) -> usize {
+    fn push_vendor(
+        &mut self,
+        id: &str,
+        name: &str,
+        category: Category,
+        builtin: bool,
+        google_tag: bool,
+    ) -> usize {
         self.vendors.push(Vendor {
             id: id.to_owned(),
             name: name.to_owned(),
             category,
             builtin,
+            google_tag,
         });
         self.vendors.len() - 1
+    }
+
+    fn add_patterns(
+        &mut self,
+        patterns: &Patterns<'_>,
+        tier: Tier,
+        vendor: usize,
+        signatures: &mut Vec<String>,
+    ) {
+        for c in patterns.cookies {
+            if let Ok(p) = CookiePattern::parse(c) {
+                self.add_cookie(p, tier, vendor);
+            }
+        }
+        for s in patterns.scripts {
+            if let Ok(pattern) = ScriptPattern::parse(s) {
+                self.resource_rules.push(ScriptRule {
+                    pattern: pattern.clone(),
+                    tier,
+                    vendor,
+                });
+                self.script_rules.push(ScriptRule {
+                    pattern,
+                    tier,
+                    vendor,
+                });
+            }
+        }
+        for e in patterns.endpoints {
+            if let Ok(pattern) = ScriptPattern::parse(e) {
+                self.resource_rules.push(ScriptRule {
+                    pattern,
+                    tier,
+                    vendor,
+                });
+            }
+        }
+        for s in patterns.signatures {
+            if let Ok(sig) = parse_signature(s) {
+                signatures.push(sig);
+                self.signature_vendor.push(vendor);
+            }
+        }
     }
 
     fn add_cookie(&mut self, pattern: CookiePattern, tier: Tier, vendor: usize) {
@@ -160,18 +269,18 @@ impl Catalog {
         }
     }
 
-    fn add_script(&mut self, pattern: ScriptPattern, tier: Tier, vendor: usize) {
-        self.script_rules.push(ScriptRule {
-            pattern,
-            tier,
-            vendor,
-        });
-    }
-
     fn answer(&self, vendor: usize) -> Option<(&str, Category)> {
         self.vendors
             .get(vendor)
             .map(|v| (v.id.as_str(), v.category))
+    }
+
+    fn tag_match(&self, vendor: usize) -> Option<TagMatch<'_>> {
+        self.vendors.get(vendor).map(|v| TagMatch {
+            vendor: v.id.as_str(),
+            category: v.category,
+            google_tag: v.google_tag,
+        })
     }
 
     /// The vendor id and category of a cookie name (exactly as sent, case-sensitive), or
@@ -201,12 +310,47 @@ impl Catalog {
     /// Like [`Catalog::script_category`], resolving a relative `src` (`js/a.js`,
     /// `../vendor/a.js`) against `page_path`, the path of the page it appears in.
     pub fn script_category_at(&self, src: &str, page_path: &str) -> Option<(&str, Category)> {
+        self.script_src(src, page_path)
+            .map(|m| (m.vendor, m.category))
+    }
+
+    /// The vendor of a `<script src>` value (see [`Catalog::script_category_at`]).
+    pub fn script_src(&self, src: &str, page_path: &str) -> Option<TagMatch<'_>> {
         let url = parse_script_src(src, page_path)?;
         let host = url.host.as_deref();
         self.script_rules
             .iter()
             .find(|r| r.pattern.matches(host, &url.path_and_query))
-            .and_then(|r| self.answer(r.vendor))
+            .and_then(|r| self.tag_match(r.vendor))
+    }
+
+    /// The vendor of a resource URL an `<img>`, `<iframe>`, `<source>` or `<link>` points at:
+    /// its endpoints and its script hosts.
+    pub fn resource(&self, url: &str, page_path: &str) -> Option<TagMatch<'_>> {
+        let url = parse_script_src(url, page_path)?;
+        let host = url.host.as_deref();
+        self.resource_rules
+            .iter()
+            .find(|r| r.pattern.matches(host, &url.path_and_query))
+            .and_then(|r| self.tag_match(r.vendor))
+    }
+
+    /// Every vendor whose snippet signature the inline script `text` contains (each once,
+    /// in order of first appearance).
+    pub fn inline_script(&self, text: &str) -> Vec<TagMatch<'_>> {
+        let Some(ac) = &self.signatures else {
+            return Vec::new();
+        };
+        let normalised = normalise_script(text);
+        let mut seen: Vec<usize> = Vec::new();
+        for m in ac.find_overlapping_iter(&normalised) {
+            if let Some(&v) = self.signature_vendor.get(m.pattern().as_usize()) {
+                if !seen.contains(&v) {
+                    seen.push(v);
+                }
+            }
+        }
+        seen.into_iter().filter_map(|v| self.tag_match(v)).collect()
     }
 
     /// Every vendor, with its effective category (the own session cookie first when

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::builtin::BUILTIN_VENDORS;
 use crate::cookie_pattern::CookiePattern;
 use crate::script_pattern::ScriptPattern;
+use crate::signature::parse_signature;
 
 /// Vendor id under which the worker's own session cookie is matched.
 pub const OWN_VENDOR_ID: &str = "consent-dni";
@@ -21,9 +22,11 @@ pub const DEFAULT_INLINE_SCRIPT_ATTRIBUTE: &str = "data-dni-category";
 /// "vendors": {
 ///   "add": [{ "id": "ctm-demo", "category": "marketing",
 ///             "cookies": ["demo_ctm_*"], "scripts": ["/vendor/ctm-tracker.js"] }],
+///   "extend": { "meta": { "signatures": ["fbq('init','"] } },
 ///   "classify": { "invoca": "analytics", "hotjar": "marketing" },
 ///   "cookie_domain": ".example.com",
-///   "inline_script_attribute": "data-dni-category"
+///   "inline_script_attribute": "data-dni-category",
+///   "consent_mode": { "insert": "auto", "wait_for_update_ms": 500 }
 /// }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -32,6 +35,9 @@ pub struct VendorsConfig {
     /// `add` (default `[]`): the site's own vendors. They take precedence over built-in
     /// vendors when both match the same cookie or script.
     pub add: Vec<VendorSpec>,
+    /// `extend` (default `{}`): built-in vendor id → more cookies, scripts, endpoints and
+    /// snippet signatures for it (kept with the built-in ones).
+    pub extend: BTreeMap<String, VendorPatterns>,
     /// `classify` (default `{}`): vendor id → category, overriding the default category of a
     /// built-in (or added) vendor. An unknown id is a configuration error.
     pub classify: BTreeMap<String, Category>,
@@ -43,17 +49,70 @@ pub struct VendorsConfig {
     /// an inline `<script>` to name its category (`<script data-dni-category="marketing">`);
     /// such scripts are neutralised like vendor scripts when the category is declined.
     pub inline_script_attribute: String,
+    /// `consent_mode`: the Google Consent Mode default the worker inserts.
+    pub consent_mode: ConsentModeConfig,
 }
 
 impl Default for VendorsConfig {
     fn default() -> Self {
         VendorsConfig {
             add: Vec::new(),
+            extend: BTreeMap::new(),
             classify: BTreeMap::new(),
             cookie_domain: None,
             inline_script_attribute: DEFAULT_INLINE_SCRIPT_ATTRIBUTE.to_owned(),
+            consent_mode: ConsentModeConfig::default(),
         }
     }
+}
+
+/// When the Google Consent Mode v2 default is inserted (`consent_mode.insert`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentModeInsert {
+    /// On pages that carry a Google tag (a catalogued Google tag's `<script src>` or inline
+    /// snippet): at the top of `<head>` when the tag is in the head, else right before it.
+    #[default]
+    Auto,
+    /// On every HTML page, at the top of `<head>`.
+    Always,
+    /// Never.
+    Off,
+}
+
+/// `consent_mode`: the `gtag('consent', 'default', ...)` block inserted from the edge
+/// decision. Every key is optional.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsentModeConfig {
+    /// `insert` (default `auto`): `auto`, `always` or `off`.
+    pub insert: ConsentModeInsert,
+    /// `wait_for_update_ms` (default 500): how long Google tags wait for a CMP's
+    /// `gtag('consent', 'update', ...)` before using the default. 0 to 10000.
+    pub wait_for_update_ms: u32,
+}
+
+impl Default for ConsentModeConfig {
+    fn default() -> Self {
+        ConsentModeConfig {
+            insert: ConsentModeInsert::Auto,
+            wait_for_update_ms: 500,
+        }
+    }
+}
+
+/// More patterns for a built-in vendor (an entry of `vendors.extend`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VendorPatterns {
+    /// Cookie-name patterns (see [`VendorSpec::cookies`]).
+    pub cookies: Vec<String>,
+    /// Script patterns (see [`VendorSpec::scripts`]).
+    pub scripts: Vec<String>,
+    /// Pixel, beacon and frame endpoints (see [`VendorSpec::endpoints`]).
+    pub endpoints: Vec<String>,
+    /// Inline snippet signatures (see [`VendorSpec::signatures`]).
+    pub signatures: Vec<String>,
 }
 
 /// One site-added vendor (an entry of `vendors.add`).
@@ -76,6 +135,56 @@ pub struct VendorSpec {
     /// on any host).
     #[serde(default)]
     pub scripts: Vec<String>,
+    /// `endpoints` (default `[]`): pixel, beacon and frame URL patterns (same syntax as
+    /// `scripts`): `<img>`, `<iframe>` and `<link rel=preload|prefetch|preconnect>` pointing
+    /// at them (or at a script pattern) are disarmed when the category is declined.
+    #[serde(default)]
+    pub endpoints: Vec<String>,
+    /// `signatures` (default `[]`): text that identifies the vendor's inline snippet, e.g.
+    /// `"acmetrack('init'"`. Compared normalised (case, whitespace, quotes and `\/` do not
+    /// matter); at least 8 characters.
+    #[serde(default)]
+    pub signatures: Vec<String>,
+}
+
+/// Validates the four pattern lists of a vendor under `path`.
+fn validate_patterns(
+    path: &str,
+    cookies: &[String],
+    scripts: &[String],
+    endpoints: &[String],
+    signatures: &[String],
+    issues: &mut Vec<ConfigIssue>,
+) {
+    for (i, c) in cookies.iter().enumerate() {
+        if let Err(e) = CookiePattern::parse(c) {
+            issues.push(
+                ConfigIssue::new(format!("{path}.cookies[{i}]"), format!("`{c}`: {e}"))
+                    .with_hint("write `name`, `prefix*` or `prefix{digits}`"),
+            );
+        }
+    }
+    for (key, list) in [("scripts", scripts), ("endpoints", endpoints)] {
+        for (i, s) in list.iter().enumerate() {
+            if let Err(e) = ScriptPattern::parse(s) {
+                issues.push(
+                    ConfigIssue::new(format!("{path}.{key}[{i}]"), format!("`{s}`: {e}"))
+                        .with_hint(
+                            "write `cdn.vendor.com`, `*.vendor.com`, `cdn.vendor.com/path` \
+                             or a first-party path `/vendor/tracker.js`",
+                        ),
+                );
+            }
+        }
+    }
+    for (i, s) in signatures.iter().enumerate() {
+        if let Err(e) = parse_signature(s) {
+            issues.push(
+                ConfigIssue::new(format!("{path}.signatures[{i}]"), format!("`{s}`: {e}"))
+                    .with_hint("use a distinctive part of the snippet, such as its loader URL"),
+            );
+        }
+    }
 }
 
 fn is_vendor_id(id: &str) -> bool {
@@ -116,34 +225,27 @@ impl Validate for VendorSpec {
                 .with_hint("use lowercase letters, digits, `-` and `_`, e.g. \"acme-tracker\""),
             );
         }
-        if self.cookies.is_empty() && self.scripts.is_empty() {
+        if self.cookies.is_empty()
+            && self.scripts.is_empty()
+            && self.endpoints.is_empty()
+            && self.signatures.is_empty()
+        {
             issues.push(
                 ConfigIssue::new(
                     path.to_owned(),
-                    "vendor has neither `cookies` nor `scripts`",
+                    "vendor has no `cookies`, `scripts`, `endpoints` or `signatures`",
                 )
                 .with_hint("list its cookie names (e.g. \"acme_*\") and/or script hosts"),
             );
         }
-        for (i, c) in self.cookies.iter().enumerate() {
-            if let Err(e) = CookiePattern::parse(c) {
-                issues.push(
-                    ConfigIssue::new(format!("{path}.cookies[{i}]"), format!("`{c}`: {e}"))
-                        .with_hint("write `name`, `prefix*` or `prefix{digits}`"),
-                );
-            }
-        }
-        for (i, s) in self.scripts.iter().enumerate() {
-            if let Err(e) = ScriptPattern::parse(s) {
-                issues.push(
-                    ConfigIssue::new(format!("{path}.scripts[{i}]"), format!("`{s}`: {e}"))
-                        .with_hint(
-                            "write `cdn.vendor.com`, `*.vendor.com`, `cdn.vendor.com/path` \
-                             or a first-party path `/vendor/tracker.js`",
-                        ),
-                );
-            }
-        }
+        validate_patterns(
+            path,
+            &self.cookies,
+            &self.scripts,
+            &self.endpoints,
+            &self.signatures,
+            issues,
+        );
     }
 }
 
@@ -171,6 +273,35 @@ impl Validate for VendorsConfig {
                         .with_hint("merge the two entries or rename one"),
                 );
             }
+        }
+        for (id, patterns) in &self.extend {
+            let p = format!("{path}.extend.{id}");
+            if !builtin.contains(id.as_str()) {
+                issues.push(
+                    ConfigIssue::new(p.clone(), format!("`{id}` is not a built-in vendor"))
+                        .with_hint(format!(
+                            "`extend` adds patterns to built-in vendors ({}); put your own vendors in `{path}.add`",
+                            builtin.iter().copied().collect::<Vec<_>>().join(", ")
+                        )),
+                );
+            }
+            validate_patterns(
+                &p,
+                &patterns.cookies,
+                &patterns.scripts,
+                &patterns.endpoints,
+                &patterns.signatures,
+                issues,
+            );
+        }
+        if self.consent_mode.wait_for_update_ms > 10_000 {
+            issues.push(
+                ConfigIssue::new(
+                    format!("{path}.consent_mode.wait_for_update_ms"),
+                    "must be at most 10000",
+                )
+                .with_hint("Google's examples use 500"),
+            );
         }
         for id in self.classify.keys() {
             if id == OWN_VENDOR_ID {

@@ -22,15 +22,20 @@ mod request_cookie;
 mod script_pattern;
 mod script_url;
 mod set_cookie;
+mod signature;
 mod vary;
 
 pub use builtin::{BuiltinVendor, BUILTIN_VENDORS};
 pub use cache_control::private_cache_control;
-pub use catalog::{Catalog, Vendor};
-pub use config::{VendorSpec, VendorsConfig, DEFAULT_INLINE_SCRIPT_ATTRIBUTE, OWN_VENDOR_ID};
+pub use catalog::{Catalog, TagMatch, Vendor};
+pub use config::{
+    ConsentModeConfig, ConsentModeInsert, VendorPatterns, VendorSpec, VendorsConfig,
+    DEFAULT_INLINE_SCRIPT_ATTRIBUTE, OWN_VENDOR_ID,
+};
 pub use cookie_pattern::{CookiePattern, CookiePatternError};
 pub use expiry::{expiry_set_cookies, EXPIRY_ATTRIBUTES, MAX_EXPIRED_COOKIES};
 pub use request_cookie::{filter_cookie_header, CookieHeaderFilter};
 pub use script_pattern::{HostPattern, ScriptPattern, ScriptPatternError};
 pub use set_cookie::{filter_set_cookies, set_cookie_name, SetCookieFilter};
+pub use signature::{normalise_script, parse_signature, SignatureError, MIN_SIGNATURE_LEN};
 pub use vary::vary_with_cookie;

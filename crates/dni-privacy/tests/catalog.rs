@@ -178,7 +178,7 @@ fn google_ads_cookies() {
 }
 
 #[test]
-fn gtag_is_analytics_unless_its_id_is_an_ads_id_and_gtm_container_is_not_catalogued() {
+fn gtag_is_analytics_unless_its_id_is_an_ads_id_and_the_gtm_container_is_necessary() {
     let c = builtin();
     assert_eq!(
         script(&c, "https://www.googletagmanager.com/gtag/js?id=G-ABC123"),
@@ -192,9 +192,10 @@ fn gtag_is_analytics_unless_its_id_is_an_ads_id_and_gtm_container_is_not_catalog
         script(&c, "https://www.googletagmanager.com/gtag/js?id=DC-123456"),
         is("google-ads", Marketing)
     );
+    // The container is catalogued as necessary: it is never blocked (it loads the CMP).
     assert_eq!(
         script(&c, "https://www.googletagmanager.com/gtm.js?id=GTM-XXXX"),
-        None
+        is("google-tag-manager", Necessary)
     );
     assert_eq!(
         script(&c, "https://www.google-analytics.com/analytics.js"),
@@ -281,8 +282,12 @@ fn ad_pixels_and_analytics_vendors() {
     for (src, id) in scripts {
         assert_eq!(c.script_category(src).map(|r| r.0), Some(*id), "{src}");
     }
+    // HubSpot's loader creates its tracking script at run time: it is blocked with it.
+    assert_eq!(
+        script(&c, "https://js.hs-scripts.com/123.js"),
+        is("hubspot", Analytics)
+    );
     for src in [
-        "https://js.hs-scripts.com/123.js",
         "https://s.pinimg.com/images/x.js",
         "https://connect.facebook.net.evil.example/fbevents.js",
         "https://cdn.jsdelivr.net/npm/jquery.js",

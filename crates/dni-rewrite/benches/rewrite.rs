@@ -14,7 +14,10 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use dni_common::Category;
 use dni_numbers::E164;
-use dni_rewrite::{RewriteConfig, RewritePlan, ScriptPolicy, StreamRewriter};
+use dni_rewrite::{
+    ListClassifier, RewriteConfig, RewritePlan, StreamRewriter, TagFirewall, TagInfo,
+    DEFAULT_MAX_INLINE_SCRIPT_BYTES,
+};
 use lol_html::{HtmlRewriter, Settings};
 
 const INPUT_CHUNK: usize = 4096;
@@ -144,13 +147,20 @@ fn full_plan() -> RewritePlan {
             (n("+15552223333"), n("+15558887777")),
             (n("+15554445555"), n("+15556667777")),
         ],
-        Some(ScriptPolicy {
-            blocked_src: Box::new(|src: &str| {
-                src.contains("tracker.example")
-                    .then_some(Category::Marketing)
+        Some(TagFirewall {
+            classifier: std::rc::Rc::new(ListClassifier {
+                scripts: vec![(
+                    "tracker.example".into(),
+                    TagInfo {
+                        category: Category::Marketing,
+                        google_tag: false,
+                    },
+                )],
+                ..ListClassifier::default()
             }),
-            inline_attribute: "data-dni-category".into(),
             declined: vec![Category::Marketing],
+            marker_attribute: "data-dni-category".into(),
+            max_inline_script_bytes: DEFAULT_MAX_INLINE_SCRIPT_BYTES,
         }),
     )
 }

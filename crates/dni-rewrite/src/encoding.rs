@@ -25,23 +25,24 @@ impl fmt::Display for UnsupportedEncoding {
 impl std::error::Error for UnsupportedEncoding {}
 
 /// The encoding named by `content_type`'s `charset` parameter (WHATWG labels, so
-/// `iso-8859-1` means windows-1252); UTF-8 when there is none. The `<meta charset>` of the
-/// page is not consulted (like the Workers runtime's HTMLRewriter).
+/// `iso-8859-1` means windows-1252), and whether one was named; UTF-8 when there is none
+/// (the rewriter then follows the page's `<meta charset>`).
 pub fn encoding_for_content_type(
     content_type: &str,
-) -> Result<AsciiCompatibleEncoding, UnsupportedEncoding> {
+) -> Result<(AsciiCompatibleEncoding, bool), UnsupportedEncoding> {
     let Some(label) = charset_param(content_type) else {
-        return Ok(AsciiCompatibleEncoding::utf_8());
+        return Ok((AsciiCompatibleEncoding::utf_8(), false));
     };
     encoding_rs::Encoding::for_label(label.as_bytes())
         .and_then(AsciiCompatibleEncoding::new)
+        .map(|e| (e, true))
         .ok_or_else(|| UnsupportedEncoding {
             label: label.to_string(),
         })
 }
 
 /// The value of the `charset` parameter (unquoted, trimmed), if present and non-empty.
-fn charset_param(content_type: &str) -> Option<&str> {
+pub(crate) fn charset_param(content_type: &str) -> Option<&str> {
     content_type.split(';').skip(1).find_map(|param| {
         let (name, value) = param.split_once('=')?;
         if !name.trim().eq_ignore_ascii_case("charset") {
@@ -62,7 +63,7 @@ mod tests {
     use super::*;
 
     fn name(ct: &str) -> Result<&'static str, UnsupportedEncoding> {
-        encoding_for_content_type(ct).map(|e| {
+        encoding_for_content_type(ct).map(|(e, _)| {
             let e: &'static encoding_rs::Encoding = e.into();
             e.name()
         })
@@ -80,6 +81,14 @@ mod tests {
         assert_eq!(name("text/html; charset=shift_jis"), Ok("Shift_JIS"));
         assert_eq!(name("text/html; charset="), Ok("UTF-8"));
         assert_eq!(name("text/html; foo=bar; charset=koi8-r"), Ok("KOI8-R"));
+        assert_eq!(
+            encoding_for_content_type("text/html").map(|e| e.1),
+            Ok(false)
+        );
+        assert_eq!(
+            encoding_for_content_type("text/html;charset=utf-8").map(|e| e.1),
+            Ok(true)
+        );
     }
 
     #[test]

@@ -26,15 +26,27 @@
 //!   invalid in the page's encoding (they come out as the encoding of U+FFFD).
 
 mod config;
+mod consent_mode;
 mod crawler;
 mod encoding;
+mod firewall;
+mod list_classifier;
+mod numbers;
 mod plan;
 mod rewriter;
+mod sink;
+mod window;
 
 pub use config::{
     RewriteConfig, DEFAULT_MAX_TEXT_NODE_BYTES, MAX_MAX_TEXT_NODE_BYTES, MIN_MAX_TEXT_NODE_BYTES,
 };
+pub use consent_mode::MAX_HELD_HEAD_BYTES;
 pub use crawler::{is_crawler, BUILT_IN_CRAWLERS};
 pub use encoding::{encoding_for_content_type, UnsupportedEncoding};
-pub use plan::{BlockedSrc, RewritePlan, RewriteStats, ScriptPolicy};
+pub use firewall::MAX_NOSCRIPT_BYTES;
+pub use list_classifier::ListClassifier;
+pub use plan::{
+    ConsentModeBlock, ConsentModePlacement, RewritePlan, RewriteStats, TagClassifier, TagFirewall,
+    TagInfo, DEFAULT_MAX_INLINE_SCRIPT_BYTES,
+};
 pub use rewriter::{RewriteError, StreamRewriter, LOL_HTML_MEMORY_LIMIT};

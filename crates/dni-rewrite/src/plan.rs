@@ -1,28 +1,121 @@
-//! What one response's rewrite does: [`RewritePlan`], [`ScriptPolicy`], and what it did:
-//! [`RewriteStats`].
+//! What one response's rewrite does: [`RewritePlan`] (numbers, the [`TagFirewall`], the
+//! [`ConsentModeBlock`]), and what it did: [`RewriteStats`].
+
+use std::rc::Rc;
 
 use dni_common::Category;
 use dni_numbers::E164;
 
 use crate::RewriteConfig;
 
-/// Classifies a `<script src>` URL: the declined category of the vendor serving it, if any.
-pub type BlockedSrc = Box<dyn Fn(&str) -> Option<Category>>;
+/// What the firewall knows about a script, resource or inline snippet: the category of the
+/// catalogued vendor it belongs to, and whether that vendor is a Google tag (reads Google
+/// Consent Mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TagInfo {
+    pub category: Category,
+    pub google_tag: bool,
+}
 
-/// How `<script>` tags of declined categories are neutralised.
+/// Classifies what a page loads against the site's vendor catalog. The worker implements it
+/// over `dni_privacy::Catalog`; [`ListClassifier`](crate::ListClassifier) is a small one
+/// for tests and tools.
+pub trait TagClassifier {
+    /// The vendor serving a `<script src>` value, if catalogued.
+    fn script_src(&self, src: &str) -> Option<TagInfo>;
+    /// Every catalogued vendor whose snippet the inline script `text` contains.
+    fn inline_script(&self, text: &str) -> Vec<TagInfo>;
+    /// The vendor of a URL an `<img>`, `<iframe>`, `<source>`, `<embed>`, `<object>`,
+    /// `<video poster>`, `<input type=image>` or `<link rel=preload|prefetch|preconnect|...>`
+    /// points at, if catalogued.
+    fn resource(&self, url: &str) -> Option<TagInfo>;
+}
+
+/// The tag firewall of one response: what is disarmed for a visitor who declined
+/// `declined`.
 ///
-/// A neutralised script gets `type="text/plain"` and `data-consent-category="<category>"`
-/// (the CMP convention that lets a CMP re-enable it after consent); an original `type` is
-/// kept in `data-dni-original-type`. Scripts already `type="text/plain"` are left alone.
-pub struct ScriptPolicy {
-    /// For a `<script src>`, the category of the tracking vendor serving it, if that category
-    /// is declined.
-    pub blocked_src: BlockedSrc,
-    /// Scripts carrying this attribute (value = a category name such as `marketing`) are
-    /// neutralised when that category is declined, e.g. `data-dni-category`.
-    pub inline_attribute: String,
-    /// The declined categories.
+/// * `<script src>` of a declined vendor, an inline `<script>` whose text contains a declined
+///   vendor's snippet signature (decided from its whole text, however it was chunked), or a
+///   script marked `<marker_attribute>="<category>"` with a declined category, becomes
+///   `type="text/plain" data-consent-category="<category>"` (the CMP convention that lets a
+///   CMP re-enable it), an original `type` kept in `data-dni-original-type`.
+/// * Pixels, frames and preloads of a declined vendor (also inside `<noscript>`) lose their
+///   URL (kept in `data-dni-<attr>`), so no request leaves the browser; images keep their
+///   size with a 1×1 transparent image.
+/// * Anything marked `data-dni-allow` is left alone; data scripts (JSON, JSON-LD, templates,
+///   import maps) are never touched.
+/// * An inline script longer than `max_inline_script_bytes` is decided from its first
+///   `max_inline_script_bytes` bytes; if nothing matched there, it is neutralised when
+///   anything is declined (fail closed) and counted.
+pub struct TagFirewall {
+    pub classifier: Rc<dyn TagClassifier>,
+    /// The declined categories (empty: nothing is disarmed; scripts are still classified to
+    /// find Google tags for the Consent Mode default).
     pub declined: Vec<Category>,
+    /// The attribute marking a script's category, e.g. `data-dni-category`.
+    pub marker_attribute: String,
+    /// Most bytes of one inline script (or `<noscript>`) buffered to classify it.
+    pub max_inline_script_bytes: usize,
+}
+
+/// Default [`TagFirewall::max_inline_script_bytes`]: 1 MiB.
+pub const DEFAULT_MAX_INLINE_SCRIPT_BYTES: usize = 1 << 20;
+
+impl TagFirewall {
+    /// Whether `category` is declined (`necessary` never is).
+    pub fn declines(&self, category: Category) -> bool {
+        category != Category::Necessary && self.declined.contains(&category)
+    }
+
+    /// The category a script is neutralised under when it is too long to classify: the
+    /// most restrictive declined one.
+    pub fn fail_closed_category(&self) -> Option<Category> {
+        [
+            Category::Marketing,
+            Category::Analytics,
+            Category::Functional,
+        ]
+        .into_iter()
+        .find(|c| self.declines(*c))
+    }
+}
+
+/// Where the Consent Mode block goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentModePlacement {
+    /// At the top of `<head>` when the page carries a Google tag in its head (the head's
+    /// output is held until its end or the first Google tag), else right before the first
+    /// Google tag in the body; nowhere on pages without one.
+    Auto,
+    /// At the top of `<head>` (or before the first script or `<body>` when the page has no
+    /// `<head>` tag) on every page.
+    Always,
+}
+
+/// The Google Consent Mode default block: `<script>` + `script` + `</script>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentModeBlock {
+    /// The script's text (the `gtag('consent','default',...)` call).
+    pub script: String,
+    /// A CSP nonce to carry, if the page's policy uses one.
+    pub nonce: Option<String>,
+    pub placement: ConsentModePlacement,
+}
+
+impl ConsentModeBlock {
+    /// The element inserted into the page.
+    pub fn html(&self) -> String {
+        let mut out = String::from("<script data-dni-consent-mode");
+        if let Some(nonce) = &self.nonce {
+            out.push_str(" nonce=\"");
+            dni_common::markup::push_escaped(&mut out, nonce);
+            out.push('"');
+        }
+        out.push('>');
+        out.push_str(&self.script);
+        out.push_str("</script>");
+        out
+    }
 }
 
 /// Everything the rewriter needs for one response.
@@ -32,31 +125,36 @@ pub struct RewritePlan {
     /// Attributes rewritten like text (see [`RewriteConfig::attributes`]); invalid names are
     /// ignored.
     pub attributes: Vec<String>,
-    /// Script neutralising, if any category is declined.
-    pub scripts: Option<ScriptPolicy>,
+    /// The tag firewall, if anything is declined or Google tags must be found.
+    pub firewall: Option<TagFirewall>,
+    /// The Consent Mode default to insert, if any.
+    pub consent_mode: Option<ConsentModeBlock>,
     /// See [`RewriteConfig::max_text_node_bytes`].
     pub max_text_node_bytes: usize,
 }
 
 impl RewritePlan {
-    /// A plan from the site's `rewrite` configuration and this request's swaps and scripts.
+    /// A plan from the site's `rewrite` configuration and this request's swaps and firewall.
     pub fn new(
         config: &RewriteConfig,
         swaps: Vec<(E164, E164)>,
-        scripts: Option<ScriptPolicy>,
+        firewall: Option<TagFirewall>,
     ) -> Self {
         RewritePlan {
             swaps,
             attributes: config.attributes.clone(),
-            scripts,
+            firewall,
+            consent_mode: None,
             max_text_node_bytes: config.max_text_node_bytes,
         }
     }
 
-    /// True when the plan cannot change a byte (no swap changes a number, no script
-    /// policy): the caller may stream the body through without rewriting it.
+    /// True when the plan cannot change a byte (no swap changes a number, no firewall, no
+    /// Consent Mode block): the caller may stream the body through without rewriting it.
     pub fn is_noop(&self) -> bool {
-        self.scripts.is_none() && self.swaps.iter().all(|(t, r)| t == r)
+        self.firewall.is_none()
+            && self.consent_mode.is_none()
+            && self.swaps.iter().all(|(t, r)| t == r)
     }
 }
 
@@ -65,8 +163,18 @@ impl RewritePlan {
 pub struct RewriteStats {
     /// Numbers replaced in text, attributes and `tel:` links.
     pub numbers_swapped: u32,
-    /// `<script>` tags neutralised.
+    /// `<script src>` and marked scripts neutralised.
     pub scripts_neutralised: u32,
+    /// Inline scripts neutralised for their content.
+    pub inline_scripts_neutralised: u32,
+    /// Inline scripts too long to classify, neutralised (fail closed).
+    pub inline_scripts_over_limit: u32,
+    /// Pixels, preloads and images disarmed (`<img>`, `<source>`, `<link>`, ...).
+    pub pixels_disarmed: u32,
+    /// Frames disarmed (`<iframe>`, `<embed>`, `<object>`).
+    pub frames_disarmed: u32,
+    /// The Consent Mode default was inserted.
+    pub consent_mode_inserted: bool,
     /// Text nodes longer than `max_text_node_bytes`, passed through unchanged.
     pub text_nodes_passed_over: u32,
     /// lol_html hit its memory limit: the rest of the page after that point was passed

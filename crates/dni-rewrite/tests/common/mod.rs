@@ -5,11 +5,17 @@
     clippy::indexing_slicing
 )]
 #![allow(dead_code)]
-//! Helpers shared by the integration tests.
+//! Helpers shared by the Rust integration tests (`rewrite.rs`, `chunking.rs`); the fixture
+//! runner (`fixtures.rs`) builds its plans from `plan.json`.
 
 use dni_common::Category;
 use dni_numbers::E164;
-use dni_rewrite::{RewriteConfig, RewritePlan, RewriteStats, ScriptPolicy, StreamRewriter};
+use std::rc::Rc;
+
+use dni_rewrite::{
+    ListClassifier, RewriteConfig, RewritePlan, RewriteStats, StreamRewriter, TagFirewall, TagInfo,
+    DEFAULT_MAX_INLINE_SCRIPT_BYTES,
+};
 
 pub fn n(s: &str) -> E164 {
     E164::parse(s).unwrap()
@@ -24,19 +30,38 @@ pub fn swap_plan() -> RewritePlan {
     )
 }
 
-pub fn script_policy(declined: Vec<Category>) -> ScriptPolicy {
-    ScriptPolicy {
-        blocked_src: Box::new(|src: &str| {
-            src.contains("tracker.example")
-                .then_some(Category::Marketing)
+/// A firewall where `tracker.example` (scripts, pixels, and inline snippets calling
+/// `trackerSnippet(`) is marketing and `analytics.example` / `gtag('config'` is a Google
+/// analytics tag.
+pub fn script_policy(declined: Vec<Category>) -> TagFirewall {
+    let marketing = TagInfo {
+        category: Category::Marketing,
+        google_tag: false,
+    };
+    let google = TagInfo {
+        category: Category::Analytics,
+        google_tag: true,
+    };
+    TagFirewall {
+        classifier: Rc::new(ListClassifier {
+            scripts: vec![
+                ("tracker.example".into(), marketing),
+                ("analytics.example".into(), google),
+            ],
+            signatures: vec![
+                ("trackerSnippet(".into(), marketing),
+                ("gtag('config'".into(), google),
+            ],
+            resources: vec![("pixel.example/collect".into(), marketing)],
         }),
-        inline_attribute: "data-dni-category".into(),
         declined,
+        marker_attribute: "data-dni-category".into(),
+        max_inline_script_bytes: DEFAULT_MAX_INLINE_SCRIPT_BYTES,
     }
 }
 
 /// Rewrites `input` fed in the given chunks; output chunk size 1 KiB with a flush after every
-/// write, to exercise coalescing and flushing too.
+/// third write, to exercise coalescing and flushing too.
 pub fn rewrite_chunks(
     plan: RewritePlan,
     content_type: &str,
@@ -63,8 +88,4 @@ pub fn rewrite_chunks(
 pub fn rewrite(plan: RewritePlan, html: &str) -> (String, RewriteStats) {
     let (out, stats) = rewrite_chunks(plan, "text/html; charset=utf-8", &[html.as_bytes()]);
     (String::from_utf8(out).unwrap(), stats)
-}
-
-pub fn swapped(html: &str) -> String {
-    rewrite(swap_plan(), html).0
 }

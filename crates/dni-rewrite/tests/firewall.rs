@@ -1,0 +1,302 @@
+//! The tag firewall and the Consent Mode block, through the streaming rewriter.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::{rewrite, rewrite_chunks, script_policy, swap_plan};
+use dni_common::Category::{Analytics, Functional, Marketing};
+use dni_rewrite::{
+    ConsentModeBlock, ConsentModePlacement, RewriteConfig, RewritePlan, StreamRewriter,
+};
+
+fn declined() -> RewritePlan {
+    let mut plan = swap_plan();
+    plan.firewall = Some(script_policy(vec![Functional, Analytics, Marketing]));
+    plan
+}
+
+fn granted() -> RewritePlan {
+    let mut plan = swap_plan();
+    plan.firewall = Some(script_policy(vec![]));
+    plan
+}
+
+fn with_consent_mode(mut plan: RewritePlan, placement: ConsentModePlacement) -> RewritePlan {
+    plan.consent_mode = Some(ConsentModeBlock {
+        script: "gtag('consent','default',{})".into(),
+        nonce: None,
+        placement,
+    });
+    plan
+}
+
+const BLOCK: &str = "<script data-dni-consent-mode>gtag('consent','default',{})</script>";
+
+/// Output of `html` fed in chunks of every size from 1 to 40 bytes: all equal, returned.
+fn every_chunking(make: impl Fn() -> RewritePlan, html: &str) -> String {
+    let whole = rewrite(make(), html).0;
+    for size in 1..=40 {
+        let chunks: Vec<&[u8]> = html.as_bytes().chunks(size).collect();
+        let (out, _) = rewrite_chunks(make(), "text/html; charset=utf-8", &chunks);
+        assert_eq!(String::from_utf8(out).unwrap(), whole, "chunk size {size}");
+    }
+    whole
+}
+
+#[test]
+fn inline_loaders_are_neutralised_from_their_text_whatever_the_chunking() {
+    let html = r#"<head><script id="t" async>(function(){ window.trackerSnippet('init', 42); })();</script><script>console.log("site")</script></head><p>555-123-4567</p>"#;
+    let out = every_chunking(declined, html);
+    assert_eq!(
+        out,
+        r#"<head><script id="t" async="" type="text/plain" data-consent-category="marketing">(function(){ window.trackerSnippet('init', 42); })();</script><script>console.log("site")</script></head><p>555-987-6543</p>"#
+    );
+    let (_, stats) = rewrite(declined(), html);
+    assert_eq!(stats.inline_scripts_neutralised, 1);
+    // Granted: byte for byte.
+    assert_eq!(
+        every_chunking(granted, html),
+        html.replace("555-123-4567", "555-987-6543")
+    );
+}
+
+#[test]
+fn kept_inline_scripts_are_byte_identical_even_with_odd_markup() {
+    let html = "<script  TYPE = ' Text/JavaScript '\tdata-x=a&amp;b >var a = '</scr' + 'ipt>';</script><script type=module>import x from './x.js'</script>";
+    assert_eq!(every_chunking(declined, html), html);
+}
+
+#[test]
+fn data_scripts_and_allowed_scripts_are_never_touched() {
+    let html = concat!(
+        r#"<script type="application/ld+json">{"sameAs":["https://tracker.example/x"],"telephone":"555-123-4567"}</script>"#,
+        r#"<script type="application/json">{"x":"trackerSnippet("}</script>"#,
+        r#"<script type="text/template"><img src="https://pixel.example/collect"></script>"#,
+        r#"<script data-dni-allow>trackerSnippet('init')</script>"#,
+        r#"<script data-dni-allow src="https://tracker.example/t.js"></script>"#,
+        r#"<script type="text/plain" data-consent-category="marketing">trackerSnippet()</script>"#,
+    );
+    assert_eq!(every_chunking(declined, html), html);
+}
+
+#[test]
+fn script_src_markers_and_odd_type_spellings() {
+    let html = r#"<script TYPE="Module" src="//TRACKER.example/t.js"></script><script data-dni-category="analytics">ga()</script>"#;
+    let (out, stats) = rewrite(declined(), html);
+    assert_eq!(
+        out,
+        r#"<script TYPE="text/plain" src="//TRACKER.example/t.js" data-dni-original-type="Module" data-consent-category="marketing"></script><script data-dni-category="analytics" type="text/plain" data-consent-category="analytics">ga()</script>"#
+    );
+    assert_eq!(stats.scripts_neutralised, 2);
+}
+
+#[test]
+fn empty_and_unterminated_scripts_survive() {
+    assert_eq!(
+        every_chunking(declined, "<script></script><p>x"),
+        "<script></script><p>x"
+    );
+    assert_eq!(
+        every_chunking(declined, "<p>a</p><script>site()"),
+        "<p>a</p><script>site()"
+    );
+    assert_eq!(
+        every_chunking(declined, "<p>a</p><script>trackerSnippet("),
+        r#"<p>a</p><script type="text/plain" data-consent-category="marketing">trackerSnippet("#
+    );
+    assert_eq!(every_chunking(declined, "<script id=x>"), "<script id=x>");
+}
+
+#[test]
+fn scripts_over_the_buffer_bound_fail_closed_for_a_declined_visitor_only() {
+    let big = format!(
+        "<script>var x='{}';</script><p>555-123-4567</p>",
+        "a".repeat(5000)
+    );
+    let small = |declined: bool| {
+        let mut plan = if declined { declined_plan() } else { granted() };
+        if let Some(f) = plan.firewall.as_mut() {
+            f.max_inline_script_bytes = 1000;
+        }
+        plan
+    };
+    fn declined_plan() -> RewritePlan {
+        declined()
+    }
+    let (out, stats) = rewrite(small(true), &big);
+    assert!(
+        out.starts_with(
+            r#"<script type="text/plain" data-consent-category="marketing">var x='aaa"#
+        ),
+        "{}",
+        &out[..80]
+    );
+    assert!(out.ends_with("';</script><p>555-987-6543</p>"));
+    assert_eq!(
+        (
+            stats.inline_scripts_neutralised,
+            stats.inline_scripts_over_limit
+        ),
+        (1, 1)
+    );
+    let (out, stats) = rewrite(small(false), &big);
+    assert_eq!(out, big.replace("555-123-4567", "555-987-6543"));
+    assert_eq!(stats.inline_scripts_over_limit, 0);
+    // Chunking does not change the outcome.
+    for size in [1, 7, 999, 1001, 4096] {
+        let chunks: Vec<&[u8]> = big.as_bytes().chunks(size).collect();
+        let (o, _) = rewrite_chunks(small(true), "text/html", &chunks);
+        assert_eq!(
+            String::from_utf8(o).unwrap(),
+            rewrite(small(true), &big).0,
+            "{size}"
+        );
+    }
+}
+
+#[test]
+fn pixels_frames_and_preloads_of_declined_vendors_make_no_request() {
+    let html = concat!(
+        r#"<img height="1" width="1" style="display:none" src="https://pixel.example/collect?id=1&amp;ev=PageView">"#,
+        r#"<iframe src="https://tracker.example/ns.html?id=GTM-1" height="0" width="0"></iframe>"#,
+        r#"<link rel="preconnect" href="https://tracker.example"><link rel="stylesheet" href="https://tracker.example/x.css">"#,
+        r#"<picture><source srcset="/a.webp 1x, https://pixel.example/collect?x 2x"><img src="/logo.png" alt="logo"></picture>"#,
+        r#"<img src="https://pixel.example/collect?k" data-dni-allow>"#,
+    );
+    let (out, stats) = rewrite(declined(), html);
+    assert!(
+        out.contains(
+            r#"<img height="1" width="1" style="display:none" src="data:image/gif;base64,"#
+        ),
+        "{out}"
+    );
+    assert!(out.contains(r#"data-dni-src="https://pixel.example/collect?id=1&amp;ev=PageView" data-consent-category="marketing">"#), "{out}");
+    assert!(out.contains(r#"<iframe src="about:blank" height="0" width="0" data-dni-src="https://tracker.example/ns.html?id=GTM-1" data-consent-category="marketing"></iframe>"#), "{out}");
+    assert!(out.contains(r#"<link rel="preconnect" data-dni-href="https://tracker.example" data-consent-category="marketing">"#), "{out}");
+    assert!(
+        out.contains(r#"<link rel="stylesheet" href="https://tracker.example/x.css">"#),
+        "stylesheets are not preloads: {out}"
+    );
+    assert!(out.contains(r#"<source data-dni-srcset="/a.webp 1x, https://pixel.example/collect?x 2x" data-consent-category="marketing">"#), "{out}");
+    assert!(out.contains(r#"<img src="/logo.png" alt="logo">"#));
+    assert!(out.contains(r#"<img src="https://pixel.example/collect?k" data-dni-allow>"#));
+    assert_eq!((stats.pixels_disarmed, stats.frames_disarmed), (3, 1));
+    assert_eq!(rewrite(granted(), html).0, html);
+}
+
+#[test]
+fn noscript_pixels_are_disarmed_and_its_numbers_swapped() {
+    let html = r#"<noscript><img height="1" width="1" src="https://pixel.example/collect?id=1&amp;noscript=1"/><a href="tel:+15551234567">555-123-4567</a></noscript><p>x</p>"#;
+    let out = every_chunking(declined, html);
+    assert_eq!(
+        out,
+        r#"<noscript><img height="1" width="1" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" data-dni-src="https://pixel.example/collect?id=1&amp;noscript=1" data-consent-category="marketing" /><a href="tel:+15559876543">555-987-6543</a></noscript><p>x</p>"#
+    );
+}
+
+#[test]
+fn consent_mode_always_goes_first_in_the_head() {
+    let html = "<!doctype html><html><head><meta charset=utf-8><script>site()</script></head><body>555-123-4567</body></html>";
+    let out = every_chunking(
+        || with_consent_mode(granted(), ConsentModePlacement::Always),
+        html,
+    );
+    assert_eq!(out, format!("<!doctype html><html><head>{BLOCK}<meta charset=utf-8><script>site()</script></head><body>555-987-6543</body></html>"));
+    // Without a head tag: before the first script, or the body.
+    let no_head = "<title>x</title><script>site()</script><p>y";
+    assert_eq!(
+        rewrite(
+            with_consent_mode(granted(), ConsentModePlacement::Always),
+            no_head
+        )
+        .0,
+        format!("<title>x</title>{BLOCK}<script>site()</script><p>y")
+    );
+}
+
+#[test]
+fn consent_mode_auto_goes_first_in_the_head_only_when_a_google_tag_is_there() {
+    let auto = || with_consent_mode(declined(), ConsentModePlacement::Auto);
+    let with_tag = "<html><head><title>t</title><script>site()</script><script>gtag('config','G-1')</script></head><body>ok</body></html>";
+    let out = every_chunking(auto, with_tag);
+    assert_eq!(
+        out,
+        format!("<html><head>{BLOCK}<title>t</title><script>site()</script><script type=\"text/plain\" data-consent-category=\"analytics\">gtag('config','G-1')</script></head><body>ok</body></html>")
+    );
+    let (_, stats) = rewrite(auto(), with_tag);
+    assert!(stats.consent_mode_inserted);
+    let src_tag =
+        r#"<head><script async src="https://analytics.example/gtag/js?id=G-1"></script></head>"#;
+    assert!(rewrite(
+        with_consent_mode(granted(), ConsentModePlacement::Auto),
+        src_tag
+    )
+    .0
+    .starts_with(&format!("<head>{BLOCK}<script async")));
+    let without = "<html><head><title>t</title></head><body><script>site()</script></body></html>";
+    let (out, stats) = rewrite(auto(), without);
+    assert_eq!(out, without);
+    assert!(!stats.consent_mode_inserted);
+    // A Google tag only in the body: right before it.
+    let body_tag = r#"<head><title>t</title></head><body><p>a</p><script src="https://analytics.example/gtag/js"></script></body>"#;
+    assert_eq!(
+        rewrite(
+            with_consent_mode(granted(), ConsentModePlacement::Auto),
+            body_tag
+        )
+        .0,
+        format!(
+            r#"<head><title>t</title></head><body><p>a</p>{BLOCK}<script src="https://analytics.example/gtag/js"></script></body>"#
+        )
+    );
+}
+
+#[test]
+fn the_held_head_goes_out_as_soon_as_its_fate_is_known() {
+    let plan = with_consent_mode(granted(), ConsentModePlacement::Auto);
+    let mut rw = StreamRewriter::new(plan, "text/html", 1).unwrap();
+    assert_eq!(
+        rw.write(b"<!doctype html><html>").unwrap().as_deref(),
+        Some(&b"<!doctype html><html>"[..])
+    );
+    assert_eq!(
+        rw.write(b"<head><title>t</title>").unwrap(),
+        None,
+        "held until the head's end"
+    );
+    assert!(!rw.has_pending_output());
+    let out = rw.write(b"</head><body>").unwrap().unwrap();
+    assert_eq!(out, b"<head><title>t</title></head><body>");
+}
+
+#[test]
+fn a_meta_charset_page_keeps_its_encoding() {
+    // windows-1252 declared only in <meta>: "é" is one byte, and the swapped number too.
+    let mut page = b"<html><head><meta charset=\"windows-1252\"><script>var s='caf".to_vec();
+    page.push(0xE9);
+    page.extend_from_slice(b"'</script></head><body>Caf");
+    page.push(0xE9);
+    page.extend_from_slice(b" 555-123-4567</body></html>");
+    let (out, _) = rewrite_chunks(declined(), "text/html", &[&page]);
+    let mut expected = page.clone();
+    let at = expected
+        .windows(12)
+        .position(|w| w == b"555-123-4567")
+        .unwrap();
+    expected.splice(at..at + 12, b"555-987-6543".iter().copied());
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn a_plan_without_firewall_or_block_is_unchanged_behaviour() {
+    let plan = RewritePlan::new(&RewriteConfig::default(), vec![], None);
+    assert!(plan.is_noop());
+    let html = "<script>trackerSnippet(1)</script><img src=https://pixel.example/collect>";
+    assert_eq!(rewrite(plan, html).0, html);
+}
