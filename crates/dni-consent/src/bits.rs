@@ -153,12 +153,13 @@ pub fn base64url_from_bits(bits: &str) -> String {
 /// writes it (the inverse of [`BitReader::fibonacci`]), for building strings in tests and
 /// tools. 0 has no code: it gives `1`, which no reader accepts.
 pub fn fibonacci_bits(v: u64) -> String {
+    // every Fibonacci number a u64 holds; the high ones write zeros, trimmed below
     let mut fibs = vec![1u64, 2];
-    while let [.., a, b] = fibs[..] {
-        match a.checked_add(b) {
-            Some(n) if b <= v => fibs.push(n),
-            _ => break,
-        }
+    while let Some(next) = match fibs[..] {
+        [.., a, b] => a.checked_add(b),
+        _ => None,
+    } {
+        fibs.push(next);
     }
     let mut left = v;
     let mut bits: Vec<char> = fibs
