@@ -24,6 +24,12 @@
 //! string decoder), [`cmp::tcf`] (the TC string decoder), [`bits`] (the bit reader both
 //! use), [`verdict`] (the per-category tri-state every reader returns),
 //! [`cookie_value`] (the split `Cookie` header and shared decodings).
+//!
+//! Testing: `cargo test -p dni-consent` (the TCF and GPP cross-checks need `node` and the
+//! repository's `npm install`: they fail, never skip, without them). Mutation testing, from
+//! the repository root: `PROPTEST_CASES=64 cargo mutants -p dni-consent -- --tests` (the
+//! whole crate), or `git diff main > /tmp/d && PROPTEST_CASES=64 cargo mutants -p
+//! dni-consent --in-diff /tmp/d -- --tests` (the lines a change touches).
 
 pub mod bits;
 pub mod category_map;
