@@ -144,7 +144,7 @@ const declinedCookie = () => `TC_PRIVACY=${tcDecline()}; _ga=GA1.1.1234567890.17
 const grantedCookie = () => `TC_PRIVACY=${tcAccept([2, 3, 4])}; _ga=GA1.1.1234567890.1700000000; cart=3`;
 // identity: local workerd would otherwise gzip every text/html response (CPU the edge spends
 // outside the worker, and a stream that holds output back), the same for every case.
-const baseHeaders = { 'user-agent': UA, accept: 'text/html,application/xhtml+xml', 'sec-fetch-dest': 'document', 'accept-encoding': 'identity' };
+const baseHeaders = { 'user-agent': UA, accept: 'text/html,application/xhtml+xml', 'accept-language': 'en-US,en;q=0.9', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'accept-encoding': 'identity' };
 
 // ---------------------------------------------------------------- measuring
 const mf = new Miniflare({ workers, handleRuntimeStdio() { /* request logs: dropped */ } });

@@ -2,7 +2,7 @@
 //! `DNI_CONFIG` through the same validation the worker runs at start, plus the bindings and
 //! secrets the worker needs. Pure: the binary only reads files and prints.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 pub use dni_common::Severity;
@@ -39,11 +39,15 @@ impl fmt::Display for Finding {
 }
 
 /// Secret names known to exist for an environment (from `.dev.vars` for the top level, or
-/// from `wrangler secret list --format json` output for a named environment).
+/// from `wrangler secret list --format json` output for a named environment), and, where
+/// the file holds them (`.dev.vars`, or a `wrangler secret bulk` JSON object), their values,
+/// whose strength is checked (`crate::config::secrets`).
 #[derive(Debug, Clone, Default)]
 pub struct KnownSecrets {
     pub top_level: Option<BTreeSet<String>>,
     pub envs: Vec<(String, BTreeSet<String>)>,
+    pub top_level_values: BTreeMap<String, String>,
+    pub env_values: Vec<(String, BTreeMap<String, String>)>,
 }
 
 /// What one environment holds, for the summary line.
@@ -85,22 +89,51 @@ pub const SECRET_NAMES: [&str; 7] = [
 
 /// Names of `NAME=value` lines in a `.dev.vars` file.
 pub fn dev_vars_names(text: &str) -> BTreeSet<String> {
+    dev_vars(text).into_keys().collect()
+}
+
+/// `NAME=value` lines of a `.dev.vars` file (dotenv: surrounding quotes removed).
+pub fn dev_vars(text: &str) -> BTreeMap<String, String> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_string()))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| {
+            let v = v.trim();
+            let unquoted = ['"', '\'']
+                .iter()
+                .find_map(|q| v.strip_prefix(*q)?.strip_suffix(*q))
+                .unwrap_or(v);
+            (k.trim().to_string(), unquoted.to_string())
+        })
         .collect()
 }
 
 /// Secret names from `wrangler secret list --format json` (`[{"name":..,"type":..}]`).
 pub fn secret_list_names(json: &str) -> Result<BTreeSet<String>, String> {
+    Ok(secret_file(json)?.0)
+}
+
+/// A secrets file: `wrangler secret list --format json` output (names only), or the JSON
+/// object `wrangler secret bulk` takes (`{"NAME": "value"}`: names and values).
+pub fn secret_file(json: &str) -> Result<(BTreeSet<String>, BTreeMap<String, String>), String> {
     #[derive(serde::Deserialize)]
     struct Entry {
         name: String,
     }
-    let entries: Vec<Entry> = serde_json::from_str(json)
-        .map_err(|e| format!("not a `wrangler secret list` JSON array: {e}"))?;
-    Ok(entries.into_iter().map(|e| e.name).collect())
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum File {
+        List(Vec<Entry>),
+        Values(BTreeMap<String, String>),
+    }
+    match serde_json::from_str::<File>(json) {
+        Ok(File::List(entries)) => Ok((entries.into_iter().map(|e| e.name).collect(), BTreeMap::new())),
+        Ok(File::Values(values)) => Ok((values.keys().cloned().collect(), values)),
+        Err(e) => Err(format!(
+            "neither `wrangler secret list --format json` output nor a {{\"NAME\": \"value\"}} object: {e}"
+        )),
+    }
 }
 
 struct Ctx<'a> {
@@ -251,6 +284,7 @@ pub fn check_wrangler_toml(text: &str, secrets: &KnownSecrets) -> Report {
         prefix: Vec::new(),
         table: &doc,
         known_secrets: secrets.top_level.as_ref(),
+        secret_values: Some(&secrets.top_level_values),
     };
     check_env(&top, &doc, has_migration, &spans, &mut report);
     if let Some(envs) = doc.get("env").and_then(|e| e.as_table()) {
@@ -259,12 +293,18 @@ pub fn check_wrangler_toml(text: &str, secrets: &KnownSecrets) -> Report {
                 continue;
             };
             let known = secrets.envs.iter().find(|(n, _)| n == name).map(|(_, s)| s);
+            let values = secrets
+                .env_values
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v);
             let label = format!("env.{name}");
             let env = Env {
                 name: &label,
                 prefix: vec![Seg::Key("env".into()), Seg::Key(name.clone())],
                 table,
                 known_secrets: known,
+                secret_values: values,
             };
             check_env(&env, &doc, has_migration, &spans, &mut report);
         }
@@ -281,6 +321,7 @@ struct Env<'a> {
     prefix: Vec<Seg>,
     table: &'a toml::Table,
     known_secrets: Option<&'a BTreeSet<String>>,
+    secret_values: Option<&'a BTreeMap<String, String>>,
 }
 
 fn check_env(
@@ -361,6 +402,7 @@ fn check_env(
     check_bindings(config.as_ref(), table, top, has_migration, &mut cx);
     if let Some(config) = &config {
         check_secrets(config, env.known_secrets, &mut cx);
+        check_secret_strength(env.secret_values, &mut cx);
         report.summaries.push(EnvSummary {
             env: env.name.to_string(),
             sites: config.sites.len(),
@@ -534,7 +576,7 @@ fn check_secrets(config: &Config, known: Option<&BTreeSet<String>>, cx: &mut Ctx
                 required.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
             ),
             Some(&format!(
-                "pass --secrets {}=FILE with the output of `npx wrangler secret list --{} --format json`",
+                "pass --secrets {}=FILE with the output of `npx wrangler secret list --{} --format json` (names), or a {{\"NAME\": \"value\"}} file as `wrangler secret bulk` reads it (names and strength)",
                 cx.env.trim_start_matches("env."),
                 cx.env.replace('.', " ")
             )),
@@ -543,9 +585,42 @@ fn check_secrets(config: &Config, known: Option<&BTreeSet<String>>, cx: &mut Ctx
     }
 }
 
+/// The strength of each secret whose value is known (`.dev.vars`, or a secrets file with
+/// values); never printed.
+fn check_secret_strength(values: Option<&BTreeMap<String, String>>, cx: &mut Ctx<'_>) {
+    for (name, value) in values.into_iter().flatten() {
+        let Some(min) = crate::config::secrets::min_bytes_of(name) else {
+            continue;
+        };
+        if let Some(problem) = crate::config::secrets::secret_problem(Some(value), min) {
+            let hint = format!("use `openssl rand -hex 32` (64 hex characters) and set it again with `npx wrangler secret put {name}`");
+            cx.push(
+                Severity::Error,
+                format!("secrets.{name}"),
+                format!("too weak: {problem}; the worker refuses it (/__dni/health answers 503)"),
+                Some(&hint),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dev_vars_and_secret_files_are_read() {
+        let v = dev_vars("# local\nDNI_SECRET=\"abc\"\n DNI_API_TOKEN = tok \nEMPTY=\n");
+        assert_eq!(v["DNI_SECRET"], "abc");
+        assert_eq!(v["DNI_API_TOKEN"], "tok");
+        assert_eq!(v["EMPTY"], "");
+        let (names, values) =
+            secret_file(r#"[{"name":"DNI_SECRET","type":"secret_text"}]"#).unwrap();
+        assert!(names.contains("DNI_SECRET") && values.is_empty());
+        let (names, values) = secret_file(r#"{"DNI_SECRET":"x"}"#).unwrap();
+        assert!(names.contains("DNI_SECRET") && values["DNI_SECRET"] == "x");
+        assert!(secret_file("[1]").is_err());
+    }
 
     #[test]
     fn key_paths_parse() {

@@ -9,6 +9,10 @@ pub enum HttpError {
     /// 401: no or a wrong API token (answered with `WWW-Authenticate: Bearer`).
     #[error("unauthorized")]
     Unauthorized,
+    /// 401 for a provider webhook without credentials: answered with a `Basic` challenge,
+    /// so a provider holding Basic credentials in its webhook URL retries with them.
+    #[error("unauthorized")]
+    UnauthorizedBasic,
     /// 403: refused (e.g. an AMP origin that may not read numbers).
     #[error("forbidden: {0}")]
     Forbidden(String),
@@ -24,6 +28,9 @@ pub enum HttpError {
     /// 415.
     #[error("bad request: {0}")]
     UnsupportedMediaType(String),
+    /// 429: too many failed authentications from this client (answered with `Retry-After`).
+    #[error("too many failed attempts: try again later")]
+    TooManyRequests,
     /// 503: the worker cannot serve this (no or an invalid configuration).
     #[error("{0}")]
     Unavailable(String),
@@ -46,12 +53,13 @@ impl HttpError {
     pub fn status(&self) -> u16 {
         match self {
             HttpError::BadRequest(_) => 400,
-            HttpError::Unauthorized => 401,
+            HttpError::Unauthorized | HttpError::UnauthorizedBasic => 401,
             HttpError::Forbidden(_) => 403,
             HttpError::NotFound(_) => 404,
             HttpError::MethodNotAllowed => 405,
             HttpError::TooLarge(_) => 413,
             HttpError::UnsupportedMediaType(_) => 415,
+            HttpError::TooManyRequests => 429,
             HttpError::Unavailable(_) => 503,
             HttpError::Upstream(_) => 502,
             HttpError::Loop => 508,

@@ -120,6 +120,19 @@ impl Runtime {
         }
     }
 
+    /// The runtime of a worker whose `DNI_CONFIG` is missing or invalid: privacy is still
+    /// enforced, with the built-in defaults. One site for every host, in front of the
+    /// origin (or the bundled assets, `assets`), with the built-in vendor catalog, the
+    /// opt-in regime everywhere (no valid consent signal means declined: the tag firewall
+    /// and cookie filtering protect the visitor) and no targets (numbers left as printed).
+    pub fn safe_defaults(assets: bool) -> Result<Runtime, Vec<ConfigIssue>> {
+        let upstream = if assets { "assets" } else { "origin" };
+        Runtime::from_json(&format!(
+            r#"{{"sites": [{{"name": "safe-defaults", "hosts": ["*"], "upstream": "{upstream}",
+                "consent": {{"opt_in_countries": ["*"]}}}}]}}"#
+        ))
+    }
+
     /// The site that handles `host`: the first whose host patterns match.
     pub fn site_for_host(&self, host: &str) -> Option<&Site> {
         self.sites.iter().find(|s| s.config.matches_host(host))

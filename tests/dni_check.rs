@@ -478,3 +478,63 @@ fn assets_upstream_needs_the_assets_binding() {
     assert_eq!(r.code, 1, "{}", r.out);
     assert!(r.out.contains("needs an [assets] section"), "{}", r.out);
 }
+
+#[test]
+fn weak_secrets_are_errors_and_their_values_never_printed() {
+    let dev_vars = std::env::temp_dir().join(format!("dni-dev-vars-{}", std::process::id()));
+    std::fs::write(
+        &dev_vars,
+        "DNI_SECRET=hunter2hunter2\nDNI_API_TOKEN=\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n",
+    )
+    .unwrap();
+    let r = run_on(
+        &with_site(GOOD_SITE),
+        &["--dev-vars", dev_vars.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 1, "{}", r.out);
+    assert!(
+        r.out
+            .contains("[top level] secrets.DNI_SECRET: too weak: too short (at least 32 bytes)"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out
+            .contains("[top level] secrets.DNI_API_TOKEN: too weak: too repetitive"),
+        "{}",
+        r.out
+    );
+    assert!(
+        !r.out.contains("hunter2") && !r.out.contains("aaaaaaaa"),
+        "{}",
+        r.out
+    );
+    // What scripts/dev writes passes.
+    std::fs::write(
+        &dev_vars,
+        "DNI_SECRET=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\nDNI_API_TOKEN=2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0\n",
+    )
+    .unwrap();
+    let r = run_on(
+        &with_site(GOOD_SITE),
+        &["--dev-vars", dev_vars.to_str().unwrap()],
+    );
+    assert!(!r.out.contains("too weak"), "{}", r.out);
+    // A `wrangler secret bulk` file for an environment: names and values.
+    let toml = format!(
+        "{}\n[env.production]\n[env.production.durable_objects]\nbindings = [{{ name = \"POOLS\", class_name = \"NumberPool\" }}]\n[env.production.vars]\nDNI_CONFIG = {{ sites = [{GOOD_SITE}] }}\n",
+        with_site(GOOD_SITE)
+    );
+    let bulk = std::env::temp_dir().join(format!("dni-bulk-{}.json", std::process::id()));
+    std::fs::write(&bulk, r#"{"DNI_SECRET": "short", "DNI_API_TOKEN": "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0"}"#).unwrap();
+    let arg = format!("production={}", bulk.display());
+    let r = run_on(&toml, &["--secrets", &arg]);
+    assert_eq!(r.code, 1, "{}", r.out);
+    assert!(
+        r.out
+            .contains("[env.production] secrets.DNI_SECRET: too weak"),
+        "{}",
+        r.out
+    );
+    assert!(!r.out.contains("secrets.DNI_API_TOKEN"), "{}", r.out);
+}

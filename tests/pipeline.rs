@@ -19,7 +19,7 @@ use consent_dni::pool::{MemoryPools, PoolOp, PoolReply};
 use consent_dni::request::{EdgeFacts, RequestFacts};
 use consent_dni::response::{plan_response, OriginHead};
 use consent_dni::runtime::{Runtime, Site};
-use consent_dni::session::{numbers_for, run_background, Numbers, SessionInputs};
+use consent_dni::session::{numbers_for, Numbers, SessionInputs};
 use consent_dni::upstream::plan_upstream;
 use dni_numbers::E164;
 use dni_sessions::{LeaseOutcome, SessionToken};
@@ -80,14 +80,28 @@ impl<'a> View<'a> {
     }
 
     fn facts(&self) -> RequestFacts {
-        let mut headers: Vec<(&str, &str)> =
-            vec![("sec-fetch-dest", self.dest), ("user-agent", self.ua)];
+        // A browser's top-level navigation (Firefox 140's Accept and Fetch Metadata).
+        let mode = if self.dest == "document" {
+            "navigate"
+        } else {
+            "no-cors"
+        };
+        let mut headers: Vec<(&str, &str)> = vec![
+            ("sec-fetch-dest", self.dest),
+            ("sec-fetch-mode", mode),
+            ("user-agent", self.ua),
+            (
+                "accept",
+                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            ),
+            ("accept-language", "de,en-US;q=0.7,en;q=0.3"),
+        ];
         if let Some(c) = &self.cookie {
             headers.push(("cookie", c));
         }
         let edge = EdgeFacts {
             country: Some("DE".into()),
-            region: None,
+            ..EdgeFacts::default()
         };
         RequestFacts::read("GET", self.url, headers.as_slice(), edge, self.now)
     }
@@ -104,19 +118,19 @@ fn numbers_with(
     secret: Option<&[u8]>,
     new_id: impl FnOnce() -> Option<[u8; 16]>,
 ) -> Numbers {
-    let facts = view.facts();
+    numbers_of(site, &view.facts(), pools, secret, new_id)
+}
+
+/// The numbers for a request with these facts, as the page handler computes them.
+fn numbers_of(
+    site: &Site,
+    facts: &RequestFacts,
+    pools: &MemoryPools,
+    secret: Option<&[u8]>,
+    new_id: impl FnOnce() -> Option<[u8; 16]>,
+) -> Numbers {
     let decision = facts.decide(site);
-    let crawler =
-        dni_rewrite::is_crawler(&facts.user_agent, &site.config.rewrite.crawler_user_agents);
-    let inputs = SessionInputs {
-        site,
-        facts: &facts,
-        swap_allowed: decision.swap,
-        crawler,
-        secret,
-        navigation: facts.navigation,
-        amp: false,
-    };
+    let inputs = SessionInputs::page(site, facts, &decision, secret);
     ready(numbers_for(inputs, new_id, pools))
 }
 
@@ -161,6 +175,11 @@ fn ops(pools: &MemoryPools) -> Vec<&'static str> {
             PoolOp::Lookup { .. } => "lookup",
             PoolOp::Count { .. } => "count",
             PoolOp::Stats { .. } => "stats",
+            PoolOp::RecordCall { .. } => "record_call",
+            PoolOp::ApplyStatus { .. } => "apply_status",
+            PoolOp::CallHistory { .. } => "call_history",
+            PoolOp::PruneCalls { .. } => "prune_calls",
+            PoolOp::Batch { .. } => "batch",
         })
         .collect()
 }
@@ -235,12 +254,11 @@ fn a_session_lands_confirms_and_then_views_pages_without_pool_calls() {
     );
     assert!(pools.calls().is_empty(), "{:?}", ops(&pools));
     assert_eq!(third.set_cookie, None);
-    assert!(third.background.is_empty());
     assert_eq!(shown(&third), n("+15035550150"));
 }
 
 #[test]
-fn a_lease_close_to_idling_out_is_renewed_in_the_background_without_a_lost_update() {
+fn a_lease_close_to_idling_out_is_renewed_and_the_cookie_carries_what_the_pool_granted() {
     let rt = runtime(&["+15035550150"]);
     let site = site(&rt);
     let pools = MemoryPools::new();
@@ -260,28 +278,53 @@ fn a_lease_close_to_idling_out_is_renewed_in_the_background_without_a_lost_updat
     );
     let cookie = second.set_cookie.unwrap();
     let until = token_of(&cookie).leases[0].until_ms;
-    pools.clear_calls();
+    let ads = site.pool(0, 0).unwrap().name.clone();
 
-    // 20 minutes later (less than half the 30-minute idle timeout left): the view does not
-    // wait for the pool, the cookie carries the extended lease, the renewal runs afterwards.
+    // 20 minutes later (less than half the 30-minute idle timeout left): the view renews
+    // (one call, bounded by the pool timeout). A failing pool: the number is still shown
+    // (the pool holds it until `until`), the cookie is not extended beyond what the pool
+    // granted, and the failure is a fault.
     let later = T0 + 21 * MIN;
+    pools.clear_calls();
+    pools.break_storage(&ads, true);
+    let failed = numbers(
+        site,
+        &View::nav("https://x.test/", Some(with_session(&cookie)), later),
+        &pools,
+    );
+    assert_eq!(ops(&pools), ["renew"]);
+    assert_eq!(shown(&failed), n("+15035550150"));
+    assert_eq!(failed.set_cookie, None, "nothing granted, nothing written");
+    assert_eq!(failed.faults.len(), 1);
+    pools.break_storage(&ads, false);
+    // The same with a pool that does not answer in time.
+    pools.time_out(&ads, true);
+    let late = numbers(
+        site,
+        &View::nav("https://x.test/", Some(with_session(&cookie)), later),
+        &pools,
+    );
+    assert_eq!(late.set_cookie, None);
+    assert!(
+        late.faults[0].to_string().contains("did not answer"),
+        "{:?}",
+        late.faults
+    );
+    pools.time_out(&ads, false);
+
+    // A working pool: the cookie carries exactly the pool's new expiry.
+    pools.clear_calls();
     let view = numbers(
         site,
         &View::nav("https://x.test/", Some(with_session(&cookie)), later),
         &pools,
     );
-    assert!(
-        pools.calls().is_empty(),
-        "the view waited for {:?}",
-        ops(&pools)
-    );
-    assert_eq!(view.background.len(), 1);
+    assert_eq!(ops(&pools), ["renew"]);
     let renewed = token_of(view.set_cookie.as_ref().unwrap()).leases[0].until_ms;
+    let slot = pools.with_store(&ads, |s| s.pool.slots()[0].clone());
+    assert_eq!(renewed, slot.lease_until_ms);
     assert_eq!(renewed, later + 30 * MIN);
     assert!(renewed > until);
-    let errors = ready(run_background(view.background, later, &pools));
-    assert!(errors.is_empty(), "{errors:?}");
-    assert_eq!(ops(&pools), ["renew"]);
     // The pool agrees with the cookie: a newcomer after the old expiry does not get the number.
     let newcomer = numbers(
         site,
@@ -652,89 +695,6 @@ fn the_consent_mode_block_follows_the_decision_and_passes_the_pages_csp() {
 }
 
 #[test]
-fn the_calls_api_answers_with_the_landing_attribution_and_twiml() {
-    let rt = runtime(&["+15035550150"]);
-    let site = site(&rt);
-    let pools = MemoryPools::new();
-    let view = numbers(
-        site,
-        &View::nav(
-            "https://x.test/landing?gclid=G7&utm_campaign=spring",
-            Some(ACCEPT.into()),
-            T0,
-        ),
-        &pools,
-    );
-    let tracking = shown(&view);
-    let body = format!(r#"{{"called": "{tracking}", "at": {}}}"#, T0 + 5 * MIN);
-    let r = ready(api::calls::answer(
-        site,
-        "application/json",
-        body.as_bytes(),
-        T0 + 6 * MIN,
-        &pools,
-    ))
-    .unwrap();
-    assert_eq!(r.status, 200);
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(v["target"], "+15035550142");
-    assert_eq!(v["attribution"]["source"], "google_ads");
-    assert_eq!(v["attribution"]["click_ids"]["gclid"], "G7");
-    assert_eq!(v["attribution"]["utm_campaign"], "spring");
-
-    let form = format!(
-        "To=%2B{}&From=%2B15035559999&CallSid=CA1",
-        &tracking.as_str()[1..]
-    );
-    let r = ready(api::calls::answer(
-        site,
-        "application/x-www-form-urlencoded",
-        form.as_bytes(),
-        T0,
-        &pools,
-    ))
-    .unwrap();
-    assert!(
-        r.body
-            .contains("<Dial callerId=\"+15035559999\">+15035550142</Dial>"),
-        "{}",
-        r.body
-    );
-
-    let r = ready(api::calls::answer(
-        site,
-        "application/json",
-        br#"{"called": "+15035559998"}"#,
-        T0,
-        &pools,
-    ))
-    .unwrap();
-    assert_eq!(r.status, 404);
-    let e = ready(api::calls::answer(
-        site,
-        "application/json",
-        br#"{"called": 5}"#,
-        T0,
-        &pools,
-    ))
-    .unwrap_err();
-    assert_eq!(e.status(), 400);
-    let e = ready(api::calls::answer(site, "text/csv", b"x", T0, &pools)).unwrap_err();
-    assert_eq!(e.status(), 415);
-    let ads = site.pool(0, 0).unwrap().name.clone();
-    pools.break_storage(&ads, true);
-    let e = ready(api::calls::answer(
-        site,
-        "application/json",
-        body.as_bytes(),
-        T0,
-        &pools,
-    ))
-    .unwrap_err();
-    assert_eq!(e.status(), 502, "a storage fault is not 'no attribution'");
-}
-
-#[test]
 fn the_stats_report_reads_counters_and_pool_use() {
     let rt = runtime(&["+15035550150"]);
     let site = site(&rt);
@@ -781,95 +741,385 @@ fn the_stats_report_reads_counters_and_pool_use() {
     assert!(report.pools[1].error.is_none());
 }
 
+/// The facts of an AMP number request: Chrome's CORS fetch from `origin` (none: same
+/// origin, with the AMP runtime's `AMP-Same-Origin: true`), in Fetch Metadata `mode`.
+fn amp_facts(origin: Option<&str>, mode: &str, cookie: Option<&str>) -> RequestFacts {
+    let mut headers: Vec<(&str, &str)> = vec![
+        ("sec-fetch-mode", mode),
+        ("sec-fetch-dest", "empty"),
+        ("user-agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36"),
+        ("accept", "application/json"),
+        ("accept-language", "en-US,en;q=0.9"),
+        ("cookie", cookie.unwrap_or(ACCEPT)),
+    ];
+    match origin {
+        Some(o) => headers.push(("origin", o)),
+        None => headers.push(("amp-same-origin", "true")),
+    }
+    let url = "https://x.test/__dni/number?target=%2B15035550142&__amp_source_origin=https%3A%2F%2Fx.test";
+    RequestFacts::read("GET", url, headers.as_slice(), EdgeFacts::default(), T0)
+}
+
+fn amp(
+    site: &Site,
+    facts: &RequestFacts,
+    q: &api::number::NumberQuery,
+    pools: &MemoryPools,
+) -> Result<api::ApiResponse, consent_dni::error::HttpError> {
+    ready(api::number::answer(
+        site,
+        facts,
+        q,
+        Some(SECRET),
+        || Some(next_id()),
+        pools,
+    ))
+}
+
+fn header(r: &api::ApiResponse, name: &str) -> Option<String> {
+    r.headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.clone())
+}
+
 #[test]
 fn amp_numbers_are_leased_with_a_30_day_cookie_and_amp_cors() {
     let rt = runtime(&["+15035550150"]);
     let site = site(&rt);
     let pools = MemoryPools::new();
-    let mut view = View::nav(
-        "https://x.test/__dni/number?target=%2B15035550142",
-        Some(ACCEPT.into()),
-        T0,
-    );
-    view.dest = "empty";
-    let facts = view.facts();
     let q = api::number::NumberQuery {
         target: Some("+15035550142".into()),
         source_origin: Some("https://x.test".into()),
     };
-    let (r, background) = ready(api::number::answer(
-        site,
-        &facts,
-        &q,
-        Some("https://x-test.cdn.ampproject.org"),
-        Some(SECRET),
-        || Some([9; 16]),
-        &pools,
-    ))
-    .unwrap();
-    assert!(background.is_empty());
+    // The site's own Google AMP cache subdomain (x.test -> x-test.cdn.ampproject.org).
+    let facts = amp_facts(Some("https://x-test.cdn.ampproject.org"), "cors", None);
+    let r = amp(site, &facts, &q, &pools).unwrap();
     assert_eq!(
         r.body,
         r#"{"phoneNumber":"+15035550170","formattedPhoneNumber":"(503) 555-0170"}"#
     );
-    let header = |name: &str| {
-        r.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
-    };
     assert_eq!(
-        header("Access-Control-Allow-Origin").as_deref(),
+        header(&r, "Access-Control-Allow-Origin").as_deref(),
         Some("https://x-test.cdn.ampproject.org")
     );
-    assert!(header("set-cookie").unwrap().ends_with("Max-Age=2592000"));
-    let e = ready(api::number::answer(
-        site,
-        &facts,
-        &q,
-        Some("https://evil.test"),
-        Some(SECRET),
-        || Some([9; 16]),
-        &pools,
-    ))
-    .unwrap_err();
-    assert_eq!(e.status(), 403);
-    let bad = api::number::NumberQuery {
-        target: Some("555".into()),
-        source_origin: None,
-    };
     assert_eq!(
-        ready(api::number::answer(
-            site,
-            &facts,
-            &bad,
-            None,
-            Some(SECRET),
-            || None,
-            &pools
-        ))
-        .unwrap_err()
-        .status(),
-        400
+        header(&r, "AMP-Access-Control-Allow-Source-Origin").as_deref(),
+        Some("https://x.test")
     );
+    assert!(header(&r, "set-cookie")
+        .unwrap()
+        .ends_with("Max-Age=2592000"));
+    // Same origin, AMP-Same-Origin: true: leases too.
+    let r = amp(site, &amp_facts(None, "cors", None), &q, &pools).unwrap();
+    assert!(r.body.contains("+15035550171"), "{}", r.body);
+    // Another publisher's cache, a foreign origin, a wrong or huge source origin: 403.
+    for origin in ["https://evil.test", "https://evil-test.cdn.ampproject.org"] {
+        let e = amp(site, &amp_facts(Some(origin), "cors", None), &q, &pools).unwrap_err();
+        assert_eq!(e.status(), 403, "{origin}");
+    }
+    for source in [
+        "https://evil.test".to_string(),
+        format!("https://x.test{}", "%2F".repeat(10_000)),
+        "\u{0}".into(),
+    ] {
+        let bad = api::number::NumberQuery {
+            source_origin: Some(source),
+            ..q.clone()
+        };
+        assert_eq!(amp(site, &facts, &bad, &pools).unwrap_err().status(), 403);
+    }
+    for target in ["555", "+1503555014299999999999999999999999999"] {
+        let bad = api::number::NumberQuery {
+            target: Some(target.into()),
+            source_origin: None,
+        };
+        assert_eq!(
+            amp(site, &facts, &bad, &pools).unwrap_err().status(),
+            400,
+            "{target}"
+        );
+    }
     let other = api::number::NumberQuery {
         target: Some("+15035550100".into()),
         source_origin: None,
     };
-    assert_eq!(
-        ready(api::number::answer(
-            site,
-            &facts,
-            &other,
-            None,
-            Some(SECRET),
-            || None,
-            &pools
-        ))
-        .unwrap_err()
-        .status(),
-        404
+    assert_eq!(amp(site, &facts, &other, &pools).unwrap_err().status(), 404);
+}
+
+#[test]
+fn cross_site_image_hits_and_scripted_clients_never_lease_from_the_amp_endpoint() {
+    // Issue 15: six cross-site `<img src=…/__dni/number?target=…>` hits each leased a number.
+    let rt = runtime(&["+15035550150"]);
+    let site = site(&rt);
+    let pools = MemoryPools::new();
+    let q = api::number::NumberQuery {
+        target: Some("+15035550142".into()),
+        source_origin: None,
+    };
+    for _ in 0..6 {
+        // An <img> on any page: no-cors, no Origin header, no AMP-Same-Origin.
+        let headers: &[(&str, &str)] = &[
+            ("sec-fetch-mode", "no-cors"),
+            ("sec-fetch-dest", "image"),
+            ("sec-fetch-site", "cross-site"),
+            ("user-agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36"),
+            ("accept", "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8"),
+            ("accept-language", "en-US,en;q=0.9"),
+            ("cookie", ACCEPT),
+        ];
+        let facts = RequestFacts::read(
+            "GET",
+            "https://x.test/__dni/number?target=%2B15035550142",
+            headers,
+            EdgeFacts::default(),
+            T0,
+        );
+        let r = amp(site, &facts, &q, &pools).unwrap();
+        assert!(r.body.contains("+15035550199"), "the fallback: {}", r.body);
+        assert_eq!(header(&r, "set-cookie"), None);
+        // The same with a spoofed AMP-Same-Origin but no-cors mode.
+        let r = amp(site, &amp_facts(None, "no-cors", None), &q, &pools).unwrap();
+        assert!(r.body.contains("+15035550199"));
+    }
+    // curl with an allowed Origin header but no browser headers.
+    let facts = RequestFacts::read(
+        "GET",
+        "https://x.test/__dni/number?target=%2B15035550142",
+        &[
+            ("origin", "https://x.test"),
+            ("cookie", ACCEPT),
+            ("user-agent", "curl/8.5.0"),
+        ][..],
+        EdgeFacts::default(),
+        T0,
     );
+    assert!(amp(site, &facts, &q, &pools)
+        .unwrap()
+        .body
+        .contains("+15035550199"));
+    assert!(pools.calls().is_empty(), "{:?}", ops(&pools));
+}
+
+#[test]
+fn scripted_clients_get_the_fallback_and_no_lease_but_keep_their_landing() {
+    let rt = runtime(&["+15035550150"]);
+    let site = site(&rt);
+    let pools = MemoryPools::new();
+    // Issue 15: twelve requests from a scripted client took every number.
+    for i in 0..12 {
+        let headers: &[(&str, &str)] = &[
+            ("user-agent", "python-requests/2.32.3"),
+            ("accept", "*/*"),
+            ("cookie", ACCEPT),
+        ];
+        let url = format!("https://x.test/?gclid=BOT{i}");
+        let facts = RequestFacts::read("GET", &url, headers, EdgeFacts::default(), T0 + i);
+        let view = numbers_of(site, &facts, &pools, Some(SECRET), || Some(next_id()));
+        assert_eq!(view.outcome, SwapOutcome::Fallback);
+        assert_eq!(
+            view.note,
+            Some("no lease: not a browser navigation (Fetch Metadata)")
+        );
+    }
+    // A browser claiming to be a crawler by Bot Management, and a low bot score.
+    for edge in [
+        EdgeFacts {
+            verified_bot: true,
+            verified_bot_category: Some("Search Engine Crawler".into()),
+            ..EdgeFacts::default()
+        },
+        EdgeFacts {
+            bot_score: Some(2),
+            ..EdgeFacts::default()
+        },
+    ] {
+        let mut facts = View::nav("https://x.test/?gclid=X", Some(ACCEPT.into()), T0).facts();
+        facts.edge = edge;
+        let view = numbers_of(site, &facts, &pools, Some(SECRET), || Some(next_id()));
+        assert_eq!(view.outcome, SwapOutcome::Fallback);
+        assert!(view.note.unwrap().starts_with("no lease"));
+    }
+    assert!(pools.calls().is_empty(), "{:?}", ops(&pools));
+    // A real browser still gets the ads number after all that.
+    let real = numbers(
+        site,
+        &View::nav("https://x.test/?gclid=REAL", Some(ACCEPT.into()), T0 + 100),
+        &pools,
+    );
+    assert_eq!(shown(&real), n("+15035550150"));
+}
+
+#[test]
+fn an_overflowing_visitor_keeps_the_landing_and_leases_from_its_source_later() {
+    // Issue 15: a browser landing with a gclid while the pool is full saw the fallback, and
+    // its next view was classified from an internal page.
+    let rt = runtime(&["+15035550150"]);
+    let site = site(&rt);
+    let ads = site.pool(0, 0).unwrap().name.clone();
+    let pools = MemoryPools::new();
+    let holder = numbers(
+        site,
+        &View::nav("https://x.test/?gclid=FIRST", Some(ACCEPT.into()), T0),
+        &pools,
+    );
+    assert_eq!(shown(&holder), n("+15035550150"));
+    let landing = "https://x.test/spring?utm_source=google&utm_campaign=spring&gclid=LATE";
+    let mut view = View::nav(landing, Some(ACCEPT.into()), T0 + MIN);
+    let referer = "https://www.google.com/";
+    let mut facts = view.facts();
+    facts.referer = Some(referer.into());
+    let overflow = numbers_of(site, &facts, &pools, Some(SECRET), || Some(next_id()));
+    assert_eq!(overflow.outcome, SwapOutcome::Overflow);
+    let cookie = overflow.set_cookie.unwrap();
+    let kept = token_of(&cookie)
+        .landing
+        .expect("the landing is kept in the token");
+    assert!(
+        kept.url.contains("gclid=LATE") && kept.url.contains("utm_campaign=spring"),
+        "{}",
+        kept.url
+    );
+    assert_eq!(kept.referrer.as_deref(), Some(referer));
+    // Next view, on an internal page, after the first holder's provisional lease outlived
+    // its hold: the ads pool again, with the original attribution.
+    pools.clear_calls();
+    view = View::nav(
+        "https://x.test/contact",
+        Some(with_session(&cookie)),
+        T0 + 4 * MIN,
+    );
+    let later = numbers(site, &view, &pools);
+    assert_eq!(shown(&later), n("+15035550150"));
+    let (pool, request) = &pools.calls()[0];
+    assert_eq!(pool, &ads);
+    let PoolOp::Lease {
+        attribution,
+        provisional,
+        ..
+    } = &request.op
+    else {
+        panic!("{:?}", request.op)
+    };
+    assert!(!provisional, "the cookie came back");
+    assert_eq!(attribution.source.as_deref(), Some("google_ads"));
+    assert_eq!(
+        attribution.click_ids,
+        [("gclid".to_string(), "LATE".to_string())]
+    );
+    assert_eq!(attribution.utm_campaign.as_deref(), Some("spring"));
+    assert_eq!(attribution.referrer.as_deref(), Some(referer));
+    assert_eq!(attribution.landed_at_ms, T0 + MIN);
+    assert!(attribution
+        .landing_url
+        .starts_with("https://x.test/spring?"));
+    // Every target leased: the landing leaves the token (the cookie shrinks back).
+    assert_eq!(token_of(later.set_cookie.as_ref().unwrap()).landing, None);
+    // The calls API attributes a call to this session with the landing's facts.
+    let body = format!(r#"{{"called": "+15035550150", "at": {}}}"#, T0 + 5 * MIN);
+    let token = "pipeline-api-token-0123456789";
+    let secrets = dni_calls::Secrets {
+        api_token: Some(token.into()),
+        ..dni_calls::Secrets::default()
+    };
+    let headers = vec![
+        ("content-type".to_string(), "application/json".to_string()),
+        ("authorization".to_string(), format!("Bearer {token}")),
+    ];
+    let request = api::calls::CallsRequest {
+        endpoint: dni_calls::Endpoint::Api,
+        http: dni_calls::WebhookRequest {
+            method: "POST",
+            url: "https://x.test/__dni/calls",
+            headers: &headers,
+            body: body.as_bytes(),
+        },
+        secrets: &secrets,
+        now_ms: T0 + 5 * MIN,
+    };
+    let r = ready(api::calls::answer(site, &request, &pools)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&r.response.body).unwrap();
+    assert_eq!(v["attribution"]["click_ids"]["gclid"], "LATE");
+}
+
+#[test]
+fn a_slow_or_garbled_pool_gives_the_fallback_and_the_landing_survives() {
+    let rt = runtime(&["+15035550150"]);
+    let site = site(&rt);
+    let ads = site.pool(0, 0).unwrap().name.clone();
+    let pools = MemoryPools::new();
+    pools.time_out(&ads, true);
+    let slow = numbers(
+        site,
+        &View::nav("https://x.test/?gclid=G", Some(ACCEPT.into()), T0),
+        &pools,
+    );
+    assert_eq!(slow.outcome, SwapOutcome::Fault);
+    assert_eq!(shown(&slow), n("+15035550199"));
+    assert!(token_of(slow.set_cookie.as_ref().unwrap())
+        .landing
+        .is_some());
+    pools.time_out(&ads, false);
+    pools.garble(&ads);
+    let garbled = numbers(
+        site,
+        &View::nav("https://x.test/?gclid=G", Some(ACCEPT.into()), T0),
+        &pools,
+    );
+    assert_eq!(garbled.outcome, SwapOutcome::Fault);
+    assert!(
+        garbled.faults[0]
+            .to_string()
+            .contains("answered unexpectedly"),
+        "{:?}",
+        garbled.faults
+    );
+    assert_eq!(shown(&garbled), n("+15035550199"));
+}
+
+#[test]
+fn concurrent_first_views_racing_for_the_last_number_never_share_it() {
+    use consent_dni::pool::PoolPort;
+    use consent_dni::session::{plan_session, Start};
+    let rt = runtime(&["+15035550150"]);
+    let site = site(&rt);
+    let pools = MemoryPools::new();
+    // Both views are planned before either pool call is answered, as in two isolates.
+    let facts: Vec<RequestFacts> = (0..2)
+        .map(|i| View::nav("https://x.test/?gclid=RACE", Some(ACCEPT.into()), T0 + i).facts())
+        .collect();
+    let decisions: Vec<_> = facts.iter().map(|f| f.decide(site)).collect();
+    assert!(decisions.iter().all(|d| d.swap));
+    let plans: Vec<_> = facts
+        .iter()
+        .zip(&decisions)
+        .map(|(f, decision)| {
+            let inputs = SessionInputs {
+                site,
+                facts: f,
+                decision,
+                crawler: false,
+                secret: Some(SECRET),
+                navigation: true,
+                amp: false,
+                refused: None,
+            };
+            match plan_session(inputs, || Some(next_id())) {
+                Start::Session(plan) => plan,
+                Start::Done(_) => panic!("a session"),
+            }
+        })
+        .collect();
+    let mut shown_numbers = Vec::new();
+    for plan in plans {
+        let answers = plan
+            .asks
+            .iter()
+            .map(|a| ready(pools.lease(&a.pool, a.op.clone(), T0)))
+            .collect();
+        shown_numbers.push(shown(&plan.finish(answers)));
+    }
+    assert_eq!(shown_numbers, [n("+15035550150"), n("+15035550199")]);
 }
 
 #[test]
@@ -1062,4 +1312,94 @@ fn the_hydration_guard_carries_the_visitors_numbers_and_passes_the_csp_with_the_
     assert!(plan.hydration_guard.is_none());
     plan.log_into(200, &mut line);
     assert_eq!(line.hydration_guard, "off");
+}
+
+#[test]
+fn a_batch_of_leases_is_answered_in_order_without_sharing_a_number() {
+    use consent_dni::pool::PoolPort;
+    let rt = runtime(&["+15035550150", "+15035550151"]);
+    let site = site(&rt);
+    let ads = site.pool(0, 0).unwrap();
+    let pools = MemoryPools::new();
+    let lease = |i: u8| PoolOp::Lease {
+        session: dni_sessions::SessionId([i; 16]),
+        attribution: dni_sessions::Attribution::default(),
+        provisional: true,
+    };
+    let op = PoolOp::Batch {
+        ops: (1..=3).map(lease).collect(),
+    };
+    let reply = ready(pools.send(ads, ads.request(op, T0))).unwrap();
+    let PoolReply::Batch { replies } = reply else {
+        panic!("{reply:?}")
+    };
+    let outcomes: Vec<_> = replies
+        .into_iter()
+        .map(|r| match r {
+            PoolReply::Lease { outcome } => outcome,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert!(
+        matches!(outcomes[0], LeaseOutcome::Leased { number, .. } if number == n("+15035550150"))
+    );
+    assert!(
+        matches!(outcomes[1], LeaseOutcome::Leased { number, .. } if number == n("+15035550151"))
+    );
+    assert_eq!(outcomes[2], LeaseOutcome::Overflow);
+}
+
+#[test]
+fn a_batch_answers_exactly_as_the_same_operations_one_by_one() {
+    use consent_dni::pool::PoolPort;
+    let rt = runtime(&["+15035550150", "+15035550151"]);
+    let site = site(&rt);
+    let ads = site.pool(0, 0).unwrap();
+    let sid = |i: u8| dni_sessions::SessionId([i; 16]);
+    let ops = vec![
+        PoolOp::Lease {
+            session: sid(1),
+            attribution: Default::default(),
+            provisional: true,
+        },
+        PoolOp::Confirm {
+            session: sid(1),
+            number: n("+15035550150"),
+        },
+        PoolOp::Lease {
+            session: sid(2),
+            attribution: Default::default(),
+            provisional: false,
+        },
+        PoolOp::Lease {
+            session: sid(3),
+            attribution: Default::default(),
+            provisional: true,
+        },
+        PoolOp::Renew {
+            session: sid(2),
+            number: n("+15035550151"),
+        },
+        PoolOp::Lookup {
+            number: n("+15035550150"),
+            at_ms: T0,
+        },
+    ];
+    let one_by_one = MemoryPools::new();
+    let singles: Vec<PoolReply> = ops
+        .iter()
+        .map(|op| ready(one_by_one.send(ads, ads.request(op.clone(), T0))).unwrap())
+        .collect();
+    let batched = MemoryPools::new();
+    let reply =
+        ready(batched.send(ads, ads.request(PoolOp::Batch { ops: ops.clone() }, T0))).unwrap();
+    assert_eq!(reply, PoolReply::Batch { replies: singles });
+    // The stores end the same.
+    let slots = |p: &MemoryPools| p.with_store(&ads.name, |s| s.pool.slots().to_vec());
+    assert_eq!(slots(&batched), slots(&one_by_one));
+    // A batch inside a batch is refused (an error, never a partial answer).
+    let nested = PoolOp::Batch {
+        ops: vec![PoolOp::Batch { ops: vec![] }],
+    };
+    assert!(ready(batched.send(ads, ads.request(nested, T0))).is_err());
 }

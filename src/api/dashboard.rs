@@ -1,10 +1,11 @@
 //! `/__dni/dashboard`: a small self-contained HTML page (inline SVG charts, no scripts, no
 //! external resources) over a [`StatsReport`]: consent rates and swap outcomes per day,
-//! consent signals, and each pool's use.
+//! consent signals, each pool's use, calls per source per day and calls per campaign.
 
 use std::fmt::Write;
 
-use crate::observe::StatsReport;
+use super::ApiResponse;
+use crate::observe::{CallsReport, DayCounters, StatsReport};
 
 use dni_common::markup::escape as esc;
 
@@ -19,6 +20,11 @@ fn page(title: &str, body: &str) -> String {
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>{body}</body></html>",
         esc(title)
     )
+}
+
+/// The sign-in page again, 401: the token was not valid.
+pub fn refused() -> ApiResponse {
+    ApiResponse::html(login_page(Some("That token is not valid.")), 401)
 }
 
 /// The sign-in form (the token is posted, never put in the URL).
@@ -37,13 +43,12 @@ pub fn login_page(message: Option<&str>) -> String {
 }
 
 /// One stacked bar per day: `series` are (counter name, label, colour).
-fn stacked_days(report: &StatsReport, series: &[(&str, &str, &str)], id: &str) -> String {
+fn stacked_days(days: &[DayCounters], series: &[(&str, &str, &str)], id: &str) -> String {
     let width = 640.0;
     let height = 160.0;
-    let n = report.days.len().max(1) as f64;
+    let n = days.len().max(1) as f64;
     let bar = (width / n * 0.7).min(48.0);
-    let max = report
-        .days
+    let max = days
         .iter()
         .map(|d| {
             series
@@ -59,7 +64,7 @@ fn stacked_days(report: &StatsReport, series: &[(&str, &str, &str)], id: &str) -
         height + 20.0,
         height + 20.0
     );
-    for (i, d) in report.days.iter().enumerate() {
+    for (i, d) in days.iter().enumerate() {
         let x = i as f64 * (width / n) + (width / n - bar) / 2.0;
         let mut y = height;
         for (key, label, colour) in series {
@@ -119,7 +124,7 @@ pub fn dashboard_page(report: &StatsReport) -> String {
     );
     body.push_str("<h2>Consent per day</h2>");
     body.push_str(&stacked_days(
-        report,
+        &report.days,
         &[
             ("consent.granted", "granted", "#2f8f5b"),
             ("consent.denied", "denied", "#c0504d"),
@@ -128,7 +133,7 @@ pub fn dashboard_page(report: &StatsReport) -> String {
     ));
     body.push_str("<h2>Numbers shown per day</h2>");
     body.push_str(&stacked_days(
-        report,
+        &report.days,
         &[
             ("swap.tracking", "tracking", "#2f6f9f"),
             ("swap.fallback", "fallback", "#d9a23b"),
@@ -176,7 +181,53 @@ pub fn dashboard_page(report: &StatsReport) -> String {
         );
     }
     body.push_str("</table>");
+    calls_section(&report.calls, &mut body);
     page("consent-dni dashboard", &body)
+}
+
+const PALETTE: [&str; 8] = [
+    "#2f6f9f", "#2f8f5b", "#d9a23b", "#8e5ea2", "#c0504d", "#3e9fa8", "#7f7f7f", "#b5651d",
+];
+
+/// Calls per source per day (stacked bars) and the campaign table.
+fn calls_section(calls: &CallsReport, body: &mut String) {
+    let _ = write!(
+        body,
+        "<h2>Calls per source per day</h2><p id=\"calls-summary\">{} calls{}.</p>",
+        calls.total(),
+        if calls.truncated {
+            " (the newest 10,000)"
+        } else {
+            ""
+        }
+    );
+    if let Some(e) = &calls.error {
+        let _ = write!(body, "<p><em>({})</em></p>", esc(e));
+    }
+    let sources = calls.sources();
+    let series: Vec<(&str, &str, &str)> = sources
+        .iter()
+        .zip(PALETTE.iter().cycle())
+        .map(|(s, c)| (*s, *s, *c))
+        .collect();
+    body.push_str(&stacked_days(&calls.days, &series, "chart-calls"));
+    body.push_str(
+        "<h2>Calls per campaign</h2><table id=\"campaigns\"><tr><th>campaign (utm_campaign)</th><th>calls</th>\
+<th>completed</th><th>talk time</th><th>consented</th></tr>",
+    );
+    for c in &calls.campaigns {
+        let _ = write!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}:{:02}</td><td>{}</td></tr>",
+            esc(&c.campaign),
+            c.calls,
+            c.completed,
+            c.talk_seconds / 60,
+            c.talk_seconds % 60,
+            c.consented
+        );
+    }
+    body.push_str("</table>");
 }
 
 #[cfg(test)]
@@ -201,6 +252,7 @@ mod tests {
             d.counters.insert(k.into(), v);
         }
         StatsReport {
+            calls: Default::default(),
             site: "demo<script>".into(),
             days: vec![d],
             pools: vec![PoolReport {
@@ -236,11 +288,43 @@ mod tests {
     }
 
     #[test]
+    fn calls_per_source_and_campaign_are_charted_and_escaped() {
+        let mut r = report();
+        let mut day = DayCounters {
+            day: "2026-11-22".into(),
+            ..Default::default()
+        };
+        day.counters.insert("google_ads".into(), 3);
+        day.counters.insert("untracked".into(), 1);
+        r.calls = CallsReport {
+            days: vec![day],
+            campaigns: vec![crate::observe::CampaignRow {
+                campaign: "<img src=x onerror=alert(1)>".into(),
+                calls: 4,
+                completed: 2,
+                talk_seconds: 185,
+                consented: 1,
+            }],
+            truncated: true,
+            error: None,
+        };
+        let html = dashboard_page(&r);
+        assert!(html.contains("id=\"calls-summary\">4 calls (the newest 10,000)."));
+        assert!(html.contains("data-series=\"google_ads\" data-value=\"3\""));
+        assert!(html.contains("data-series=\"untracked\" data-value=\"1\""));
+        assert!(html.contains(
+            "<td>&lt;img src=x onerror=alert(1)&gt;</td><td>4</td><td>2</td><td>3:05</td><td>1</td>"
+        ));
+        assert!(!html.contains("<img"));
+    }
+
+    #[test]
     fn empty_report_renders() {
         let html = dashboard_page(&StatsReport {
             site: "s".into(),
             days: vec![],
             pools: vec![],
+            calls: Default::default(),
         });
         assert!(html.contains("0 page views"));
         assert!(html.contains("–"));

@@ -3,20 +3,65 @@
 //!
 //! * `health`, `consent`: [`health`], the decision's JSON.
 //! * `number` ([`number`]): AMP `amp-call-tracking`, with AMP CORS ([`amp`]).
-//! * `calls` ([`calls`]): attribution and call routing for the telephony side.
+//! * `calls` ([`calls`]): the provider webhooks and the calls API (routing, attribution,
+//!   call records, history, Google Ads export).
 //! * `stats` ([`stats`]) and `dashboard` ([`dashboard`]).
 
 pub mod amp;
 pub mod calls;
 pub mod dashboard;
+mod health;
 pub mod number;
 pub mod stats;
+pub mod throttle;
+
+pub use health::{health, startup_problems};
 
 use crate::error::HttpError;
 
 /// Request bodies up to this size are read to the end even when refused, so the client's
 /// keep-alive connection stays usable (answering before the body is consumed resets it).
 pub const DRAIN_LIMIT: usize = 1 << 20;
+
+/// A request body read within bounds (every body the worker reads goes through one): kept
+/// up to `limit` bytes; a longer one is drained, not kept, up to [`DRAIN_LIMIT`] (so the
+/// client's connection stays usable) and refused (413); a larger declared or sent one is
+/// refused without reading further.
+#[derive(Debug)]
+pub struct BoundedBody {
+    limit: usize,
+    seen: usize,
+    body: Vec<u8>,
+}
+
+impl BoundedBody {
+    /// `None` when the declared `Content-Length` is beyond [`DRAIN_LIMIT`] already.
+    pub fn start(limit: usize, content_length: Option<&str>) -> Option<BoundedBody> {
+        let declared = content_length.and_then(|v| v.trim().parse::<usize>().ok());
+        if declared.is_some_and(|n| n > DRAIN_LIMIT) {
+            return None;
+        }
+        Some(BoundedBody {
+            limit,
+            seen: 0,
+            body: Vec::new(),
+        })
+    }
+
+    /// Takes the next chunk; `false` when reading must stop (past [`DRAIN_LIMIT`]).
+    pub fn push(&mut self, chunk: &[u8]) -> bool {
+        self.seen = self.seen.saturating_add(chunk.len());
+        if self.seen <= self.limit {
+            self.body.extend_from_slice(chunk);
+        }
+        self.seen <= DRAIN_LIMIT
+    }
+
+    /// The body, or `None` when it was longer than the limit.
+    pub fn finish(self) -> Option<Vec<u8>> {
+        (self.seen <= self.limit).then_some(self.body)
+    }
+}
 
 /// Largest dashboard sign-in form accepted.
 pub const MAX_DASHBOARD_FORM: usize = 4096;
@@ -73,32 +118,32 @@ impl HttpError {
     /// The response: a short plain-text body, never cached.
     pub fn response(&self) -> ApiResponse {
         let mut r = ApiResponse::text(self.to_string(), self.status());
-        if matches!(self, HttpError::Unauthorized) {
-            r.headers.push(("www-authenticate", "Bearer".to_string()));
+        match self {
+            HttpError::Unauthorized => r.headers.push(("www-authenticate", "Bearer".to_string())),
+            HttpError::UnauthorizedBasic => r.headers.push((
+                "www-authenticate",
+                r#"Basic realm="consent-dni", charset="UTF-8""#.to_string(),
+            )),
+            _ => {}
+        }
+        if matches!(self, HttpError::TooManyRequests) {
+            r.headers
+                .push(("retry-after", (throttle::WINDOW_MS / 1000).to_string()));
         }
         r
     }
 }
 
-/// `GET /__dni/health`.
-pub fn health() -> ApiResponse {
-    let mut r = ApiResponse::json(
-        r#"{"status":"ok","service":"consent-dni"}"#.to_string(),
-        200,
-    );
-    r.headers.retain(|(n, _)| *n != "cache-control");
-    r.headers.push(("cache-control", "no-store".to_string()));
-    r
-}
-
-/// The API token check (constant time). No token configured: nothing is authorized.
+/// The API token check (constant time). No token configured, or a weak one
+/// ([`api_token_problem`](crate::config::secrets::api_token_problem)): nothing is authorized.
 pub fn authorize(
     expected_token: Option<&str>,
     authorization: Option<&str>,
 ) -> Result<(), HttpError> {
     match expected_token {
         Some(expected)
-            if !expected.is_empty() && dni_sessions::bearer_matches(authorization, expected) =>
+            if crate::config::secrets::api_token_problem(Some(expected)).is_none()
+                && dni_sessions::bearer_matches(authorization, expected) =>
         {
             Ok(())
         }
@@ -129,13 +174,16 @@ mod tests {
 
     #[test]
     fn tokens_are_checked_and_an_unset_token_authorizes_nothing() {
-        assert!(authorize(Some("sekrit"), Some("Bearer sekrit")).is_ok());
+        const T: &str = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0";
+        assert!(authorize(Some(T), Some(&format!("Bearer {T}"))).is_ok());
         assert_eq!(
-            authorize(Some("sekrit"), Some("Bearer nope")),
+            authorize(Some(T), Some("Bearer nope")),
             Err(HttpError::Unauthorized)
         );
+        assert_eq!(authorize(Some(T), None), Err(HttpError::Unauthorized));
+        // A weak token authorizes nothing, even when it is sent.
         assert_eq!(
-            authorize(Some("sekrit"), None),
+            authorize(Some("sekrit"), Some("Bearer sekrit")),
             Err(HttpError::Unauthorized)
         );
         assert_eq!(
@@ -145,6 +193,35 @@ mod tests {
         assert_eq!(
             authorize(Some(""), Some("Bearer ")),
             Err(HttpError::Unauthorized)
+        );
+    }
+
+    #[test]
+    fn bodies_are_bounded() {
+        // Issue 15: a 2 MB POST to /__dni/dashboard was read whole.
+        assert!(BoundedBody::start(MAX_DASHBOARD_FORM, Some("2097152")).is_none());
+        let mut b = BoundedBody::start(MAX_DASHBOARD_FORM, None).unwrap();
+        let chunk = vec![b'x'; 64 * 1024];
+        let mut pushed = 0;
+        while b.push(&chunk) {
+            pushed += 1;
+            assert!(pushed < 100, "reading never stops");
+        }
+        assert_eq!(
+            pushed,
+            DRAIN_LIMIT / chunk.len(),
+            "stops right past the drain limit"
+        );
+        // Over the limit but within the drain limit: read to the end, refused.
+        let mut b = BoundedBody::start(10, Some("11")).unwrap();
+        assert!(b.push(b"hello ") && b.push(b"world"));
+        assert_eq!(b.finish(), None);
+        let mut b = BoundedBody::start(10, Some(" 5 ")).unwrap();
+        assert!(b.push(b"token"));
+        assert_eq!(b.finish().as_deref(), Some(&b"token"[..]));
+        assert_eq!(
+            BoundedBody::start(0, Some("junk")).unwrap().finish(),
+            Some(vec![])
         );
     }
 
@@ -161,7 +238,7 @@ mod tests {
         for r in [
             ApiResponse::json("{}".into(), 200),
             ApiResponse::html(String::new(), 200),
-            health(),
+            health(&[]),
         ] {
             assert!(
                 r.headers
@@ -197,6 +274,11 @@ mod error_tests {
                 "bad request: t",
             ),
             (HttpError::Unavailable("u".into()), 503, "u"),
+            (
+                HttpError::TooManyRequests,
+                429,
+                "too many failed attempts: try again later",
+            ),
             (
                 HttpError::Upstream("dns".into()),
                 502,

@@ -8,12 +8,14 @@
 //! in two sites' pools) do not fail the check unless `--deny-warnings` is given.
 //!
 //! `--secrets production=secrets.json` takes the output of
-//! `npx wrangler secret list --env production --format json`.
+//! `npx wrangler secret list --env production --format json` (names), or a
+//! `{"NAME": "value"}` object as `wrangler secret bulk` reads it (names and values: the
+//! strength of `DNI_SECRET` and `DNI_API_TOKEN` is checked too, as in `.dev.vars`).
 
 use std::process::ExitCode;
 
 use consent_dni::deploy_check::{
-    check_wrangler_toml, dev_vars_names, secret_list_names, KnownSecrets,
+    check_wrangler_toml, dev_vars as read_dev_vars, secret_file, KnownSecrets,
 };
 
 const USAGE: &str =
@@ -47,8 +49,11 @@ fn main() -> ExitCode {
                     Ok(t) => t,
                     Err(e) => return fail(&format!("cannot read {file}: {e}")),
                 };
-                match secret_list_names(&text) {
-                    Ok(names) => secrets.envs.push((env, names)),
+                match secret_file(&text) {
+                    Ok((names, values)) => {
+                        secrets.envs.push((env.clone(), names));
+                        secrets.env_values.push((env, values));
+                    }
                     Err(e) => return fail(&format!("{file}: {e}")),
                 }
             }
@@ -63,7 +68,9 @@ fn main() -> ExitCode {
         Err(e) => return fail(&format!("cannot read {path}: {e}")),
     };
     if let Ok(dv) = std::fs::read_to_string(&dev_vars) {
-        secrets.top_level = Some(dev_vars_names(&dv));
+        let values = read_dev_vars(&dv);
+        secrets.top_level = Some(values.keys().cloned().collect());
+        secrets.top_level_values = values;
     }
     let report = check_wrangler_toml(&text, &secrets);
     for s in &report.summaries {

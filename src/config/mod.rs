@@ -9,6 +9,7 @@
 mod check;
 mod host_pattern;
 mod numbers;
+pub mod secrets;
 mod upstream;
 
 pub use check::{check_config, Checked};

@@ -10,7 +10,7 @@ use super::{LogLine, SwapOutcome};
 /// `YYYY-MM-DD` (UTC) of a Unix time in milliseconds.
 pub fn day_of(epoch_ms: i64) -> String {
     // The date part of the RFC 3339 form (the calls API's formatter).
-    let mut day = dni_sessions::calls::format_rfc3339_ms(epoch_ms);
+    let mut day = dni_calls::format_rfc3339_ms(epoch_ms);
     day.truncate(10);
     day
 }
@@ -41,11 +41,48 @@ pub fn counters_for(line: &LogLine, swap_allowed: bool) -> Vec<(String, u64)> {
     ]
 }
 
+/// `(day, name, value)` rows ordered by day (as a counters table returns them) as days of
+/// counters, oldest first; a negative value counts as 0.
+pub fn group_days(rows: impl IntoIterator<Item = (String, String, i64)>) -> Vec<DayCounters> {
+    let mut days: Vec<DayCounters> = Vec::new();
+    for (day, name, value) in rows {
+        if days.last().is_none_or(|d| d.day != day) {
+            days.push(DayCounters {
+                day,
+                ..DayCounters::default()
+            });
+        }
+        if let Some(d) = days.last_mut() {
+            d.counters.insert(name, u64::try_from(value).unwrap_or(0));
+        }
+    }
+    days
+}
+
 /// One day's counters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayCounters {
     pub day: String,
     pub counters: BTreeMap<String, u64>,
+}
+
+impl DayCounters {
+    /// `(day, name, value)` rows, ordered by day, grouped into one entry per day.
+    pub fn group(rows: impl IntoIterator<Item = (String, String, u64)>) -> Vec<DayCounters> {
+        let mut days: Vec<DayCounters> = Vec::new();
+        for (day, name, value) in rows {
+            match days.last_mut() {
+                Some(d) if d.day == day => {
+                    d.counters.insert(name, value);
+                }
+                _ => days.push(DayCounters {
+                    day,
+                    counters: BTreeMap::from([(name, value)]),
+                }),
+            }
+        }
+        days
+    }
 }
 
 /// A pool's use right now.
@@ -77,6 +114,9 @@ pub struct StatsReport {
     /// Page-view counters per day (UTC), oldest first.
     pub days: Vec<DayCounters>,
     pub pools: Vec<PoolReport>,
+    /// Calls per source per day and per campaign.
+    #[serde(default)]
+    pub calls: super::CallsReport,
 }
 
 impl StatsReport {
@@ -130,6 +170,21 @@ mod report_tests {
     }
 
     #[test]
+    fn rows_group_into_days() {
+        let rows = [
+            ("2026-11-21", "views", 3),
+            ("2026-11-21", "swap.tracking", 2),
+            ("2026-11-22", "views", -1),
+        ]
+        .map(|(d, n, v)| (d.to_string(), n.to_string(), v));
+        let days = group_days(rows);
+        assert_eq!(days.len(), 2);
+        assert_eq!(days[0].counters["views"], 3);
+        assert_eq!(days[0].counters["swap.tracking"], 2);
+        assert_eq!(days[1].counters["views"], 0);
+    }
+
+    #[test]
     fn totals_sum_over_days() {
         let mut d1 = DayCounters {
             day: "2026-11-21".into(),
@@ -145,6 +200,7 @@ mod report_tests {
             site: "s".into(),
             days: vec![d1, d2],
             pools: vec![],
+            calls: Default::default(),
         };
         assert_eq!(r.total("views"), 7);
         assert_eq!(r.total("missing"), 0);

@@ -5,6 +5,7 @@
 use dni_numbers::E164;
 use dni_sessions::{LeasePolicy, Pool, PoolStore, StoreError};
 
+use super::calls::{apply_status, prune_calls, record_call, CallStore, DEFAULT_RETENTION_DAYS};
 use super::protocol::{DayCounters, PoolOp, PoolReply, PoolRequest, PoolUse};
 use crate::observe::day_of;
 
@@ -29,17 +30,66 @@ pub struct PoolObject {
 impl PoolObject {
     /// Answers `request` over `store`. A storage failure is an error (the object answers it
     /// with a 5xx), never an empty pool or an overflow.
-    pub fn handle<S: PoolStore + CounterStore>(
+    pub fn handle<S: PoolStore + CounterStore + CallStore>(
         &mut self,
         store: &mut S,
         request: &PoolRequest,
     ) -> Result<PoolReply, StoreError> {
         let now = request.now_ms;
         match &request.op {
+            PoolOp::Batch { ops } => {
+                // The slots are read once for the whole batch.
+                let mut cached = super::cache::SlotCache::new(store);
+                let mut replies = Vec::with_capacity(ops.len());
+                for op in ops {
+                    let one = PoolRequest {
+                        op: op.clone(),
+                        now_ms: now,
+                        numbers: request.numbers.clone(),
+                        policy: request.policy,
+                    };
+                    replies.push(self.handle_one(&mut cached, &one)?);
+                }
+                Ok(PoolReply::Batch { replies })
+            }
+            _ => self.handle_one(store, request),
+        }
+    }
+
+    /// One operation (not a batch).
+    fn handle_one<S: PoolStore + CounterStore + CallStore>(
+        &mut self,
+        store: &mut S,
+        request: &PoolRequest,
+    ) -> Result<PoolReply, StoreError> {
+        let now = request.now_ms;
+        match &request.op {
+            PoolOp::Batch { .. } => Err(StoreError(
+                "a batch inside a batch is not supported".to_string(),
+            )),
             PoolOp::Count { counters } => {
                 store.add_counters(&day_of(now), counters)?;
                 Ok(PoolReply::Counted)
             }
+            PoolOp::RecordCall {
+                record,
+                retention_days,
+            } => Ok(PoolReply::CallRecorded {
+                new: record_call(store, record, *retention_days)?,
+            }),
+            PoolOp::ApplyStatus { update, webhook } => Ok(PoolReply::CallUpdated {
+                outcome: apply_status(store, update, webhook.as_ref(), now)?,
+            }),
+            PoolOp::CallHistory {
+                from_ms,
+                to_ms,
+                limit,
+            } => Ok(PoolReply::Calls {
+                records: store.calls_between(*from_ms, *to_ms, *limit)?,
+            }),
+            PoolOp::PruneCalls { retention_days } => Ok(PoolReply::Pruned {
+                calls: prune_calls(store, now, *retention_days)?,
+            }),
             PoolOp::Stats { days } => {
                 self.sync(store, request)?;
                 let first = day_of(now.saturating_sub(i64::from(*days).saturating_mul(DAY_MS)));
@@ -68,7 +118,7 @@ impl PoolObject {
                     PoolOp::Lookup { number, at_ms } => PoolReply::Record {
                         record: pool.lookup(number, *at_ms)?,
                     },
-                    PoolOp::Count { .. } | PoolOp::Stats { .. } => PoolReply::Counted,
+                    _ => PoolReply::Counted,
                 })
             }
         }
@@ -88,17 +138,35 @@ impl PoolObject {
     }
 }
 
-/// The daily alarm: closes the history of leases that idled out and prunes history older
-/// than the retention period. Returns (released, pruned).
-pub fn daily_maintenance<S: PoolStore>(
+/// What one maintenance run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Maintenance {
+    /// Leases that idled out and had their history closed.
+    pub released: u32,
+    /// Lease history records past the lease retention.
+    pub pruned_history: u32,
+    /// Call records past the site's `calls.retention_days`.
+    pub pruned_calls: u32,
+}
+
+/// The alarm's maintenance (at least daily): closes the history of leases that idled out,
+/// prunes lease history older than its retention and calls older than the site's
+/// `calls.retention_days` (as last sent with a call; 90 days before any).
+pub fn daily_maintenance<S: PoolStore + CallStore>(
     store: &mut S,
     policy: LeasePolicy,
     now_ms: i64,
-) -> Result<(u32, u32), StoreError> {
+) -> Result<Maintenance, StoreError> {
     let mut pool = Pool::new(store, policy);
     let released = pool.release_idle(now_ms)?;
-    let pruned = pool.prune_history(now_ms)?;
-    Ok((released, pruned))
+    let pruned_history = pool.prune_history(now_ms)?;
+    let retention = store.retention_days()?.unwrap_or(DEFAULT_RETENTION_DAYS);
+    let pruned_calls = prune_calls(store, now_ms, retention)?;
+    Ok(Maintenance {
+        released,
+        pruned_history,
+        pruned_calls,
+    })
 }
 
 /// How many numbers a pool has, and how many are leased (provisionally) at `now_ms`.

@@ -2,9 +2,11 @@
 //! shell implements it over Durable Object stubs; [`MemoryPools`](super::MemoryPools)
 //! implements it in memory for native tests.
 
+use dni_calls::CallRecord;
 use dni_numbers::E164;
 use dni_sessions::{LeaseOutcome, LeasePolicy, LeaseRecord, PoolName};
 
+use super::calls::StatusOutcome;
 use super::protocol::{PoolOp, PoolReply, PoolRequest};
 
 /// One pool object as the worker addresses it: its name, its configured numbers and the
@@ -80,6 +82,57 @@ pub trait PoolPort {
             other => Err(bad_reply(pool, &other)),
         }
     }
+
+    /// (Stats object.) Keeps a call's record; `false` when it was already kept.
+    async fn record_call(
+        &self,
+        stats: &PoolRef,
+        record: CallRecord,
+        retention_days: u32,
+        now_ms: i64,
+    ) -> Result<bool, PoolError> {
+        let op = PoolOp::RecordCall {
+            record,
+            retention_days,
+        };
+        match self.send(stats, stats.request(op, now_ms)).await? {
+            PoolReply::CallRecorded { new } => Ok(new),
+            other => Err(bad_reply(stats, &other)),
+        }
+    }
+
+    /// (Stats object.) Applies a status update (see [`PoolOp::ApplyStatus`]).
+    async fn apply_status(
+        &self,
+        stats: &PoolRef,
+        op: PoolOp,
+        now_ms: i64,
+    ) -> Result<StatusOutcome, PoolError> {
+        match self.send(stats, stats.request(op, now_ms)).await? {
+            PoolReply::CallUpdated { outcome } => Ok(outcome),
+            other => Err(bad_reply(stats, &other)),
+        }
+    }
+
+    /// (Stats object.) Calls that started in `[from_ms, to_ms)`, newest first.
+    async fn call_history(
+        &self,
+        stats: &PoolRef,
+        from_ms: i64,
+        to_ms: i64,
+        limit: u32,
+        now_ms: i64,
+    ) -> Result<Vec<CallRecord>, PoolError> {
+        let op = PoolOp::CallHistory {
+            from_ms,
+            to_ms,
+            limit,
+        };
+        match self.send(stats, stats.request(op, now_ms)).await? {
+            PoolReply::Calls { records } => Ok(records),
+            other => Err(bad_reply(stats, &other)),
+        }
+    }
 }
 
 fn bad_reply(pool: &PoolRef, reply: &PoolReply) -> PoolError {
@@ -88,6 +141,11 @@ fn bad_reply(pool: &PoolRef, reply: &PoolReply) -> PoolError {
         PoolReply::Record { .. } => "a record",
         PoolReply::Stats { .. } => "stats",
         PoolReply::Counted => "a count",
+        PoolReply::CallRecorded { .. } => "a recorded call",
+        PoolReply::CallUpdated { .. } => "a call update",
+        PoolReply::Calls { .. } => "calls",
+        PoolReply::Pruned { .. } => "a prune count",
+        PoolReply::Batch { .. } => "a batch",
     };
     PoolError::BadReply {
         pool: pool.name.to_string(),

@@ -5,10 +5,12 @@
 //! types are the core's own (`E164`, `SessionId`, `Attribution`, `LeasePolicy`,
 //! `LeaseOutcome`, `LeaseRecord`) with serde derives: there is no separate wire copy.
 
+use dni_calls::{CallRecord, StatusUpdate};
 use dni_numbers::E164;
 use dni_sessions::{Attribution, LeaseOutcome, LeasePolicy, LeaseRecord, SessionId};
 use serde::{Deserialize, Serialize};
 
+use super::calls::{StatusOutcome, WebhookOrder};
 pub use crate::observe::{DayCounters, PoolUse};
 
 /// One operation on a pool object. (Variants differ in size; values are short-lived and
@@ -33,6 +35,29 @@ pub enum PoolOp {
     Count { counters: Vec<(String, u64)> },
     /// Counters of the last `days` days, and the pool's current use.
     Stats { days: u32 },
+    /// (Stats object.) A call arrived: keep its record, once per (provider, call id); the
+    /// site's retention comes along for the daily prune.
+    RecordCall {
+        record: CallRecord,
+        retention_days: u32,
+    },
+    /// (Stats object.) A provider's status callback; `webhook`: the delivery to queue when
+    /// the call becomes eligible.
+    ApplyStatus {
+        update: StatusUpdate,
+        webhook: Option<WebhookOrder>,
+    },
+    /// (Stats object.) Calls that started in `[from_ms, to_ms)`, newest first, at most `limit`.
+    CallHistory {
+        from_ms: i64,
+        to_ms: i64,
+        limit: u32,
+    },
+    /// (Stats object.) Deletes calls older than `retention_days` (the daily alarm does it).
+    PruneCalls { retention_days: u32 },
+    /// Several operations in one request, answered in order and committed together (one
+    /// storage transaction: what bounds a single object's throughput).
+    Batch { ops: Vec<PoolOp> },
 }
 
 /// A request to a pool object: the operation, the time, and the pool's configuration.
@@ -61,6 +86,23 @@ pub enum PoolReply {
     },
     /// To `Count`.
     Counted,
+    /// To `Batch`: one reply per operation, in order.
+    Batch { replies: Vec<PoolReply> },
+    /// To `RecordCall`: `false` when the call was already recorded (a replayed webhook).
+    CallRecorded { new: bool },
+    /// To `ApplyStatus`.
+    CallUpdated { outcome: StatusOutcome },
+    /// To `CallHistory`.
+    Calls { records: Vec<CallRecord> },
+    /// To `PruneCalls`: how many calls were deleted.
+    Pruned { calls: u32 },
+}
+
+impl PoolReply {
+    /// The answer queued a webhook delivery: the object arms its alarm now.
+    pub fn queued_delivery(&self) -> bool {
+        matches!(self, PoolReply::CallUpdated { outcome } if outcome.queued)
+    }
 }
 
 #[cfg(test)]

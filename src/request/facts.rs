@@ -50,6 +50,44 @@ pub struct EdgeFacts {
     pub country: Option<String>,
     /// `request.cf.regionCode`: the ISO 3166-2 subdivision code, e.g. `CA`.
     pub region: Option<String>,
+    /// `request.cf.botManagement.score` (1 = automated … 99 = human), where the zone has
+    /// Bot Management.
+    pub bot_score: Option<u8>,
+    /// `request.cf.botManagement.verifiedBot`.
+    pub verified_bot: bool,
+    /// `request.cf.verifiedBotCategory` (`Search Engine Crawler`, `Monitoring & Analytics`…).
+    pub verified_bot_category: Option<String>,
+}
+
+impl EdgeFacts {
+    /// From `request.cf` as JSON (`JSON.stringify(request.cf)`): `country`, `regionCode`,
+    /// and, where the zone has Bot Management, `botManagement.score` (1–99),
+    /// `botManagement.verifiedBot` and `verifiedBotCategory`. Anything missing, of another
+    /// type or out of range counts as absent; text that is not JSON gives no facts.
+    pub fn from_cf_json(json: Option<&str>) -> EdgeFacts {
+        let Some(cf) = json.and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok()) else {
+            return EdgeFacts::default();
+        };
+        let text = |v: Option<&serde_json::Value>| {
+            v.and_then(|v| v.as_str())
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && s.len() <= 64)
+                .map(str::to_string)
+        };
+        let bot = cf.get("botManagement");
+        EdgeFacts {
+            country: text(cf.get("country")),
+            region: text(cf.get("regionCode")),
+            bot_score: bot
+                .and_then(|b| b.get("score")?.as_f64())
+                .filter(|s| (1.0..=99.0).contains(s))
+                .map(|s| s as u8),
+            verified_bot: bot
+                .and_then(|b| b.get("verifiedBot")?.as_bool())
+                .unwrap_or(false),
+            verified_bot_category: text(cf.get("verifiedBotCategory")),
+        }
+    }
 }
 
 /// What the request looks like, read once.
@@ -66,6 +104,44 @@ pub struct RequestFacts {
     pub now_ms: i64,
     /// A top-level HTML navigation (where a session may be created).
     pub navigation: bool,
+    /// `Sec-Fetch-Mode`, `Sec-Fetch-Dest`, `Sec-Fetch-Site` (lowercase, trimmed).
+    pub fetch: FetchMetadata,
+    /// `Accept`, `Accept-Language`.
+    pub accept: Option<String>,
+    pub accept_language: Option<String>,
+    /// `Origin` (CORS requests; AMP).
+    pub origin: Option<String>,
+    /// `AMP-Same-Origin: true` (the AMP runtime on the publisher's own page).
+    pub amp_same_origin: bool,
+}
+
+/// The request's Fetch Metadata (W3C "Fetch Metadata Request Headers"), lowercased.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FetchMetadata {
+    pub mode: Option<String>,
+    pub dest: Option<String>,
+    pub site: Option<String>,
+}
+
+impl FetchMetadata {
+    fn read(headers: &(impl HeaderSource + ?Sized)) -> FetchMetadata {
+        let get = |name: &str| {
+            headers
+                .header(name)
+                .map(|v| v.trim().to_ascii_lowercase())
+                .filter(|v| !v.is_empty())
+        };
+        FetchMetadata {
+            mode: get("sec-fetch-mode"),
+            dest: get("sec-fetch-dest"),
+            site: get("sec-fetch-site"),
+        }
+    }
+
+    /// `Sec-Fetch-Mode: navigate` with `Sec-Fetch-Dest: document`: a top-level navigation.
+    pub fn is_top_level_navigation(&self) -> bool {
+        self.mode.as_deref() == Some("navigate") && self.dest.as_deref() == Some("document")
+    }
 }
 
 /// A top-level HTML navigation: `GET` with `Sec-Fetch-Dest: document`, or, from clients
@@ -109,6 +185,13 @@ impl RequestFacts {
             edge,
             now_ms,
             navigation,
+            fetch: FetchMetadata::read(headers),
+            accept: headers.header("accept"),
+            accept_language: headers.header("accept-language"),
+            origin: headers.header("origin"),
+            amp_same_origin: headers
+                .header("amp-same-origin")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
         }
     }
 
@@ -118,6 +201,7 @@ impl RequestFacts {
             cookie_header: self.cookie.as_deref(),
             sec_gpc: self.sec_gpc.as_deref(),
             country: self.edge.country.as_deref(),
+            region: self.edge.region.as_deref(),
             now_ms: self.now_ms,
         }
     }
@@ -175,6 +259,48 @@ mod tests {
     }
 
     #[test]
+    fn edge_facts_are_read_from_request_cf() {
+        // Fields as Cloudflare documents them ("IncomingRequestCfProperties", Workers
+        // runtime APIs; "Bot Management variables": score 1-99, verifiedBot,
+        // verifiedBotCategory such as "Search Engine Crawler").
+        let cf = r#"{"asn":13335,"colo":"FRA","country":"DE","regionCode":"BE","city":"Berlin",
+            "botManagement":{"score":87,"verifiedBot":false,"staticResource":false,"ja3Hash":"25b4882c2bcb50cd6b469ff28c596742","detectionIds":[]},
+            "verifiedBotCategory":""}"#;
+        let e = EdgeFacts::from_cf_json(Some(cf));
+        assert_eq!(
+            e,
+            EdgeFacts {
+                country: Some("DE".into()),
+                region: Some("BE".into()),
+                bot_score: Some(87),
+                verified_bot: false,
+                verified_bot_category: None,
+            }
+        );
+        let crawler = r#"{"country":"US","botManagement":{"score":1,"verifiedBot":true},"verifiedBotCategory":"Search Engine Crawler"}"#;
+        let e = EdgeFacts::from_cf_json(Some(crawler));
+        assert_eq!((e.bot_score, e.verified_bot), (Some(1), true));
+        assert_eq!(
+            e.verified_bot_category.as_deref(),
+            Some("Search Engine Crawler")
+        );
+        // Without Bot Management (most zones; local workerd): no bot facts.
+        let plain = EdgeFacts::from_cf_json(Some(r#"{"country":"FR"}"#));
+        assert_eq!((plain.bot_score, plain.verified_bot), (None, false));
+        for bad in [
+            None,
+            Some(""),
+            Some("not json"),
+            Some(r#"{"country":5,"botManagement":{"score":"high"}}"#),
+            Some(r#"{"botManagement":{"score":0}}"#),
+            Some(r#"{"botManagement":{"score":150}}"#),
+        ] {
+            let e = EdgeFacts::from_cf_json(bad);
+            assert_eq!((e.country, e.bot_score), (None, None), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn facts_are_read_from_headers() {
         let headers: &[(&str, &str)] = &[
             ("Cookie", "a=1"),
@@ -187,6 +313,7 @@ mod tests {
         let edge = EdgeFacts {
             country: Some("DE".into()),
             region: Some("BE".into()),
+            ..EdgeFacts::default()
         };
         let f = RequestFacts::read("GET", "https://x.test/p?q", headers, edge.clone(), 7);
         assert_eq!(f.cookie.as_deref(), Some("a=1, b=2"));
@@ -197,8 +324,8 @@ mod tests {
         assert_eq!(f.edge, edge);
         let c = f.consent_request();
         assert_eq!(
-            (c.cookie_header, c.sec_gpc, c.country, c.now_ms),
-            (Some("a=1, b=2"), Some("1"), Some("DE"), 7)
+            (c.cookie_header, c.sec_gpc, c.country, c.region, c.now_ms),
+            (Some("a=1, b=2"), Some("1"), Some("DE"), Some("BE"), 7)
         );
         let none: &[(&str, &str)] = &[("accept", "image/png")];
         let f = RequestFacts::read("GET", "https://x.test/", none, EdgeFacts::default(), 0);

@@ -2,8 +2,10 @@
 //! (the reserved `/__dni/` prefix, sealed), [`RequestFacts`] reads everything the later
 //! steps decide from, once.
 
+mod client;
 mod facts;
 mod route;
 
-pub use facts::{is_navigation, EdgeFacts, HeaderSource, Method, RequestFacts};
+pub use client::LeaseRefusal;
+pub use facts::{is_navigation, EdgeFacts, FetchMetadata, HeaderSource, Method, RequestFacts};
 pub use route::{ApiRoute, Route, RESERVED_PREFIX};

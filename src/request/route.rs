@@ -3,6 +3,7 @@
 //! `/__DNI/calls`, `/%5F%5Fdni/calls` and `//__dni//calls` are ours too and never reach the
 //! origin (with their `Authorization` header).
 
+use dni_calls::Endpoint;
 use percent_encoding::percent_decode_str;
 
 /// The reserved path prefix (without its trailing slash).
@@ -14,7 +15,9 @@ pub enum ApiRoute {
     Health,
     Consent,
     Number,
-    Calls,
+    /// `/__dni/calls` (the API), `/__dni/calls/{provider}` and `/__dni/calls/{provider}/status`
+    /// (the provider webhooks: `twilio`, `signalwire`, `plivo`, `vonage`).
+    Calls(Endpoint),
     Stats,
     Dashboard,
     /// Under the prefix, but no such route (404, never forwarded).
@@ -56,10 +59,10 @@ impl Route {
             "health" => ApiRoute::Health,
             "consent" => ApiRoute::Consent,
             "number" => ApiRoute::Number,
-            "calls" => ApiRoute::Calls,
             "stats" => ApiRoute::Stats,
             "dashboard" => ApiRoute::Dashboard,
-            _ => ApiRoute::Unknown,
+            _ => Endpoint::from_path(&format!("{RESERVED_PREFIX}/{name}"))
+                .map_or(ApiRoute::Unknown, ApiRoute::Calls),
         })
     }
 }
@@ -73,7 +76,10 @@ mod tests {
         assert_eq!(Route::of("/__dni/health"), Route::Api(ApiRoute::Health));
         assert_eq!(Route::of("/__dni/consent"), Route::Api(ApiRoute::Consent));
         assert_eq!(Route::of("/__dni/number"), Route::Api(ApiRoute::Number));
-        assert_eq!(Route::of("/__dni/calls"), Route::Api(ApiRoute::Calls));
+        assert_eq!(
+            Route::of("/__dni/calls"),
+            Route::Api(ApiRoute::Calls(Endpoint::Api))
+        );
         assert_eq!(Route::of("/__dni/stats"), Route::Api(ApiRoute::Stats));
         assert_eq!(
             Route::of("/__dni/dashboard"),
@@ -97,10 +103,44 @@ mod tests {
             "\\__dni\\calls",
             "/%2F__dni/calls",
         ] {
-            assert_eq!(Route::of(p), Route::Api(ApiRoute::Calls), "{p}");
+            assert_eq!(
+                Route::of(p),
+                Route::Api(ApiRoute::Calls(Endpoint::Api)),
+                "{p}"
+            );
         }
         for p in ["/__dni/CALLS/x", "/__dni/%00", "/__dni/calls/../x"] {
             assert!(matches!(Route::of(p), Route::Api(_)), "{p}");
+        }
+    }
+
+    #[test]
+    fn provider_webhooks_are_sealed_too() {
+        use dni_calls::Provider;
+        let answer = Route::Api(ApiRoute::Calls(Endpoint::Answer(Provider::Twilio)));
+        for p in [
+            "/__dni/calls/twilio",
+            "/__DNI/Calls/Twilio/",
+            "//__dni//calls//twilio",
+            "/%5F%5Fdni/calls%2Ftwilio",
+        ] {
+            assert_eq!(Route::of(p), answer, "{p}");
+        }
+        assert_eq!(
+            Route::of("/__dni/calls/vonage/status"),
+            Route::Api(ApiRoute::Calls(Endpoint::Status(Provider::Vonage)))
+        );
+        assert_eq!(
+            Route::of("/__dni/calls/plivo"),
+            Route::Api(ApiRoute::Calls(Endpoint::Answer(Provider::Plivo)))
+        );
+        for p in [
+            "/__dni/calls/telnyx",
+            "/__dni/calls/api",
+            "/__dni/calls/twilio/x",
+            "/__dni/callsx",
+        ] {
+            assert_eq!(Route::of(p), Route::Api(ApiRoute::Unknown), "{p}");
         }
     }
 
@@ -115,6 +155,53 @@ mod tests {
             "/%ZZ",
         ] {
             assert_eq!(Route::of(p), Route::Page, "{p}");
+        }
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// `/__dni/<name>` written any way a URL parser or a server might accept it.
+        fn disguised(name: &'static str) -> impl Strategy<Value = String> {
+            let prefix = prop_oneof![
+                Just("/__dni/".to_string()),
+                Just("/__DNI/".to_string()),
+                Just("/%5F%5Fdni/".to_string()),
+                Just("/%5f%5fDnI/".to_string()),
+                Just("//__dni/".to_string()),
+                Just("///__dni//".to_string()),
+                Just("\\__dni\\".to_string()),
+                Just("/_%5Fd%6Ei/".to_string()),
+                Just("/__dni%2F".to_string()),
+            ];
+            (prefix, any::<bool>()).prop_map(move |(p, upper)| {
+                let n = if upper {
+                    name.to_ascii_uppercase()
+                } else {
+                    name.to_string()
+                };
+                format!("{p}{n}")
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn any_path_has_a_route(path in "\\PC{0,60}") {
+                let _ = Route::of(&path);
+            }
+
+            #[test]
+            fn the_prefix_is_sealed_however_it_is_written(calls in disguised("calls"), stats in disguised("stats")) {
+                prop_assert_eq!(Route::of(&calls), Route::Api(ApiRoute::Calls(Endpoint::Api)));
+                prop_assert_eq!(Route::of(&stats), Route::Api(ApiRoute::Stats));
+            }
+
+            #[test]
+            fn anything_under_the_prefix_stays_ours(rest in "[a-zA-Z0-9/%._~-]{0,30}") {
+                let route = Route::of(&format!("/__dni/{rest}"));
+                prop_assert!(matches!(route, Route::Api(_)), "{route:?}");
+            }
         }
     }
 }

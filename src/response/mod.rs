@@ -14,7 +14,7 @@ pub use csp::{hash_source, pass_csp, pass_csp_all, CspPass};
 pub use data::{compile_data_paths, data_kind, path_and_query};
 pub use hydration_guard::{guard_script, GUARD_SCRIPT};
 pub use plan::{
-    has_body, is_html, plan_response, ConsentModeOutcome, OriginHead, ResponsePlan,
-    REWRITTEN_BODY_DROPS,
+    has_body, is_html, plan_response, ConsentModeOutcome, HeaderEdit, OriginHead, OriginHeaders,
+    ResponsePlan, REWRITTEN_BODY_DROPS,
 };
 pub use rewrite::{rewrite_plan, CatalogClassifier};

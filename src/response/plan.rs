@@ -36,6 +36,47 @@ pub struct OriginHead<'a> {
     pub csp: &'a [(String, String)],
 }
 
+/// The origin's headers the plan reads, owned (the shell collects them from the runtime's
+/// header list with [`OriginHeaders::from_entries`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OriginHeaders {
+    pub content_type: Option<String>,
+    pub vary: Option<String>,
+    pub cache_control: Option<String>,
+    pub csp: Vec<(String, String)>,
+}
+
+impl OriginHeaders {
+    /// From `(name, value)` entries (names any case; a repeated header's values joined
+    /// with `, `, as the Fetch API's `Headers` gives them).
+    pub fn from_entries(entries: impl IntoIterator<Item = (String, String)>) -> OriginHeaders {
+        let mut h = OriginHeaders::default();
+        for (name, value) in entries {
+            let name = name.to_ascii_lowercase();
+            match name.as_str() {
+                "content-type" => h.content_type = Some(value),
+                "vary" => h.vary = Some(value),
+                "cache-control" => h.cache_control = Some(value),
+                n if n.starts_with("content-security-policy") => h.csp.push((name, value)),
+                _ => {}
+            }
+        }
+        h
+    }
+
+    /// The head the plan reads, with the origin's `status` and `Set-Cookie` values.
+    pub fn head<'a>(&'a self, status: u16, set_cookies: &'a [String]) -> OriginHead<'a> {
+        OriginHead {
+            status,
+            content_type: self.content_type.as_deref(),
+            set_cookies,
+            vary: self.vary.as_deref(),
+            cache_control: self.cache_control.as_deref(),
+            csp: &self.csp,
+        }
+    }
+}
+
 /// What became of an inserted script (the Consent Mode default, the hydration guard) on
 /// this response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +123,45 @@ pub struct ResponsePlan {
     pub csp_headers: Option<Vec<(String, String)>>,
 }
 
+/// One change to the response's headers (applied in order by the shell).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::enum_variant_names)]
+pub enum HeaderEdit {
+    Append(&'static str, String),
+    Set(&'static str, String),
+    Delete(&'static str),
+}
+
 impl ResponsePlan {
+    /// The header changes the plan makes: its `Set-Cookie`s, `Vary`, `Cache-Control`, and
+    /// the CSP headers replaced (when the Consent Mode block's hash was added).
+    pub fn header_edits(&self) -> Vec<HeaderEdit> {
+        let mut edits: Vec<HeaderEdit> = self
+            .set_cookies
+            .iter()
+            .map(|c| HeaderEdit::Append("set-cookie", c.clone()))
+            .collect();
+        if let Some(vary) = &self.vary {
+            edits.push(HeaderEdit::Set("vary", vary.clone()));
+        }
+        if let Some(cc) = &self.cache_control {
+            edits.push(HeaderEdit::Set("cache-control", cc.clone()));
+        }
+        if let Some(csp) = &self.csp_headers {
+            edits.push(HeaderEdit::Delete("content-security-policy"));
+            edits.push(HeaderEdit::Delete("content-security-policy-report-only"));
+            for (name, value) in csp {
+                let name = if name.eq_ignore_ascii_case("content-security-policy-report-only") {
+                    "content-security-policy-report-only"
+                } else {
+                    "content-security-policy"
+                };
+                edits.push(HeaderEdit::Append(name, value.clone()));
+            }
+        }
+        edits
+    }
+
     /// Writes what the plan decided into the request's log line: status, cookies removed and
     /// expired, what became of the Consent Mode default.
     pub fn log_into(&self, status: u16, line: &mut LogLine) {

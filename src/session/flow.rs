@@ -4,11 +4,11 @@
 
 use futures_util::future::join_all;
 
-use super::plan::{plan_session, Numbers, PoolCall, SessionInputs, Start};
-use crate::pool::{PoolError, PoolPort};
+use super::plan::{plan_session, Numbers, SessionInputs, Start};
+use crate::pool::PoolPort;
 
-/// The numbers for one view. The view's pool calls are made in parallel; renewals are
-/// returned in [`Numbers::background`] for [`run_background`] after the response.
+/// The numbers for one view. The view's pool calls are made in parallel; each is bounded
+/// by the port's timeout (the shell's `DoPools`), a failed or late one gives the fallback.
 pub async fn numbers_for<P: PoolPort>(
     inputs: SessionInputs<'_>,
     new_id: impl FnOnce() -> Option<[u8; 16]>,
@@ -27,19 +27,4 @@ pub async fn numbers_for<P: PoolPort>(
             plan.finish(answers)
         }
     }
-}
-
-/// Makes the background calls (renewals); returns the errors.
-pub async fn run_background<P: PoolPort>(
-    calls: Vec<PoolCall>,
-    now_ms: i64,
-    port: &P,
-) -> Vec<PoolError> {
-    let mut errors = Vec::new();
-    for call in calls {
-        if let Err(e) = port.lease(&call.pool, call.op, now_ms).await {
-            errors.push(e);
-        }
-    }
-    errors
 }

@@ -2,8 +2,8 @@
 //! keeps them.
 //!
 //! * [`step`]: per target and request, keep / renew / confirm / lease (pure).
-//! * [`plan`]: the whole session plan: which pool calls to make now, which in the
-//!   background, and, given their answers, the numbers and the cookie (pure).
+//! * [`plan`]: the whole session plan: which pool calls to make, and, given their
+//!   answers, the numbers and the cookie (pure).
 //! * [`numbers_for`]: the flow, plan → pool calls through a [`PoolPort`](crate::pool::PoolPort)
 //!   → numbers. The shell runs it against Durable Objects; the tests against
 //!   [`MemoryPools`](crate::pool::MemoryPools).
@@ -12,6 +12,6 @@ mod flow;
 mod plan;
 mod step;
 
-pub use flow::{numbers_for, run_background};
-pub use plan::{plan_session, Ask, Numbers, PoolCall, SessionInputs, SessionPlan, Start};
+pub use flow::numbers_for;
+pub use plan::{lease_consent, plan_session, Ask, Numbers, SessionInputs, SessionPlan, Start};
 pub use step::{lease_step, LeaseStep};

@@ -5,22 +5,29 @@
 //! * Crawler, or a site without targets: numbers are left as printed.
 //! * Consent, returning session with a live lease in its signed cookie: the cookie's
 //!   numbers, no pool call. A provisional lease is confirmed (one call, on the second page
-//!   view); a lease close to idling out is renewed in the background.
-//! * Consent, first HTML navigation: a provisional lease per target from the pool of the
-//!   landing request's traffic source (one call per target, made in parallel).
-//! * Pool unreachable, failing or exhausted: the fallback number; the page still streams.
+//!   view); a lease close to idling out is renewed (one call, bounded by the pool timeout):
+//!   the cookie carries what the pool granted, never more.
+//! * Consent, first HTML navigation of a browser (`session.lease_requires`): a provisional
+//!   lease per target from the pool of the landing request's traffic source (one call per
+//!   target, made in parallel). A client refused a lease sees the fallback.
+//! * Pool unreachable, failing, slow or exhausted: the fallback number; the page still
+//!   streams. A new session that got no lease for some target keeps its landing in the
+//!   token, so a later view leases from the landing's source with its attribution.
 
 use std::cell::OnceCell;
 
+use dni_common::Category;
+use dni_consent::Decision;
 use dni_numbers::E164;
 use dni_sessions::{
-    classify, session_set_cookie, Attribution, Landing, LeaseOutcome, SessionToken, TokenLease,
+    classify, is_kept_landing_param, session_set_cookie, Attribution, Landing, LeaseConsent,
+    LeaseOutcome, SessionToken,
 };
 
 use super::step::{lease_step, LeaseStep};
 use crate::observe::SwapOutcome;
 use crate::pool::{PoolError, PoolOp, PoolRef};
-use crate::request::RequestFacts;
+use crate::request::{LeaseRefusal, RequestFacts};
 use crate::runtime::Site;
 
 /// What the session flow needs to know about one request.
@@ -28,8 +35,9 @@ use crate::runtime::Site;
 pub struct SessionInputs<'a> {
     pub site: &'a Site,
     pub facts: &'a RequestFacts,
-    /// The consent decision allows swapping (`Decision::swap`).
-    pub swap_allowed: bool,
+    /// The request's consent decision: whether numbers swap (`Decision::swap`), and what a
+    /// new lease records as the consent in force (conversions out are gated on it).
+    pub decision: &'a Decision,
     /// A search-engine crawler: numbers stay as printed.
     pub crawler: bool,
     /// `DNI_SECRET`, when configured and long enough.
@@ -38,19 +46,40 @@ pub struct SessionInputs<'a> {
     pub navigation: bool,
     /// An AMP request (`/__dni/number`): its session cookie lives `amp_cookie_days`.
     pub amp: bool,
+    /// Why this client may not lease a new number (`None`: it may); see
+    /// [`RequestFacts::lease_refusal`].
+    pub refused: Option<LeaseRefusal>,
 }
 
-/// A pool call the view waits for (in parallel with the others).
+impl<'a> SessionInputs<'a> {
+    /// The inputs of a page request: crawlers see the printed numbers, a session may start
+    /// on a top-level navigation, and only clients `session.lease_requires` accepts lease.
+    pub fn page(
+        site: &'a Site,
+        facts: &'a RequestFacts,
+        decision: &'a Decision,
+        secret: Option<&'a [u8]>,
+    ) -> SessionInputs<'a> {
+        let crawler =
+            dni_rewrite::is_crawler(&facts.user_agent, &site.config.rewrite.crawler_user_agents);
+        SessionInputs {
+            site,
+            facts,
+            decision,
+            crawler,
+            secret,
+            navigation: facts.navigation,
+            amp: false,
+            refused: facts.lease_refusal(&site.config.session.lease_requires),
+        }
+    }
+}
+
+/// A pool call the view waits for (in parallel with the others, each bounded by the
+/// pool timeout).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ask {
     pub target: usize,
-    pub pool: PoolRef,
-    pub op: PoolOp,
-}
-
-/// A pool call made after the response (`ctx.wait_until`): renewals.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PoolCall {
     pub pool: PoolRef,
     pub op: PoolOp,
 }
@@ -65,8 +94,6 @@ pub struct Numbers {
     /// A visitor-specific (tracking) number is in the page.
     pub personal: bool,
     pub outcome: SwapOutcome,
-    /// Calls to make after the response.
-    pub background: Vec<PoolCall>,
     /// Pool calls that failed (the visitor got the fallback for those targets).
     pub faults: Vec<PoolError>,
     /// Why no session could be used, for the operator (never visitor data).
@@ -81,7 +108,6 @@ impl Numbers {
             set_cookie: None,
             personal: false,
             outcome: SwapOutcome::Untouched,
-            background: Vec::new(),
             faults: Vec::new(),
             note: None,
         }
@@ -124,7 +150,23 @@ pub struct SessionPlan<'a> {
     changed: bool,
     /// Calls the view waits for.
     pub asks: Vec<Ask>,
-    background: Vec<PoolCall>,
+    /// A target with a source had no live lease and none was asked for (refused client).
+    unleased: bool,
+    /// The session is new (no valid cookie came with the request).
+    new_session: bool,
+}
+
+/// The consent decision as kept with a lease: granted categories, signal, regime, GPC.
+pub fn lease_consent(decision: &Decision) -> LeaseConsent {
+    LeaseConsent {
+        granted: Category::ALL
+            .into_iter()
+            .filter(|&c| decision.granted(c))
+            .collect(),
+        signal: decision.signal.as_str().to_string(),
+        regime: decision.regime.as_str().to_string(),
+        gpc: decision.gpc,
+    }
 }
 
 /// The verified session token of the request's cookie, if one verifies.
@@ -147,7 +189,7 @@ pub fn plan_session<'a>(
     if targets.is_empty() || inputs.crawler {
         return Start::Done(Numbers::untouched());
     }
-    if !inputs.swap_allowed {
+    if !inputs.decision.swap {
         return Start::Done(Numbers::fallbacks(site, SwapOutcome::Fallback));
     }
     let Some(secret) = inputs.secret else {
@@ -181,28 +223,36 @@ pub fn plan_session<'a>(
         token,
         changed: !returning,
         asks: Vec::new(),
-        background: Vec::new(),
+        unleased: false,
+        new_session: !returning,
     };
     plan.plan_targets(returning);
     Start::Session(plan)
 }
 
 impl<'a> SessionPlan<'a> {
+    /// The landing the session classifies and attributes from: the one its token kept
+    /// (an earlier view got no lease), else this request's.
+    fn landing(&self) -> Landing {
+        let facts = self.inputs.facts;
+        match &self.token.landing {
+            Some(kept) => Landing::from_token(kept),
+            None => Landing::parse(&facts.url, facts.referer.as_deref(), facts.now_ms),
+        }
+    }
+
     fn plan_targets(&mut self, returning: bool) {
         let inputs = self.inputs;
         let facts = inputs.facts;
         let site = inputs.site;
-        let session_cfg = &site.config.session;
         let now = facts.now_ms;
         // Parsed only when a target needs a source or an attribution (not on ordinary views).
         let landing = OnceCell::new();
-        let landing =
-            || landing.get_or_init(|| Landing::parse(&facts.url, facts.referer.as_deref(), now));
         for (ti, target) in site.config.targets.iter().enumerate() {
             let lease = self.token.lease_for(target).cloned();
             let source = match &lease {
                 Some(l) => target.source_of(&l.number),
-                None => classify(target, landing()),
+                None => classify(target, landing.get_or_init(|| self.landing())),
             };
             let Some(pool) = source.and_then(|s| site.pool(ti, s)) else {
                 continue;
@@ -212,46 +262,66 @@ impl<'a> SessionPlan<'a> {
                 now,
                 returning,
                 inputs.navigation,
-                session_cfg.renew_before_ms(),
+                site.config.session.renew_before_ms(),
             );
             let session = self.token.id;
-            match (step, lease) {
-                (LeaseStep::Renew, Some(l)) => {
-                    self.background.push(PoolCall {
-                        pool: pool.clone(),
-                        op: PoolOp::Renew {
-                            session,
-                            number: l.number,
-                        },
-                    });
-                    self.token.set_lease_for(
-                        target,
-                        TokenLease {
-                            until_ms: now.saturating_add(session_cfg.idle_timeout_ms()),
-                            ..l
-                        },
-                    );
-                    self.changed = true;
+            let op = match (step, lease) {
+                (LeaseStep::Renew, Some(l)) => PoolOp::Renew {
+                    session,
+                    number: l.number,
+                },
+                (LeaseStep::Confirm, Some(l)) => PoolOp::Confirm {
+                    session,
+                    number: l.number,
+                },
+                (LeaseStep::Lease { .. }, _) if inputs.refused.is_some() => {
+                    self.unleased = true;
+                    continue;
                 }
-                (LeaseStep::Confirm, Some(l)) => self.asks.push(Ask {
-                    target: ti,
-                    pool: pool.clone(),
-                    op: PoolOp::Confirm {
-                        session,
-                        number: l.number,
+                (LeaseStep::Lease { provisional }, _) => PoolOp::Lease {
+                    session,
+                    attribution: Attribution {
+                        consent: Some(lease_consent(inputs.decision)),
+                        ..Attribution::new(landing.get_or_init(|| self.landing()), target, source)
                     },
-                }),
-                (LeaseStep::Lease { provisional }, _) => self.asks.push(Ask {
-                    target: ti,
-                    pool: pool.clone(),
-                    op: PoolOp::Lease {
-                        session,
-                        attribution: Attribution::new(landing(), target, source),
-                        provisional,
-                    },
-                }),
-                _ => {}
-            }
+                    provisional,
+                },
+                _ => continue,
+            };
+            self.asks.push(Ask {
+                target: ti,
+                pool: pool.clone(),
+                op,
+            });
+        }
+    }
+
+    /// Keeps the landing in the token while a target with a source has no live lease (a
+    /// new session only: a returning one keeps what it had), and drops it once every such
+    /// target has one.
+    fn keep_landing(&mut self, now: i64) {
+        if !self.new_session && self.token.landing.is_none() {
+            return;
+        }
+        let site = self.inputs.site;
+        let targets = &site.config.targets;
+        let unleased: Vec<_> = targets
+            .iter()
+            .filter(|t| !self.token.lease_for(t).is_some_and(|l| l.is_live(now)))
+            .collect();
+        let waiting = !unleased.is_empty() && {
+            let landing = self.landing();
+            unleased.iter().any(|t| classify(t, &landing).is_some())
+        };
+        if waiting && self.token.landing.is_none() && self.new_session {
+            let facts = self.inputs.facts;
+            let landing = Landing::parse(&facts.url, facts.referer.as_deref(), now);
+            self.token.landing =
+                Some(landing.for_token(|name| is_kept_landing_param(targets, name)));
+            self.changed = true;
+        } else if !waiting && self.token.landing.is_some() {
+            self.token.landing = None;
+            self.changed = true;
         }
     }
 
@@ -263,7 +333,8 @@ impl<'a> SessionPlan<'a> {
         let now = inputs.facts.now_ms;
         let mut overflow = false;
         let mut faults = Vec::new();
-        for (ask, answer) in self.asks.iter().zip(answers) {
+        let asks = std::mem::take(&mut self.asks);
+        for (ask, answer) in asks.iter().zip(answers) {
             let Some(target) = targets.get(ask.target) else {
                 continue;
             };
@@ -279,9 +350,12 @@ impl<'a> SessionPlan<'a> {
                     self.token.clear_lease_for(target);
                     self.changed = true;
                 }
+                // A failed confirmation or renewal leaves the token's lease as it was: the
+                // cookie never claims more than the pool granted.
                 Err(e) => faults.push(e),
             }
         }
+        self.keep_landing(now);
         let mut swaps = Vec::with_capacity(targets.len());
         let mut personal = false;
         for target in targets {
@@ -294,8 +368,8 @@ impl<'a> SessionPlan<'a> {
             };
             swaps.push((target.number, shown));
         }
-        // Set even when the pool overflowed: the cookie coming back is what lets this
-        // visitor's next view claim a provisional lease (see dni_sessions' anti-draining policy).
+        // Set even when the pool overflowed or the client was refused a lease: the cookie
+        // keeps the landing, so the visitor's next view leases from its source.
         let set_cookie = (self.changed && inputs.navigation).then(|| {
             session_set_cookie(
                 site.session_cookie.as_str(),
@@ -304,6 +378,7 @@ impl<'a> SessionPlan<'a> {
                 site.config.session.amp_cookie_days,
             )
         });
+        let refused = self.unleased.then_some(inputs.refused).flatten();
         let outcome = if personal {
             SwapOutcome::Tracking
         } else if overflow {
@@ -318,9 +393,8 @@ impl<'a> SessionPlan<'a> {
             set_cookie,
             personal,
             outcome,
-            background: self.background,
             faults,
-            note: None,
+            note: refused.map(LeaseRefusal::as_str),
         }
     }
 }

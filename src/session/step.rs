@@ -8,7 +8,8 @@ use dni_sessions::TokenLease;
 pub enum LeaseStep {
     /// The cookie's lease serves as is: no Durable Object call (the ordinary page view).
     Keep,
-    /// Serve the cookie's lease, extend it in the token, and renew it in the background.
+    /// The lease is close to idling out: renew it (one call, bounded by the pool timeout);
+    /// the token takes what the pool granted (on a failure it keeps its own, shorter one).
     Renew,
     /// The cookie came back with a provisional lease: confirm it (one call).
     Confirm,

@@ -1,14 +1,18 @@
 //! The reserved `/__dni/*` routes: read the request (bodies bounded), call `crate::api`,
 //! answer. Never forwarded to the origin.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
+use dni_calls::{Endpoint, Secrets, WebhookRequest, MAX_BODY};
 use futures_util::StreamExt;
-use worker::{Context, Env, Method, Request, Response};
+use worker::{console_error, Context, Env, Method, Request, Response};
 
 use super::pool_client::DoPools;
 use super::{headers, now_ms, page, respond, OrHttp};
-use crate::api::{self, ApiResponse, DRAIN_LIMIT, MAX_DASHBOARD_FORM};
+use crate::api::calls::CallsRequest;
+use crate::api::throttle::{authorize_limited, AuthThrottle, FailureLimiter};
+use crate::api::{self, ApiResponse, BoundedBody, MAX_DASHBOARD_FORM};
 use crate::error::HttpError;
 use crate::request::ApiRoute;
 use crate::runtime::{Runtime, Site};
@@ -19,26 +23,24 @@ pub async fn handle(
     route: ApiRoute,
     mut req: Request,
     env: &Env,
-    ctx: &Context,
+    _ctx: &Context,
 ) -> Result<Response, HttpError> {
     let site = runtime
         .site(site_index)
         .ok_or_else(|| HttpError::Internal("site index out of range".into()))?;
-    let pools = DoPools { env: env.clone() };
+    let pools = DoPools::new(env, site.config.session.pool_timeout_ms);
     let method = req.method();
     let answer = match (method, route) {
         (Method::Get, ApiRoute::Consent) => {
             let facts = headers::facts(&req);
             ApiResponse::json(facts.decide(site).to_json(), 200)
         }
-        (Method::Get, ApiRoute::Number) => number(site, &req, &pools, ctx).await?,
-        (Method::Post, ApiRoute::Calls) => calls(site, &mut req, env, &pools).await?,
+        (Method::Get, ApiRoute::Number) => number(site, &req, &pools).await?,
+        (_, ApiRoute::Calls(endpoint)) => calls(site, endpoint, &mut req, env, &pools).await?,
         (Method::Get, ApiRoute::Stats) => {
-            api::authorize(
-                token(env).as_deref(),
-                headers::get(&req, "authorization").as_deref(),
-            )?;
-            let report = api::stats::report(site, 30, now_ms(), &pools).await;
+            let authorization = headers::get(&req, "authorization");
+            authorized(env, &req, authorization.as_deref()).await?;
+            let report = report(env, site, &pools).await;
             let body =
                 serde_json::to_string(&report).map_err(|e| HttpError::Internal(e.to_string()))?;
             ApiResponse::json(body, 200)
@@ -59,17 +61,53 @@ pub async fn handle(
     respond(answer)
 }
 
-/// `DNI_API_TOKEN`, if set.
-fn token(env: &Env) -> Option<String> {
-    env.secret("DNI_API_TOKEN").ok().map(|s| s.to_string())
+thread_local! {
+    static THROTTLE: Rc<RefCell<AuthThrottle>> = Rc::default();
 }
 
-async fn number(
-    site: &Site,
+/// Cloudflare's rate-limiting binding `DNI_AUTH_LIMITER`, if configured.
+struct Limiter(Option<worker::RateLimiter>);
+
+impl FailureLimiter for Limiter {
+    async fn over_limit(&self, key: &str) -> Option<bool> {
+        let outcome = self.0.as_ref()?.limit(key.to_string()).await.ok()?;
+        Some(!outcome.success)
+    }
+}
+
+/// The API token check (`DNI_API_TOKEN`), failed attempts limited per client
+/// (`CF-Connecting-IP`; `crate::api::throttle`).
+async fn authorized(
+    env: &Env,
     req: &Request,
-    pools: &DoPools,
-    ctx: &Context,
-) -> Result<ApiResponse, HttpError> {
+    authorization: Option<&str>,
+) -> Result<(), HttpError> {
+    let client = headers::get(req, "cf-connecting-ip").unwrap_or_default();
+    let token = env.secret("DNI_API_TOKEN").ok().map(|s| s.to_string());
+    let limiter = Limiter(env.rate_limiter("DNI_AUTH_LIMITER").ok());
+    let throttle = THROTTLE.with(Rc::clone);
+    let now = now_ms();
+    authorize_limited(
+        &throttle,
+        &limiter,
+        &client,
+        now,
+        token.as_deref(),
+        authorization,
+    )
+    .await
+}
+
+/// The stats report; its days from Analytics Engine when that is configured.
+async fn report(env: &Env, site: &Site, pools: &DoPools) -> crate::observe::StatsReport {
+    let mut report = api::stats::report(site, 30, now_ms(), pools).await;
+    if let Some(days) = super::stats_client::analytics_days(env, site, 30).await {
+        report.days = days;
+    }
+    report
+}
+
+async fn number(site: &Site, req: &Request, pools: &DoPools) -> Result<ApiResponse, HttpError> {
     let url = req.url().or_internal()?;
     let pairs: Vec<(String, String)> = url
         .query_pairs()
@@ -79,38 +117,68 @@ async fn number(
         api::number::NumberQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let facts = headers::facts(req);
     let secret = page::secret(&pools.env);
-    let (response, background) = api::number::answer(
+    api::number::answer(
         site,
         &facts,
         &query,
-        headers::get(req, "origin").as_deref(),
         secret.as_deref(),
         page::random_id,
         pools,
     )
-    .await?;
-    page::spawn_background(ctx, pools, background, facts.now_ms);
-    Ok(response)
+    .await
 }
 
+/// The telephony secrets set on the worker.
+fn secrets(env: &Env) -> Secrets {
+    let get = |name: &str| env.secret(name).ok().map(|s| s.to_string());
+    Secrets {
+        // A weak token is never used (`/__dni/health` names it).
+        api_token: get("DNI_API_TOKEN")
+            .filter(|t| crate::config::secrets::api_token_problem(Some(t)).is_none()),
+        twilio_auth_token: get("TWILIO_AUTH_TOKEN"),
+        signalwire_signing_key: get("SIGNALWIRE_SIGNING_KEY"),
+        plivo_auth_token: get("PLIVO_AUTH_TOKEN"),
+        vonage_signature_secret: get("VONAGE_SIGNATURE_SECRET"),
+    }
+}
+
+/// `/__dni/calls` and the provider webhooks: the request as received, to `api::calls`.
 async fn calls(
     site: &Site,
+    endpoint: Endpoint,
     req: &mut Request,
     env: &Env,
     pools: &DoPools,
 ) -> Result<ApiResponse, HttpError> {
-    let limit = dni_sessions::calls::MAX_CALL_BODY;
     // The body is read before anything is answered: a reply sent while the client is still
     // sending makes the runtime drop the connection.
-    let body = read_bounded(req, limit)
+    let body = read_bounded(req, MAX_BODY)
         .await?
-        .ok_or_else(|| HttpError::TooLarge(format!("body larger than {limit} bytes")))?;
-    api::authorize(
-        token(env).as_deref(),
-        headers::get(req, "authorization").as_deref(),
-    )?;
-    let content_type = headers::get(req, "content-type").unwrap_or_default();
-    api::calls::answer(site, &content_type, &body, now_ms(), pools).await
+        .ok_or_else(|| HttpError::TooLarge(format!("body larger than {MAX_BODY} bytes")))?;
+    if endpoint == Endpoint::Api {
+        // The bearer API: failed attempts are limited per client, like the other APIs.
+        let authorization = headers::get(req, "authorization");
+        authorized(env, req, authorization.as_deref()).await?;
+    }
+    let url = req.inner().url(); // exactly as received: signatures cover it
+    let headers: Vec<(String, String)> = req.headers().entries().collect();
+    let (method, secrets) = (req.method().to_string(), secrets(env));
+    let request = CallsRequest {
+        endpoint,
+        http: WebhookRequest {
+            method: &method,
+            url: &url,
+            headers: &headers,
+            body: &body,
+        },
+        secrets: &secrets,
+        now_ms: now_ms(),
+    };
+    let answer = api::calls::answer(site, &request, pools).await?;
+    for fault in &answer.faults {
+        console_error!("consent-dni: call answered without it: {fault}");
+    }
+    Ok(answer.response)
 }
 
 async fn dashboard(
@@ -125,40 +193,30 @@ async fn dashboard(
             HttpError::TooLarge(format!("form larger than {MAX_DASHBOARD_FORM} bytes"))
         })?;
     let bearer = format!("Bearer {}", api::form_token(&body));
-    if api::authorize(token(env).as_deref(), Some(&bearer)).is_err() {
-        return Ok(ApiResponse::html(
-            api::dashboard::login_page(Some("That token is not valid.")),
-            401,
-        ));
+    match authorized(env, req, Some(&bearer)).await {
+        Err(HttpError::TooManyRequests) => return Err(HttpError::TooManyRequests),
+        Err(_) => return Ok(api::dashboard::refused()),
+        Ok(()) => {}
     }
-    let report = api::stats::report(site, 30, now_ms(), pools).await;
+    let report = report(env, site, pools).await;
     Ok(ApiResponse::html(
         api::dashboard::dashboard_page(&report),
         200,
     ))
 }
 
-/// The request body, or `None` when it is longer than `limit`. A longer body is still
-/// drained (not kept) up to [`DRAIN_LIMIT`]; a larger declared one is refused unread.
+/// The request body, or `None` when it is longer than `limit` (`crate::api::BoundedBody`).
 async fn read_bounded(req: &mut Request, limit: usize) -> Result<Option<Vec<u8>>, HttpError> {
-    let declared = headers::get(req, "content-length").and_then(|v| v.trim().parse::<usize>().ok());
-    if declared.is_some_and(|n| n > DRAIN_LIMIT) {
+    let declared = headers::get(req, "content-length");
+    let Some(mut body) = BoundedBody::start(limit, declared.as_deref()) else {
         return Ok(None);
-    }
-    let mut body = Vec::new();
-    let mut seen = 0usize;
-    let Ok(mut stream) = req.stream() else {
-        return Ok(Some(body)); // no body
     };
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.or_internal()?;
-        seen = seen.saturating_add(chunk.len());
-        if seen > DRAIN_LIMIT {
-            return Ok(None);
-        }
-        if seen <= limit {
-            body.extend_from_slice(&chunk);
+    if let Ok(mut stream) = req.stream() {
+        while let Some(chunk) = stream.next().await {
+            if !body.push(&chunk.or_internal()?) {
+                return Ok(None);
+            }
         }
     }
-    Ok((seen <= limit).then_some(body))
+    Ok(body.finish())
 }

@@ -87,11 +87,12 @@ const IDLE_FLUSH: Duration = Duration::from_millis(2);
 /// The output chunk size: `OUTPUT_CHUNK_BYTES`, or the `DNI_OUTPUT_CHUNK_BYTES` var
 /// (4 KiB to 1 MiB; the benchmark's chunk-size experiment sets it).
 pub fn output_chunk_bytes(env: &worker::Env) -> usize {
-    env.var("DNI_OUTPUT_CHUNK_BYTES")
+    let var = env
+        .var("DNI_OUTPUT_CHUNK_BYTES")
         .ok()
-        .and_then(|v| v.to_string().parse::<usize>().ok())
-        .map(|n| n.clamp(4096, 1 << 20))
-        .unwrap_or(OUTPUT_CHUNK_BYTES)
+        .map(|v| v.to_string());
+    var.and_then(|v| v.parse::<usize>().ok())
+        .map_or(OUTPUT_CHUNK_BYTES, |n| n.clamp(4096, 1 << 20))
 }
 
 /// Called once when the stream ends, with the rewriter's counts or what went wrong.

@@ -27,13 +27,14 @@ impl HeaderSource for RequestHeaders<'_> {
     }
 }
 
-/// The pipeline's facts about `req`, read once.
+/// The pipeline's facts about `req`, read once (`request.cf` as JSON: country, region,
+/// Bot Management's fields where the zone has them).
 pub fn facts(req: &Request) -> RequestFacts {
-    let cf = req.cf();
-    let edge = EdgeFacts {
-        country: cf.and_then(|cf| cf.country()),
-        region: cf.and_then(|cf| cf.region_code()),
-    };
+    let cf = js_sys::Reflect::get(req.inner(), &"cf".into())
+        .ok()
+        .filter(|c| c.is_object())
+        .and_then(|c| js_sys::JSON::stringify(&c).ok()?.as_string());
+    let edge = EdgeFacts::from_cf_json(cf.as_deref());
     let url = req.url().map(|u| u.to_string()).unwrap_or_default();
     let method = req.method().to_string();
     RequestFacts::read(&method, &url, &RequestHeaders(req), edge, super::now_ms())

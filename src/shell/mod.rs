@@ -21,7 +21,6 @@ use crate::api::ApiResponse;
 use crate::config::Upstream;
 use crate::error::HttpError;
 use crate::request::{ApiRoute, Route};
-use runtime_cache::Loaded;
 
 /// Maps the runtime's errors to the pipeline's: a failed call of the worker's own is a 500,
 /// a failed fetch of the site a 502.
@@ -50,7 +49,13 @@ pub(crate) fn respond(r: ApiResponse) -> Result<Response, HttpError> {
     for (name, value) in &r.headers {
         headers.append(name, value).or_internal()?;
     }
-    Ok(Response::ok(r.body)
+    // No body at all for an empty one (a 204 may not have one).
+    let response = if r.body.is_empty() {
+        Response::empty()
+    } else {
+        Response::ok(r.body)
+    };
+    Ok(response
         .or_internal()?
         .with_headers(headers)
         .with_status(r.status))
@@ -70,13 +75,15 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Respo
     }
 }
 
-/// Where traffic goes when there is no usable config: `DNI_PASSTHROUGH_UPSTREAM`
-/// (`"assets"` in the local dev config), else the zone's origin.
-fn passthrough_upstream(env: &Env) -> Upstream {
-    match env.var("DNI_PASSTHROUGH_UPSTREAM").map(|v| v.to_string()) {
-        Ok(v) if v == "assets" => Upstream::Assets,
-        _ => Upstream::Origin,
-    }
+/// What `/__dni/health` reports: the configuration's problems and the secrets' strength.
+fn problems(env: &Env, loaded: &runtime_cache::Loaded) -> Vec<String> {
+    let config = loaded
+        .config_issues
+        .as_deref()
+        .map_or(Ok(()), |i| Err(i.as_slice()));
+    crate::api::startup_problems(&loaded.runtime, config, |name| {
+        env.secret(name).ok().map(|s| s.to_string())
+    })
 }
 
 async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response, HttpError> {
@@ -84,21 +91,13 @@ async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response, HttpE
         return Err(HttpError::Loop);
     }
     let route = Route::of(&req.path());
-    if route == Route::Api(ApiRoute::Health) {
-        return respond(crate::api::health());
-    }
-    let untouched = crate::upstream::UpstreamPlan::untouched();
-    let runtime = match runtime_cache::load(env) {
-        Loaded::Ready(r) => r,
-        Loaded::PassThrough => {
-            if let Route::Api(_) = route {
-                return Err(HttpError::Unavailable(
-                    "consent-dni is not configured".into(),
-                ));
-            }
-            return upstream::fetch(env, &passthrough_upstream(env), req, &untouched).await;
-        }
+    let Some(loaded) = runtime_cache::load(env) else {
+        return Err(HttpError::Unavailable("consent-dni cannot start".into()));
     };
+    if route == Route::Api(ApiRoute::Health) {
+        return respond(crate::api::health(&problems(env, &loaded)));
+    }
+    let runtime = loaded.runtime;
     let host = headers::request_host(&req);
     let Some(site) = runtime.site_for_host(&host).map(|s| s.index) else {
         if let Route::Api(_) = route {
@@ -106,7 +105,12 @@ async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response, HttpE
                 "no consent-dni site is configured for this host".into(),
             ));
         }
-        return upstream::fetch(env, &passthrough_upstream(env), req, &untouched).await;
+        let untouched = crate::upstream::UpstreamPlan::untouched();
+        let to = match env.var("DNI_PASSTHROUGH_UPSTREAM").map(|v| v.to_string()) {
+            Ok(v) if v == "assets" => Upstream::Assets,
+            _ => Upstream::Origin,
+        };
+        return upstream::fetch(env, &to, req, &untouched).await;
     };
     match route {
         Route::Api(api_route) => api::handle(runtime, site, api_route, req, env, ctx).await,

@@ -13,19 +13,18 @@ use worker::{console_error, console_log, Context, Env, Headers, Response, Respon
 use super::pool_client::DoPools;
 use super::{body, headers, now_ms, upstream, OrHttp};
 use crate::error::HttpError;
-use crate::observe::{counters_for, LogLine};
+use crate::observe::LogLine;
 use crate::request::RequestFacts;
 use crate::response::{
-    plan_response, rewrite_plan, OriginHead, ResponsePlan, REWRITTEN_BODY_DROPS,
+    plan_response, rewrite_plan, HeaderEdit, OriginHeaders, ResponsePlan, REWRITTEN_BODY_DROPS,
 };
 use crate::runtime::{Runtime, Site};
-use crate::session::{numbers_for, run_background, Numbers, PoolCall, SessionInputs};
+use crate::session::{numbers_for, Numbers, SessionInputs};
 use crate::upstream::plan_upstream;
 
-/// The site's signing secret, if configured and long enough.
+/// The site's signing secret, if configured and strong enough.
 pub fn secret(env: &Env) -> Option<Vec<u8>> {
-    let s = env.secret("DNI_SECRET").ok()?.to_string();
-    (s.len() >= dni_sessions::MIN_SECRET_LEN).then(|| s.into_bytes())
+    crate::config::secrets::usable_session_secret(env.secret("DNI_SECRET").ok()?.to_string())
 }
 
 /// 16 random bytes from the runtime's CSPRNG (`crypto.getRandomValues`); `None` if it fails.
@@ -33,19 +32,6 @@ pub fn random_id() -> Option<[u8; 16]> {
     let mut id = [0u8; 16];
     getrandom::getrandom(&mut id).ok()?;
     Some(id)
-}
-
-/// Runs the background pool calls (renewals) after the response.
-pub fn spawn_background(ctx: &Context, pools: &DoPools, calls: Vec<PoolCall>, now: i64) {
-    if calls.is_empty() {
-        return;
-    }
-    let pools = pools.clone();
-    ctx.wait_until(async move {
-        for e in run_background(calls, now, &pools).await {
-            console_error!("consent-dni: {e}");
-        }
-    });
 }
 
 /// A request's log line and when the request started.
@@ -84,30 +70,14 @@ fn plan_origin(
 ) -> Result<Planned, HttpError> {
     let status = origin.status_code();
     let (headers, set_cookies) = headers::copy_without_set_cookie(origin.headers())?;
-    let get = |name: &str| headers.get(name).ok().flatten();
-    let (content_type, vary, cache_control) =
-        (get("content-type"), get("vary"), get("cache-control"));
-    let csp: Vec<(String, String)> = headers
-        .entries()
-        .filter(|(n, _)| {
-            n.to_ascii_lowercase()
-                .starts_with("content-security-policy")
-        })
-        .collect();
-    let head = OriginHead {
-        status,
-        content_type: content_type.as_deref(),
-        set_cookies: &set_cookies,
-        vary: vary.as_deref(),
-        cache_control: cache_control.as_deref(),
-        csp: &csp,
-    };
+    let read = OriginHeaders::from_entries(headers.entries());
+    let head = read.head(status, &set_cookies);
     let plan = plan_response(site, facts, decision, numbers, &head);
     Ok(Planned {
         response: origin,
         headers,
         status,
-        content_type,
+        content_type: read.content_type,
         plan,
     })
 }
@@ -131,15 +101,16 @@ pub async fn handle(
     };
     let upstream_plan = plan_upstream(site, &facts, &declined);
     log.line.cookies_withheld = upstream_plan.cookies_withheld;
-    let numbers = visitor_numbers(site, &facts, &decision, env, ctx).await;
+    let numbers = visitor_numbers(site, &facts, &decision, env).await;
     log.line.swap = numbers.outcome;
+    log.line.note = numbers.note.map(str::to_string);
     let origin = upstream::fetch(env, &site.config.upstream, req, &upstream_plan).await?;
     let planned = plan_origin(site, &facts, &decision, &numbers, origin)?;
     let plan = &planned.plan;
     apply_headers(&planned.headers, plan)?;
     plan.log_into(planned.status, &mut log.line);
     if plan.counts_view {
-        super::stats_client::record(env, ctx, site, counters_for(&log.line, decision.swap));
+        super::stats_client::record(env, ctx, site, &log.line, decision.swap);
     }
     let rewriter = plan.rewrite.then(|| {
         let page = (declined, planned.plan.clone());
@@ -189,58 +160,26 @@ async fn visitor_numbers(
     facts: &RequestFacts,
     decision: &Decision,
     env: &Env,
-    ctx: &Context,
 ) -> Numbers {
-    let crawler =
-        dni_rewrite::is_crawler(&facts.user_agent, &site.config.rewrite.crawler_user_agents);
     let secret = secret(env);
-    let pools = DoPools { env: env.clone() };
-    let inputs = SessionInputs {
-        site,
-        facts,
-        swap_allowed: decision.swap,
-        crawler,
-        secret: secret.as_deref(),
-        navigation: facts.navigation,
-        amp: false,
-    };
-    let mut numbers = numbers_for(inputs, random_id, &pools).await;
-    if let Some(note) = numbers.note {
-        console_error!("consent-dni: {note}");
-    }
+    let pools = DoPools::new(env, site.config.session.pool_timeout_ms);
+    let inputs = SessionInputs::page(site, facts, decision, secret.as_deref());
+    let numbers = numbers_for(inputs, random_id, &pools).await;
     for fault in &numbers.faults {
         console_error!("consent-dni: {fault}");
     }
-    spawn_background(
-        ctx,
-        &pools,
-        std::mem::take(&mut numbers.background),
-        facts.now_ms,
-    );
     numbers
 }
 
-/// Writes the plan's cookies, `Vary` and `Cache-Control` into the response headers.
+/// Writes the plan's header changes (cookies, `Vary`, `Cache-Control`, CSP).
 fn apply_headers(out: &Headers, plan: &ResponsePlan) -> Result<(), HttpError> {
-    for c in &plan.set_cookies {
-        out.append("set-cookie", c).or_internal()?;
-    }
-    if let Some(vary) = &plan.vary {
-        out.set("vary", vary).or_internal()?;
-    }
-    if let Some(cc) = &plan.cache_control {
-        out.set("cache-control", cc).or_internal()?;
-    }
-    if let Some(csp) = &plan.csp_headers {
-        for name in [
-            "content-security-policy",
-            "content-security-policy-report-only",
-        ] {
-            out.delete(name).or_internal()?;
+    for edit in plan.header_edits() {
+        match edit {
+            HeaderEdit::Append(name, value) => out.append(name, &value),
+            HeaderEdit::Set(name, value) => out.set(name, &value),
+            HeaderEdit::Delete(name) => out.delete(name),
         }
-        for (name, value) in csp {
-            out.append(name, value).or_internal()?;
-        }
+        .or_internal()?;
     }
     Ok(())
 }

@@ -1,6 +1,11 @@
-//! The [`PoolPort`] over `NumberPool` Durable Object stubs.
+//! The [`PoolPort`] over `NumberPool` Durable Object stubs, each call bounded by the site's
+//! `session.pool_timeout_ms` (a hanging object gives [`PoolError::Timeout`]: the visitor
+//! sees the fallback and the page streams on).
 
-use worker::{Env, Headers, Method, Request, RequestInit};
+use std::time::Duration;
+
+use futures_util::future::{select, Either};
+use worker::{Delay, Env, Headers, Method, Request, RequestInit};
 
 use crate::pool::{PoolError, PoolPort, PoolRef, PoolReply, PoolRequest};
 
@@ -8,15 +13,22 @@ use crate::pool::{PoolError, PoolPort, PoolRef, PoolReply, PoolRequest};
 #[derive(Clone)]
 pub struct DoPools {
     pub env: Env,
+    /// The longest a call may take, in milliseconds.
+    pub timeout_ms: u32,
 }
 
 impl DoPools {
-    async fn call(&self, pool: &PoolRef, body: String) -> worker::Result<worker::Response> {
-        let stub = self
-            .env
-            .durable_object("POOLS")?
-            .id_from_name(pool.name.as_str())?
-            .get_stub()?;
+    pub fn new(env: &Env, timeout_ms: u32) -> DoPools {
+        DoPools {
+            env: env.clone(),
+            timeout_ms,
+        }
+    }
+
+    /// The object's status and answer text.
+    async fn fetch(&self, pool: &PoolRef, body: String) -> worker::Result<(u16, String)> {
+        let ns = self.env.durable_object("POOLS")?;
+        let stub = ns.id_from_name(pool.name.as_str())?.get_stub()?;
         let headers = Headers::new();
         headers.set("content-type", "application/json")?;
         let mut init = RequestInit::new();
@@ -24,40 +36,49 @@ impl DoPools {
             .with_headers(headers)
             .with_body(Some(body.into()));
         let req = Request::new_with_init("https://pool.internal/op", &init)?;
-        stub.fetch_with_request(req).await
+        let mut resp = stub.fetch_with_request(req).await?;
+        Ok((resp.status_code(), resp.text().await?))
     }
-}
 
-impl PoolPort for DoPools {
-    async fn send(&self, pool: &PoolRef, request: PoolRequest) -> Result<PoolReply, PoolError> {
+    async fn call(&self, pool: &PoolRef, body: String) -> Result<PoolReply, PoolError> {
         let name = || pool.name.to_string();
-        let body = serde_json::to_string(&request).map_err(|e| PoolError::BadReply {
-            pool: name(),
-            reason: format!("request not serialisable: {e}"),
-        })?;
-        let mut resp = self
-            .call(pool, body)
+        let (status, text) = self
+            .fetch(pool, body)
             .await
             .map_err(|e| PoolError::Unreachable {
                 pool: name(),
                 reason: e.to_string(),
             })?;
-        if resp.status_code() != 200 {
-            let text = resp.text().await.unwrap_or_default();
+        if status != 200 {
             return Err(PoolError::Failed {
                 pool: name(),
                 reason: format!(
-                    "status {}: {}",
-                    resp.status_code(),
+                    "status {status}: {}",
                     text.chars().take(200).collect::<String>()
                 ),
             });
         }
-        resp.json::<PoolReply>()
-            .await
-            .map_err(|e| PoolError::BadReply {
-                pool: name(),
-                reason: e.to_string(),
-            })
+        serde_json::from_str::<PoolReply>(&text).map_err(|e| PoolError::BadReply {
+            pool: name(),
+            reason: e.to_string(),
+        })
+    }
+}
+
+impl PoolPort for DoPools {
+    async fn send(&self, pool: &PoolRef, request: PoolRequest) -> Result<PoolReply, PoolError> {
+        let body = serde_json::to_string(&request).map_err(|e| PoolError::BadReply {
+            pool: pool.name.to_string(),
+            reason: format!("request not serialisable: {e}"),
+        })?;
+        let call = std::pin::pin!(self.call(pool, body));
+        let timer = Delay::from(Duration::from_millis(u64::from(self.timeout_ms)));
+        match select(call, timer).await {
+            Either::Left((reply, _)) => reply,
+            Either::Right(((), _)) => Err(PoolError::Timeout {
+                pool: pool.name.to_string(),
+                ms: self.timeout_ms,
+            }),
+        }
     }
 }

@@ -1,52 +1,48 @@
 //! `NumberPool`: one Durable Object per (site, target, traffic source), holding that pool's
-//! tracking numbers, their leases and the lease history in SQLite (and, for the site's
-//! stats object, daily counters). What the object does is `crate::pool::PoolObject`; this
-//! file stores rows and speaks HTTP. Every SQL call's error is propagated: a failing
-//! database answers 500, never an empty pool.
+//! tracking numbers, their leases and the lease history in SQLite; the site's stats object
+//! (`{site}/__stats`) also keeps daily counters, the call records and the webhook outbox.
+//! What the object does is `crate::pool` (`PoolObject`, `SqlStore`, the outbox logic); this
+//! file runs SQL, speaks HTTP, and sends due webhooks from the alarm.
 
 use std::cell::{Cell, RefCell};
+use std::time::Duration;
 
-use dni_numbers::E164;
-use dni_sessions::{LeasePolicy, LeaseRecord, NumberSlot, PoolStore, SessionId, StoreError};
-use serde::Deserialize;
+use dni_calls::webhook::{sign, AttemptResult, Next, SECRET_NAME, SIGNATURE_HEADER};
+use dni_sessions::{LeasePolicy, StoreError};
+use futures_util::future::{select, Either};
+use serde::de::DeserializeOwned;
 use worker::{
-    console_error, durable_object, DurableObject, Env, Request, Response, Result, SqlCursor,
-    SqlStorage, SqlStorageValue, State,
+    console_error, console_log, durable_object, DurableObject, Env, Fetch, Headers, Method,
+    Request, RequestInit, Response, Result, SqlStorage, SqlStorageValue, State,
 };
 
-use crate::observe::day_of;
-use crate::pool::{daily_maintenance, CounterStore, DayCounters, PoolObject, PoolRequest};
+use super::now_ms;
+use crate::pool::{
+    after_attempt, daily_maintenance, next_alarm_ms, CallStore, Delivery, PoolObject, PoolRequest,
+    Sql, SqlArg, SqlStore, DELIVERIES_PER_ALARM, SCHEMA,
+};
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS slots (
-  number TEXT PRIMARY KEY, holder TEXT, leased_at INTEGER NOT NULL, last_active INTEGER NOT NULL,
-  lease_until INTEGER NOT NULL, provisional INTEGER NOT NULL, released_at INTEGER);
-CREATE TABLE IF NOT EXISTS history (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, number TEXT NOT NULL, session TEXT NOT NULL,
-  from_ms INTEGER NOT NULL, until_ms INTEGER, attribution TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS history_number_from ON history(number, from_ms);
-CREATE INDEX IF NOT EXISTS history_session_from ON history(session, from_ms);
-CREATE TABLE IF NOT EXISTS counters (day TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL,
-  PRIMARY KEY (day, name));
-";
-
-const DAY_MS: u64 = 86_400_000;
+const DAY_MS: i64 = 86_400_000;
+/// Longest wait for a webhook receiver's answer.
+const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[durable_object]
 pub struct NumberPool {
     state: State,
+    env: Env,
     object: RefCell<PoolObject>,
     alarm_checked: Cell<bool>,
     policy_written: RefCell<Option<LeasePolicy>>,
 }
 
 impl DurableObject for NumberPool {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
         if let Err(e) = state.storage().sql().exec(SCHEMA, None) {
             console_error!("NumberPool: schema: {e}");
         }
         NumberPool {
             state,
+            env,
             object: RefCell::new(PoolObject::default()),
             alarm_checked: Cell::new(false),
             policy_written: RefCell::new(None),
@@ -58,9 +54,8 @@ impl DurableObject for NumberPool {
             Ok(r) => r,
             Err(e) => return Response::error(format!("bad pool request: {e}"), 400),
         };
-        let mut store = SqlStore(self.state.storage().sql());
-        let reply = self.object.borrow_mut().handle(&mut store, &request);
-        let reply = match reply {
+        let mut store = self.store();
+        let reply = match self.object.borrow_mut().handle(&mut store, &request) {
             Ok(reply) => reply,
             Err(e) => {
                 console_error!("NumberPool: {e}");
@@ -68,39 +63,51 @@ impl DurableObject for NumberPool {
             }
         };
         self.once_per_lifetime(request.policy).await;
+        if reply.queued_delivery() {
+            // A webhook is due now: the alarm sends it (else the daily alarm will).
+            if let Err(e) = self.state.storage().set_alarm(0).await {
+                console_error!("NumberPool: webhook alarm not set: {e}");
+            }
+        }
         Response::from_json(&reply)
     }
 
-    /// Daily: closes the history of leases that idled out and prunes history older than
-    /// the retention period.
+    /// Maintenance (lease history, call retention), then the webhooks that are due; armed
+    /// again for the next due webhook, and at least daily.
     async fn alarm(&self) -> Result<Response> {
-        let policy = self
-            .state
-            .storage()
+        let storage = self.state.storage();
+        let policy = storage
             .get::<LeasePolicy>("policy")
             .await
             .ok()
             .flatten()
             .unwrap_or_default();
-        let mut store = SqlStore(self.state.storage().sql());
-        let now = worker::Date::now().as_millis() as i64;
-        let outcome = daily_maintenance(&mut store, policy, now);
-        let _ = self.state.storage().set_alarm(DAY_MS as i64).await;
-        match outcome {
-            Ok((released, pruned)) => Response::ok(format!("released {released}, pruned {pruned}")),
-            Err(e) => Response::error(e.to_string(), 500),
+        let mut store = self.store();
+        let now = now_ms();
+        match daily_maintenance(&mut store, policy, now) {
+            Ok(m) if m != Default::default() => console_log!("NumberPool maintenance: {m:?}"),
+            Ok(_) => {}
+            Err(e) => console_error!("NumberPool maintenance: {e}"),
         }
+        let sent = self.deliver_due(&mut store).await;
+        let next = next_alarm_ms(now_ms(), store.next_delivery_ms().ok().flatten());
+        storage.set_alarm(next.saturating_sub(now_ms())).await?;
+        Response::ok(format!("webhooks attempted: {sent}"))
     }
 }
 
 impl NumberPool {
+    fn store(&self) -> SqlStore<DoSql> {
+        SqlStore(DoSql(self.state.storage().sql()))
+    }
+
     /// The daily alarm is armed once per object lifetime, and the lease policy it uses is
     /// written when it changes.
     async fn once_per_lifetime(&self, policy: LeasePolicy) {
         let storage = self.state.storage();
         if !self.alarm_checked.replace(true) {
             if let Ok(None) = storage.get_alarm().await {
-                let _ = storage.set_alarm(DAY_MS as i64).await;
+                let _ = storage.set_alarm(DAY_MS).await;
             }
         }
         if *self.policy_written.borrow() != Some(policy)
@@ -109,206 +116,95 @@ impl NumberPool {
             *self.policy_written.borrow_mut() = Some(policy);
         }
     }
-}
 
-/// `PoolStore` and `CounterStore` over the object's SQLite database.
-struct SqlStore(SqlStorage);
-
-fn int(v: i64) -> SqlStorageValue {
-    SqlStorageValue::Integer(v)
-}
-
-fn text(v: &str) -> SqlStorageValue {
-    SqlStorageValue::String(v.to_string())
-}
-
-fn opt_int(v: Option<i64>) -> SqlStorageValue {
-    v.map_or(SqlStorageValue::Null, int)
-}
-
-/// A `slots` row (SQLite keeps booleans as integers).
-#[derive(Deserialize)]
-struct SlotRow {
-    number: E164,
-    holder: Option<SessionId>,
-    leased_at: i64,
-    last_active: i64,
-    lease_until: i64,
-    provisional: i64,
-    released_at: Option<i64>,
-}
-
-impl From<SlotRow> for NumberSlot {
-    fn from(r: SlotRow) -> NumberSlot {
-        NumberSlot {
-            number: r.number,
-            holder: r.holder,
-            leased_at_ms: r.leased_at,
-            last_active_ms: r.last_active,
-            lease_until_ms: r.lease_until,
-            provisional: r.provisional != 0,
-            released_at_ms: r.released_at,
+    /// Attempts every due webhook (a bounded batch); returns how many.
+    async fn deliver_due(&self, store: &mut SqlStore<DoSql>) -> usize {
+        let due = match store.due_deliveries(now_ms(), DELIVERIES_PER_ALARM) {
+            Ok(due) => due,
+            Err(e) => {
+                console_error!("NumberPool outbox: {e}");
+                return 0;
+            }
+        };
+        let secret = self.env.secret(SECRET_NAME).ok().map(|s| s.to_string());
+        for d in &due {
+            let result = match secret.as_deref().filter(|s| !s.is_empty()) {
+                Some(secret) => attempt(d, secret).await,
+                None => {
+                    console_error!("consent-dni webhook: {SECRET_NAME} is not set; not sent");
+                    AttemptResult::NetworkError
+                }
+            };
+            match after_attempt(store, d, result, now_ms()) {
+                Ok(Next::GiveUp) => console_error!(
+                    "consent-dni webhook: gave up on call {} after {} attempts ({result:?})",
+                    d.call_id,
+                    d.attempts.saturating_add(1)
+                ),
+                Ok(next) => console_log!("consent-dni webhook: call {}: {next:?}", d.call_id),
+                Err(e) => console_error!("consent-dni webhook: {e}"),
+            }
         }
+        due.len()
     }
 }
 
-const HISTORY_COLUMNS: &str = "number, session, from_ms, until_ms, attribution";
-
-impl SqlStore {
-    fn run(
-        &self,
-        query: &str,
-        bindings: Vec<SqlStorageValue>,
-    ) -> std::result::Result<SqlCursor, StoreError> {
-        self.0
-            .exec(query, Some(bindings))
-            .map_err(|e| StoreError(format!("{e} ({query})")))
+/// One signed POST of `d` (see `dni_calls::webhook`), bounded by [`DELIVERY_TIMEOUT`].
+async fn attempt(d: &Delivery, secret: &str) -> AttemptResult {
+    let send = async {
+        let headers = Headers::new();
+        headers.set("content-type", "application/json")?;
+        let signature = sign(secret.as_bytes(), now_ms() / 1000, &d.body);
+        headers.set(SIGNATURE_HEADER, &signature)?;
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post)
+            .with_headers(headers)
+            .with_body(Some(d.body.clone().into()));
+        let req = Request::new_with_init(&d.url, &init)?;
+        let mut resp = Fetch::Request(req).send().await?;
+        let _ = resp.bytes().await;
+        Ok::<u16, worker::Error>(resp.status_code())
+    };
+    let timeout = worker::Delay::from(DELIVERY_TIMEOUT);
+    match select(Box::pin(send), timeout).await {
+        Either::Left((Ok(status), _)) => AttemptResult::Status(status),
+        Either::Left((Err(_), _)) | Either::Right(_) => AttemptResult::NetworkError,
     }
+}
 
-    fn rows<T: for<'de> Deserialize<'de>>(
+/// The object's SQLite database as the pool's [`Sql`].
+pub struct DoSql(SqlStorage);
+
+fn bind(args: Vec<SqlArg>) -> Vec<SqlStorageValue> {
+    args.into_iter()
+        .map(|a| match a {
+            SqlArg::Int(v) => SqlStorageValue::Integer(v),
+            SqlArg::Text(v) => SqlStorageValue::String(v),
+            SqlArg::Null => SqlStorageValue::Null,
+        })
+        .collect()
+}
+
+impl Sql for DoSql {
+    fn rows<T: DeserializeOwned>(
         &self,
         query: &str,
-        bindings: Vec<SqlStorageValue>,
+        args: Vec<SqlArg>,
     ) -> std::result::Result<Vec<T>, StoreError> {
-        self.run(query, bindings)?
+        self.0
+            .exec(query, Some(bind(args)))
+            .map_err(|e| StoreError(format!("{e} ({query})")))?
             .to_array::<T>()
             .map_err(|e| StoreError(format!("row does not decode: {e} ({query})")))
     }
 
-    fn one_record(
-        &self,
-        query: &str,
-        bindings: Vec<SqlStorageValue>,
-    ) -> std::result::Result<Option<LeaseRecord>, StoreError> {
-        Ok(self
-            .rows::<LeaseRecord>(query, bindings)?
-            .into_iter()
-            .next())
-    }
-}
-
-type Res<T> = std::result::Result<T, StoreError>;
-
-impl CounterStore for SqlStore {
-    fn add_counters(&mut self, day: &str, counters: &[(String, u64)]) -> Res<()> {
-        for (name, n) in counters {
-            self.run(
-                "INSERT INTO counters (day, name, value) VALUES (?, ?, ?) ON CONFLICT(day, name) DO UPDATE SET value = value + excluded.value",
-                vec![text(day), text(name), int(i64::try_from(*n).unwrap_or(i64::MAX))],
-            )?;
-        }
-        Ok(())
-    }
-
-    fn counters_since(&self, first_day: &str) -> Res<Vec<DayCounters>> {
-        #[derive(Deserialize)]
-        struct Row {
-            day: String,
-            name: String,
-            value: i64,
-        }
-        let rows: Vec<Row> = self.rows(
-            "SELECT day, name, value FROM counters WHERE day >= ? ORDER BY day, name",
-            vec![text(first_day)],
-        )?;
-        let mut days: Vec<DayCounters> = Vec::new();
-        for r in rows {
-            if days.last().is_none_or(|d| d.day != r.day) {
-                days.push(DayCounters {
-                    day: r.day.clone(),
-                    ..Default::default()
-                });
-            }
-            if let Some(d) = days.last_mut() {
-                d.counters
-                    .insert(r.name, u64::try_from(r.value).unwrap_or(0));
-            }
-        }
-        Ok(days)
-    }
-}
-
-impl PoolStore for SqlStore {
-    fn numbers(&self) -> Res<Vec<NumberSlot>> {
-        let rows: Vec<SlotRow> = self.rows("SELECT * FROM slots ORDER BY number", vec![])?;
-        Ok(rows.into_iter().map(NumberSlot::from).collect())
-    }
-
-    fn put(&mut self, slot: &NumberSlot) -> Res<()> {
-        self.run(
-            "UPDATE slots SET holder = ?, leased_at = ?, last_active = ?, lease_until = ?, provisional = ?, released_at = ? WHERE number = ?",
-            vec![
-                slot.holder.map_or(SqlStorageValue::Null, |h| text(&h.to_hex())),
-                int(slot.leased_at_ms),
-                int(slot.last_active_ms),
-                int(slot.lease_until_ms),
-                int(i64::from(slot.provisional)),
-                opt_int(slot.released_at_ms),
-                text(slot.number.as_str()),
-            ],
-        )
-        .map(drop)
-    }
-
-    fn sync_numbers(&mut self, configured: &[E164]) -> Res<()> {
-        let existing: Vec<E164> = self.numbers()?.into_iter().map(|s| s.number).collect();
-        for n in configured.iter().filter(|n| !existing.contains(n)) {
-            self.run(
-                "INSERT OR IGNORE INTO slots (number, holder, leased_at, last_active, lease_until, provisional, released_at) VALUES (?, NULL, 0, 0, 0, 0, NULL)",
-                vec![text(n.as_str())],
-            )?;
-        }
-        for n in existing.iter().filter(|n| !configured.contains(n)) {
-            self.run("DELETE FROM slots WHERE number = ?", vec![text(n.as_str())])?;
-        }
-        Ok(())
-    }
-
-    fn open_history(&mut self, rec: &LeaseRecord) -> Res<()> {
-        let attribution =
-            serde_json::to_string(&rec.attribution).map_err(|e| StoreError(e.to_string()))?;
-        self.run(
-            "INSERT INTO history (number, session, from_ms, until_ms, attribution) VALUES (?, ?, ?, NULL, ?)",
-            vec![text(rec.number.as_str()), text(&rec.session.to_hex()), int(rec.from_ms), text(&attribution)],
-        )
-        .map(drop)
-    }
-
-    fn close_history(&mut self, number: &E164, session: &SessionId, until_ms: i64) -> Res<()> {
-        self.run(
-            "UPDATE history SET until_ms = ? WHERE number = ? AND session = ? AND until_ms IS NULL",
-            vec![
-                int(until_ms),
-                text(number.as_str()),
-                text(&session.to_hex()),
-            ],
-        )
-        .map(drop)
-    }
-
-    fn history_at(&self, number: &E164, at_ms: i64) -> Res<Option<LeaseRecord>> {
-        self.one_record(
-            &format!("SELECT {HISTORY_COLUMNS} FROM history WHERE number = ? AND from_ms <= ? ORDER BY from_ms DESC, id DESC LIMIT 1"),
-            vec![text(number.as_str()), int(at_ms)],
-        )
-    }
-
-    fn last_record_of(&self, session: &SessionId) -> Res<Option<LeaseRecord>> {
-        self.one_record(
-            &format!("SELECT {HISTORY_COLUMNS} FROM history WHERE session = ? ORDER BY from_ms DESC, id DESC LIMIT 1"),
-            vec![text(&session.to_hex())],
-        )
-    }
-
-    fn prune_history(&mut self, older_than_ms: i64) -> Res<u32> {
-        let cursor = self.run(
-            "DELETE FROM history WHERE until_ms IS NOT NULL AND until_ms < ?",
-            vec![int(older_than_ms)],
-        )?;
-        Ok(u32::try_from(cursor.rows_written()).unwrap_or(u32::MAX))
-    }
-
-    fn count_overflow(&mut self, at_ms: i64) -> Res<()> {
-        self.add_counters(&day_of(at_ms), &[("overflow".to_string(), 1)])
+    fn exec(&self, query: &str, args: Vec<SqlArg>) -> std::result::Result<u64, StoreError> {
+        let cursor = self
+            .0
+            .exec(query, Some(bind(args)))
+            .map_err(|e| StoreError(format!("{e} ({query})")))?;
+        // A statement runs as its cursor is read: read it to the end.
+        let _ = cursor.to_array::<serde_json::Value>();
+        Ok(u64::try_from(cursor.rows_written()).unwrap_or(u64::MAX))
     }
 }

@@ -1,67 +1,82 @@
 //! The per-isolate `Runtime`, built once from `DNI_CONFIG` (rebuilt only if the value
-//! changes). An invalid config is logged once per isolate; traffic then passes through.
+//! changes). A missing or invalid config is logged once per isolate; privacy is then still
+//! enforced with the built-in defaults (`Runtime::safe_defaults`) and `/__dni/health`
+//! answers 503 naming the problems.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use wasm_bindgen::JsValue;
+use dni_common::ConfigIssue;
 use worker::{console_error, Env};
 
 use crate::runtime::Runtime;
 
-pub enum Loaded {
-    Ready(Rc<Runtime>),
-    /// No `DNI_CONFIG` binding, or an invalid one (already logged).
-    PassThrough,
+/// The runtime, and the configuration's problems (`None`: valid; an empty list: not set).
+#[derive(Clone)]
+pub struct Loaded {
+    pub runtime: Rc<Runtime>,
+    pub config_issues: Option<Rc<Vec<ConfigIssue>>>,
 }
 
 thread_local! {
-    static CACHE: RefCell<Option<(String, Option<Rc<Runtime>>)>> = const { RefCell::new(None) };
+    static CACHE: RefCell<Option<(Option<String>, Loaded)>> = const { RefCell::new(None) };
 }
 
+/// `DNI_CONFIG` as JSON text (a string var, or the object wrangler makes of a TOML table).
 fn config_text(env: &Env) -> Option<String> {
-    let value = js_sys::Reflect::get(env.as_ref(), &JsValue::from_str("DNI_CONFIG")).ok()?;
-    if value.is_undefined() || value.is_null() {
-        return None;
+    let value = js_sys::Reflect::get(env.as_ref(), &"DNI_CONFIG".into()).ok()?;
+    match value.as_string() {
+        Some(s) => Some(s),
+        None if value.is_object() => js_sys::JSON::stringify(&value).ok()?.as_string(),
+        None => None,
     }
-    if let Some(s) = value.as_string() {
-        return Some(s);
-    }
-    js_sys::JSON::stringify(&value).ok()?.as_string()
 }
 
-pub fn load(env: &Env) -> Loaded {
-    let Some(text) = config_text(env) else {
-        return CACHE.with(|c| {
-            let mut c = c.borrow_mut();
-            if c.as_ref().map(|(t, _)| t.as_str()) != Some("") {
-                console_error!(
-                    "consent-dni: DNI_CONFIG is not set; passing all traffic through untouched"
-                );
-                *c = Some((String::new(), None));
-            }
-            Loaded::PassThrough
-        });
+fn build(env: &Env, text: Option<&str>) -> Option<Loaded> {
+    let issues = match text.map(Runtime::from_json) {
+        Some(Ok(runtime)) => {
+            let runtime = Rc::new(runtime);
+            return Some(Loaded {
+                runtime,
+                config_issues: None,
+            });
+        }
+        Some(Err(issues)) => issues,
+        None => Vec::new(),
     };
+    let list: Vec<String> = issues.iter().map(ToString::to_string).collect();
+    let why = if text.is_some() {
+        "invalid DNI_CONFIG"
+    } else {
+        "DNI_CONFIG is not set"
+    };
+    console_error!(
+        "consent-dni: {why}, enforcing privacy with the built-in defaults (numbers untouched): {}",
+        list.join("; ")
+    );
+    // The local dev config passes through to the bundled assets; a zone to its origin.
+    let assets = env
+        .var("DNI_PASSTHROUGH_UPSTREAM")
+        .is_ok_and(|v| v.to_string() == "assets");
+    let runtime = Rc::new(Runtime::safe_defaults(assets).ok()?);
+    Some(Loaded {
+        runtime,
+        config_issues: Some(Rc::new(issues)),
+    })
+}
+
+/// The isolate's runtime (`None` only if even the built-in defaults cannot be built).
+pub fn load(env: &Env) -> Option<Loaded> {
+    let text = config_text(env);
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        if let Some((cached, runtime)) = c.as_ref() {
-            if *cached == text {
-                return runtime.clone().map_or(Loaded::PassThrough, Loaded::Ready);
+        match c.as_ref() {
+            Some((cached, loaded)) if *cached == text => Some(loaded.clone()),
+            _ => {
+                let loaded = build(env, text.as_deref())?;
+                *c = Some((text, loaded.clone()));
+                Some(loaded)
             }
         }
-        let runtime = match Runtime::from_json(&text) {
-            Ok(r) => Some(Rc::new(r)),
-            Err(issues) => {
-                let list: Vec<String> = issues.iter().map(ToString::to_string).collect();
-                console_error!(
-                    "consent-dni: invalid DNI_CONFIG, passing all traffic through untouched: {}",
-                    list.join("; ")
-                );
-                None
-            }
-        };
-        *c = Some((text, runtime.clone()));
-        runtime.map_or(Loaded::PassThrough, Loaded::Ready)
     })
 }

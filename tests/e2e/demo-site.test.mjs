@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorker } from '../support/worker.mjs';
-import { wranglerVars, tcAccept, tcDecline } from '../support/config.mjs';
+import { wranglerVars, tcAccept, tcDecline, BROWSER } from '../support/config.mjs';
 
 const MAIN_POOL = ['+15035550150', '+15035550151', '+15035550152', '+15035550160', '+15035550161', '+15035550170', '+15035550171', '+15035550172', '+15035550173', '+15035550174', '+15035550175', '+15035550176', '+15035550177'];
 
@@ -15,7 +15,7 @@ before(async () => {
 after(async () => { await worker?.dispose(); });
 
 const get = async (path, cookie) => {
-  const r = await worker.fetch(path, { headers: { cookie, accept: 'text/html', 'sec-fetch-dest': 'document' } });
+  const r = await worker.fetch(path, { headers: { ...BROWSER, cookie } });
   assert.equal(r.status, 200, path);
   return { r, html: await r.text() };
 };

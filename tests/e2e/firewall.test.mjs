@@ -12,12 +12,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startOrigin } from '../support/origin.mjs';
 import { startWorker, ROOT } from '../support/worker.mjs';
-import { siteConfig } from '../support/config.mjs';
+import { siteConfig, BROWSER } from '../support/config.mjs';
 import { isTrackingUrl } from '../support/vendor-routes.mjs';
 
 const PAGE = fs.readFileSync(path.join(ROOT, 'tests/fixtures/vendors/all-vendors.html'), 'utf8');
 const html = { 'content-type': 'text/html; charset=utf-8' };
-const nav = (extra = {}) => ({ headers: { 'sec-fetch-dest': 'document', accept: 'text/html', 'accept-encoding': 'identity', ...extra } });
+const nav = (extra = {}) => ({ headers: { ...BROWSER, 'accept-encoding': 'identity', ...extra } });
 let origin, worker;
 
 before(async () => {

@@ -135,7 +135,7 @@ test('an unreachable origin gives a 502 with a short message', async () => {
   }
 });
 
-test('an invalid config passes traffic through untouched and logs the key once', async () => {
+test('an invalid config leaves numbers untouched, answers health 503 and logs the key once', async () => {
   const bad = siteConfig(origin.url);
   bad.sites[0].targets[0].fallback = '555-0199';
   bad.sites[0].consent.requried_category = 'marketing';
@@ -147,6 +147,9 @@ test('an invalid config passes traffic through untouched and logs the key once',
     const html = await r1.text();
     await r2.text();
     assert.match(html, /\(503\) 555-0142/, 'numbers are not rewritten');
+    const health = await w.fetch('/__dni/health');
+    assert.equal(health.status, 503);
+    assert.match(await health.text(), /requried_category/);
     await new Promise((r) => setTimeout(r, 200));
     const errors = w.logs.filter((l) => l.includes('invalid DNI_CONFIG'));
     assert.equal(errors.length, 1, w.logs.join('\n'));

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startStaticServer } from '../support/static-server.mjs';
 import { startWorker, ROOT } from '../support/worker.mjs';
-import { siteConfig, tcAccept, tcDecline, MAIN_FALLBACK, DEFAULT_POOL } from '../support/config.mjs';
+import { siteConfig, tcAccept, tcDecline, MAIN_FALLBACK, DEFAULT_POOL, BROWSER } from '../support/config.mjs';
 
 const FIXTURES = path.join(ROOT, 'tests/fixtures/frameworks');
 const APPS = ['react18-ssr', 'next-pages', 'next-app', 'nuxt', 'astro'];
@@ -32,8 +32,9 @@ after(async () => {
 });
 
 const base = { 'accept-encoding': 'identity' };
-const navigate = (cookie) => ({ headers: { ...base, 'sec-fetch-dest': 'document', accept: 'text/html', cookie } });
-const fetchData = (cookie, extra = {}) => ({ headers: { ...base, 'sec-fetch-dest': 'empty', accept: '*/*', cookie, ...extra } });
+// A browser's navigation, and its router's fetch (Fetch Metadata as Chromium sends them).
+const navigate = (cookie) => ({ headers: { ...BROWSER, ...base, cookie } });
+const fetchData = (cookie, extra = {}) => ({ headers: { ...BROWSER, ...base, 'sec-fetch-dest': 'empty', 'sec-fetch-mode': 'cors', 'sec-fetch-site': 'same-origin', accept: '*/*', cookie, ...extra } });
 
 /** Lands a consenting visitor on `/`: the page, its tracking number and the cookie header to send next. */
 async function land(worker) {

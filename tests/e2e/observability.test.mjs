@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startOrigin } from '../support/origin.mjs';
 import { startWorker, TEST_API_TOKEN } from '../support/worker.mjs';
-import { siteConfig, tcAccept, tcDecline } from '../support/config.mjs';
+import { siteConfig, tcAccept, tcDecline, BROWSER } from '../support/config.mjs';
 
 const page = '<html><body><a href="tel:+15035550142">(503) 555-0142</a>'
   + '<script src="https://connect.facebook.net/en_US/fbevents.js"></script></body></html>';
@@ -17,7 +17,7 @@ before(async () => {
 });
 after(async () => { await worker?.dispose(); await origin?.close(); });
 
-const nav = (cookie) => ({ headers: { cookie, accept: 'text/html', 'sec-fetch-dest': 'document', 'cf-connecting-ip': '203.0.113.77' } });
+const nav = (cookie) => ({ headers: { ...BROWSER, cookie, 'cf-connecting-ip': '203.0.113.77' } });
 const logLines = () => worker.logs.filter((l) => l.includes('"consent_signal"')).map((l) => JSON.parse(l.slice(l.indexOf('{'))));
 const settle = () => new Promise((r) => setTimeout(r, 300));
 

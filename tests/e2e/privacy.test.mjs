@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startOrigin } from '../support/origin.mjs';
 import { startWorker } from '../support/worker.mjs';
-import { siteConfig, tcAccept, tcDecline, MAIN_FALLBACK, ADS_POOL, DEFAULT_POOL } from '../support/config.mjs';
+import { siteConfig, tcAccept, tcDecline, MAIN_FALLBACK, ADS_POOL, DEFAULT_POOL, BROWSER } from '../support/config.mjs';
 
 const EXPIRY = 'Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/';
 
@@ -69,7 +69,7 @@ after(async () => {
 });
 
 const nav = (cookie, extra = {}) => ({
-  headers: { ...(cookie === undefined ? {} : { cookie }), accept: 'text/html', 'sec-fetch-dest': 'document', ...extra },
+  headers: { ...BROWSER, ...(cookie === undefined ? {} : { cookie }), ...extra },
 });
 const nameOf = (setCookie) => setCookie.split(';')[0].split('=')[0].trim();
 /** The origin request that carried `marker` in its query string. */

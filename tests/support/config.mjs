@@ -1,4 +1,15 @@
 // DNI_CONFIG builders for tests. The demo's numbers are reused so fixtures read naturally.
+
+/** The request headers of a browser's top-level navigation (Chrome 140): only such requests
+ * lease tracking numbers (session.lease_requires; Fetch Metadata and the usual headers). */
+export const BROWSER = {
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36',
+  accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',
+  'accept-language': 'en-US,en;q=0.9',
+  'sec-fetch-mode': 'navigate',
+  'sec-fetch-dest': 'document',
+  'sec-fetch-site': 'none',
+};
 export const MAIN = '+15035550142';
 export const MAIN_FALLBACK = '+15035550199';
 export const ADS_POOL = ['+15035550150', '+15035550151'];

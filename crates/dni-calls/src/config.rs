@@ -175,16 +175,30 @@ impl Validate for CallsConfig {
         if let Some(w) = &self.webhook {
             let p = format!("{path}.webhook");
             let url = w.url.trim();
-            let https = url
-                .strip_prefix("https://")
-                .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
-            if !https || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            let host_of = |scheme: &str| {
+                url.strip_prefix(scheme)
+                    .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""))
+                    .filter(|authority| !authority.is_empty())
+            };
+            let clean = !url.chars().any(|c| c.is_whitespace() || c.is_control());
+            let local = host_of("http://").is_some_and(is_loopback);
+            if clean && local {
+                issues.push(
+                    ConfigIssue::warning(
+                        format!("{p}.url"),
+                        format!("`{}` is plain http:// to this machine", w.url),
+                    )
+                    .with_hint(
+                        "for local tests only: a deployed worker sends webhooks over https://",
+                    ),
+                );
+            } else if !clean || host_of("https://").is_none() {
                 issues.push(
                     ConfigIssue::new(
                         format!("{p}.url"),
                         format!("`{}` is not an https:// URL", w.url),
                     )
-                    .with_hint("the webhook carries attribution data: it is only sent over HTTPS"),
+                    .with_hint("the webhook carries attribution data: it is only sent over HTTPS (plain http:// only to localhost, for tests)"),
                 );
             }
             if !(1..=20).contains(&w.max_attempts) {
@@ -195,6 +209,19 @@ impl Validate for CallsConfig {
             }
         }
     }
+}
+
+/// `localhost`, `127.x.x.x` or `[::1]`, with or without a port.
+fn is_loopback(authority: &str) -> bool {
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.split(':').next().unwrap_or(""),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host == "::1"
+        || host.strip_prefix("127.").is_some_and(|rest| {
+            rest.split('.').count() == 3 && rest.split('.').all(|o| o.parse::<u8>().is_ok())
+        })
 }
 
 /// `n`'s numbering-plan problem ([`dni_numbers::plan::check`]), if any, as an error at

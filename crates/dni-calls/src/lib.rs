@@ -26,7 +26,7 @@
 //!   5. answer = respond(&event, plan.as_ref(), lease.as_ref(), calls)  -> send as is
 //!
 //! GET /__dni/calls?from=&to=&format=json|csv|google_ads   (bearer token)
-//!   q = parse_history_query(query, now)?; records = store range [q.from_ms, q.to_ms);
+//!   authenticate_api(&req, &secrets)?; q = parse_history_query(query, now)?; records = store range [q.from_ms, q.to_ms);
 //!   answer = render_history(&records, &q, calls)
 //!
 //! Daily alarm: delete records with CallRecord::expired(now, calls.retention_days).
@@ -71,8 +71,9 @@ pub use history::{
     CSV_COLUMNS, DEFAULT_RANGE_DAYS, MAX_RANGE_DAYS, MAX_ROWS,
 };
 pub use provider::{
-    authenticate_and_parse, plivo_v3_signature, twilio_signature, verify_vonage_jwt, CallEvent,
-    Endpoint, IncomingCall, Provider, Secrets, StatusUpdate, VonageClaims, VONAGE_MAX_AGE_MS,
+    authenticate_and_parse, authenticate_api, plivo_v3_signature, twilio_signature,
+    verify_vonage_jwt, CallEvent, Endpoint, IncomingCall, Provider, Secrets, StatusUpdate,
+    VonageClaims, VONAGE_MAX_AGE_MS,
 };
 pub use record::{retention_cutoff_ms, CallRecord, CallStatus, LeaseConsent};
 pub use request::{provider_number, Refusal, WebhookRequest, MAX_BODY, MAX_FIELD};

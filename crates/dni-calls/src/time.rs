@@ -167,9 +167,47 @@ mod tests {
             "2026-1l-22T10:00:00Z",
             "２０２６-11-22T10:00:00Z",
             "+026-11-22T10:00:00Z",
+            // Offsets are exactly `±HH:MM`, hours 00-23 and minutes 00-59 (RFC 3339 5.6).
+            "2026-11-22T12:00:00+02:00junk",
+            "2026-11-22T12:00:00+02-00",
+            "2026-11-22T12:00:00+24:00",
+            "2026-11-22T12:00:00+02:60",
+            // Thirty days hath September, April, June and November; 2100 is not a leap year
+            // (divisible by 100, not by 400).
+            "2026-04-31T00:00:00Z",
+            "2026-06-31T00:00:00Z",
+            "2026-09-31T00:00:00Z",
+            "2026-11-31T00:00:00Z",
+            "2100-02-29T00:00:00Z",
         ] {
             assert_eq!(parse_rfc3339_ms(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn accepts_the_extreme_valid_offsets_and_dates() {
+        // 2026-11-22T10:00:00Z written with the widest offsets RFC 3339 allows.
+        assert_eq!(
+            parse_rfc3339_ms("2026-11-23T09:59:00+23:59"),
+            Some(1_795_341_600_000)
+        );
+        assert_eq!(
+            parse_rfc3339_ms("2026-11-21T10:01:00-23:59"),
+            Some(1_795_341_600_000)
+        );
+        assert_eq!(
+            parse_rfc3339_ms("2026-11-22T10:00:00+00:00"),
+            Some(1_795_341_600_000)
+        );
+        // 2000 is a leap year (divisible by 400): 2000-02-29 is 951,782,400 s after 1970.
+        assert_eq!(
+            parse_rfc3339_ms("2000-02-29T00:00:00Z"),
+            Some(951_782_400_000)
+        );
+        assert_eq!(
+            parse_rfc3339_ms("2026-04-30T00:00:00Z"),
+            Some(1_777_507_200_000)
+        );
     }
 
     #[test]

@@ -577,6 +577,35 @@ fn calls_config_validation() {
             "sites[0].calls.webhook.max_attempts",
         ]
     );
+    // Plain http:// only to this machine (tests), and then as a warning.
+    for (url, error) in [
+        ("http://127.0.0.1:8787/hook", false),
+        ("http://localhost/hook", false),
+        ("http://[::1]:9000/", false),
+        ("http://127.0.0.1.evil.example/hook", true),
+        ("http://localhost.evil.example/", true),
+        ("http://10.0.0.1/hook", true),
+        ("https://", true),
+        ("https:///path", true),
+        ("https://crm.example.com/hooks calls", true),
+        ("https://crm.example.com/hooks/calls", false),
+    ] {
+        let i = issues_for(&format!(r#""webhook": {{"url": "{url}"}}"#));
+        let url_issues: Vec<&ConfigIssue> = i
+            .iter()
+            .filter(|x| x.path == "sites[0].calls.webhook.url")
+            .collect();
+        assert_eq!(
+            url_issues.iter().any(|x| x.is_error()),
+            error,
+            "{url}: {i:?}"
+        );
+        assert_eq!(
+            url_issues.is_empty(),
+            url.starts_with("https://") && !error,
+            "{url}: {i:?}"
+        );
+    }
     // A route to a number that cannot exist.
     let i = issues_for(r#""routes": [{"source": "google_ads", "to": "+19115550111"}]"#);
     assert!(

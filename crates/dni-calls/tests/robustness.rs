@@ -8,8 +8,9 @@
 //! returns a value or a refusal.
 
 use dni_calls::{
-    authenticate_and_parse, history_csv, neutralize, parse_history_query, verify_vonage_jwt,
-    Endpoint, Provider, Refusal, Secrets, WebhookRequest, MAX_BODY,
+    authenticate_and_parse, format_rfc3339_ms, history_csv, neutralize, parse_history_query,
+    parse_rfc3339_ms, verify_vonage_jwt, Endpoint, Provider, Refusal, Secrets, WebhookRequest,
+    MAX_BODY,
 };
 use proptest::prelude::*;
 
@@ -116,5 +117,16 @@ proptest! {
         let first = n.chars().next();
         prop_assert!(!matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r')));
         let _ = history_csv(&[]);
+    }
+
+    #[test]
+    fn rfc3339_parser_never_panics(s in any::<String>(), t in "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{0,12})?([Zz]|[+-][0-9]{2}:[0-9]{2})?") {
+        let _ = parse_rfc3339_ms(&s);
+        let _ = parse_rfc3339_ms(&t);
+    }
+
+    #[test]
+    fn rfc3339_round_trips(ms in 0i64..253_402_300_799_999) {
+        prop_assert_eq!(parse_rfc3339_ms(&format_rfc3339_ms(ms)), Some(ms));
     }
 }

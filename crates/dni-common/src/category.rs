@@ -78,4 +78,16 @@ mod tests {
         }
         assert!("Marketing".parse::<Category>().is_err());
     }
+
+    #[test]
+    fn displays_as_the_configuration_spelling() {
+        // The spelling users write in `DNI_CONFIG` and read in `/__dni/consent` (SPEC.md).
+        let shown: Vec<String> = Category::ALL.iter().map(|c| c.to_string()).collect();
+        assert_eq!(shown, ["necessary", "functional", "analytics", "marketing"]);
+        let err = "Marketing".parse::<Category>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown category `Marketing` (expected necessary, functional, analytics or marketing)"
+        );
+    }
 }

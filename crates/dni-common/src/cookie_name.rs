@@ -212,6 +212,23 @@ mod tests {
     }
 
     #[test]
+    fn reads_back_and_compares_as_the_name_given() {
+        // Google Analytics' `_ga` cookie
+        // (https://support.google.com/analytics/answer/11397207).
+        let n = CookieName::new("_ga").unwrap();
+        assert_eq!(n.as_str(), "_ga");
+        assert_eq!(AsRef::<str>::as_ref(&n), "_ga");
+        assert_eq!(n.to_string(), "_ga");
+        assert_eq!(format!("{n}={}", 1), "_ga=1");
+        assert!(<CookieName as PartialEq<str>>::eq(&n, "_ga"));
+        assert!(!<CookieName as PartialEq<str>>::eq(&n, "_gid"));
+        assert!(<CookieName as PartialEq<&str>>::eq(&n, &"_ga"));
+        assert!(!<CookieName as PartialEq<&str>>::eq(&n, &"_gid"));
+        // Case matters: cookie names are compared octet by octet (RFC 6265 section 5.3).
+        assert!(!<CookieName as PartialEq<&str>>::eq(&n, &"_GA"));
+    }
+
+    #[test]
     fn errors_read_as_sentences() {
         assert!(CookieNameError::Empty.to_string().contains("empty"));
         assert!(CookieNameError::TooLong { len: 300 }

@@ -201,5 +201,24 @@ mod tests {
         assert_eq!(standard_groups("33", "123456789"), vec![1, 2, 2, 2, 2]);
         assert_eq!(standard_groups("49", "3012345678"), vec![3, 3, 4]);
         assert_eq!(standard_groups("49", "30123456"), vec![4, 4]);
+        // A length divisible by three is threes only: 9 digits `123 456 789`, not `1 2345 6789`.
+        assert_eq!(standard_groups("49", "301234567"), vec![3, 3, 3]);
+        assert_eq!(standard_groups("49", "301234"), vec![3, 3]);
+        // UK 10-digit numbers starting 1 or 7 (area codes like 0121, mobiles 07xxx) are 4-6;
+        // Ofcom's drama mobile range `07700 900xxx` (https://www.ofcom.org.uk/phones-and-broadband/phone-numbers/numbers-for-drama).
+        assert_eq!(standard_groups("44", "7700900123"), vec![4, 6]);
+        assert_eq!(standard_groups("44", "1212345678"), vec![4, 6]);
+        assert_eq!(standard_groups("44", "8001234567"), vec![3, 3, 4]);
+    }
+
+    #[test]
+    fn hungary_dials_06_nationally() {
+        // Hungary's trunk prefix is `06` (ITU-T E.164 national dialling plan of Hungary:
+        // "06" + area code + subscriber number), never written after +36.
+        let hu = national_rules("36");
+        assert_eq!(hu.trunk, Some("06"));
+        assert!(!hu.bare);
+        assert!(!hu.trunk_after_country_code);
+        assert_eq!(national_rules("49").trunk, Some("0"));
     }
 }

@@ -218,6 +218,19 @@ mod tests {
     }
 
     #[test]
+    fn debug_and_string_comparisons_use_the_e164_form() {
+        let n = E164::parse("+15035550142").unwrap();
+        assert_eq!(format!("{n:?}"), "E164(+15035550142)");
+        assert!(<E164 as PartialEq<str>>::eq(&n, "+15035550142"));
+        assert!(!<E164 as PartialEq<str>>::eq(&n, "+15035550143"));
+        assert!(<E164 as PartialEq<&str>>::eq(&n, &"+15035550142"));
+        assert!(!<E164 as PartialEq<&str>>::eq(&n, &"+15035550143"));
+        // Only the canonical form compares equal: not the digits alone, not a printed form.
+        assert!(!<E164 as PartialEq<&str>>::eq(&n, &"15035550142"));
+        assert!(!<E164 as PartialEq<str>>::eq(&n, "+1 503 555 0142"));
+    }
+
+    #[test]
     fn error_messages_are_helpful() {
         let e = E164::parse("+1 555").unwrap_err().to_string();
         assert!(e.contains("without spaces"), "{e}");

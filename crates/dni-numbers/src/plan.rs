@@ -524,6 +524,20 @@ mod tests {
         ));
         assert_eq!(check(&n("+18005550199")), Ok(()));
         assert_eq!(check(&n("+15035550199")), Ok(()));
+        // Only the documented exclusions are refused (NANPA: NPA and central office codes are
+        // NXX, not N11; NPAs not N9X, 37X or 96X; https://nationalnanpa.com/area_codes/index.html):
+        // area codes starting with 3 (Chicago 312) or 9 (New York 917), with 7 second (Portland
+        // 971) or 6 second (Dallas 469) are fine, and so is an exchange with one `1` (212, 251).
+        for ok in [
+            "+13125550142",
+            "+19715550142",
+            "+19175550142",
+            "+14695550142",
+            "+15032120142",
+            "+15032510142",
+        ] {
+            assert_eq!(check(&n(ok)), Ok(()), "{ok}");
+        }
     }
 
     #[test]
@@ -537,6 +551,18 @@ mod tests {
         assert_eq!(placeholder(&n("+441632960001")), Some(Placeholder::UkDrama));
         assert_eq!(placeholder(&n("+442071234567")), None);
         assert_eq!(placeholder(&n("+33123456789")), None);
+    }
+
+    #[test]
+    fn placeholders_explain_themselves() {
+        assert_eq!(
+            Placeholder::Nanp555.to_string(),
+            "a 555-01xx number, reserved for fiction: it never connects"
+        );
+        assert_eq!(
+            Placeholder::UkDrama.to_string(),
+            "an Ofcom drama number, reserved for fiction: it never connects"
+        );
     }
 
     #[test]

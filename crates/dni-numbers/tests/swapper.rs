@@ -74,6 +74,76 @@ fn non_breaking_and_thin_spaces_as_characters_and_entities() {
 }
 
 #[test]
+fn dash_and_parenthesis_entities_are_separators() {
+    // lol_html hands text over without decoding entities; CMSs write `&ndash;` between digit
+    // groups (HTML named character references: https://html.spec.whatwg.org/entities.json).
+    let s = us();
+    for (input, expected) in [
+        ("555&ndash;123&ndash;4567", "555&ndash;987&ndash;6543"),
+        ("555&hyphen;123&hyphen;4567", "555&hyphen;987&hyphen;6543"),
+        ("555&dash;123&dash;4567", "555&dash;987&dash;6543"),
+        ("&#40;555&#41;&nbsp;123-4567", "&#40;555&#41;&nbsp;987-6543"),
+        (
+            "1&#x20;&#x28;555&#x29; 123-4567",
+            "1&#x20;&#x28;555&#x29; 987-6543",
+        ),
+    ] {
+        assert_eq!(swap(&s, input), expected, "input {input:?}");
+    }
+    // An entity-encoded parenthesis joins the run like a literal one, so a NANP number after
+    // another country code is still part of a longer number.
+    assert_eq!(s.replace_in_text("+44 &#40;555&#41; 123-4567"), None);
+    assert_eq!(s.replace_in_text("+44 (555) 123-4567"), None);
+}
+
+#[test]
+fn other_symbols_end_a_digit_run() {
+    // Degree sign U+00B0, section sign U+00A7 (two UTF-8 bytes starting 0xC2 like the
+    // no-break space), minus sign U+2212 (three bytes starting 0xE2 like the dashes), `%20`
+    // outside a `tel:` URI, and `&amp;`: none separates digits, so no 10-digit number here.
+    let s = us();
+    for text in [
+        "555°123-4567",
+        "555§123-4567",
+        "555\u{2212}123\u{2212}4567",
+        "555%20123%204567",
+        "555&amp;123&amp;4567",
+        "555&#;123&#x;4567",
+        "555&#8364;123-4567",
+    ] {
+        assert_eq!(s.replace_in_text(text), None, "{text:?}");
+    }
+    // The same digits with real separators do match.
+    assert_eq!(
+        swap(&s, "555\u{2010}123\u{2010}4567"),
+        "555\u{2010}987\u{2010}6543"
+    );
+}
+
+#[test]
+fn hungarian_numbers_use_the_06_trunk() {
+    // Hungary dials `06` before the area code nationally (+36 1 = Budapest); libphonenumber's
+    // fixed-line example for HU is +36 1 234 5678.
+    let s = NumberSwapper::new(&[(n("+3612345678"), n("+3619876543"))]);
+    assert_eq!(swap(&s, "06 1 234 5678"), "06 1 987 6543");
+    assert_eq!(swap(&s, "(06 1) 234-5678"), "(06 1) 987-6543");
+    assert_eq!(swap(&s, "+36 1 234 5678"), "+36 1 987 6543");
+    // Neither a `0` trunk alone nor the trunk after the country code is a Hungarian form.
+    assert_eq!(s.replace_in_text("01 234 5678"), None);
+    assert_eq!(s.replace_in_text("+36 (06) 1 234 5678"), None);
+    assert_eq!(s.replace_in_text("+36 (0)1 234 5678"), None);
+}
+
+#[test]
+fn uk_mobile_numbers_are_written_4_6() {
+    // Ofcom's drama range for mobiles, `07700 900xxx`
+    // (https://www.ofcom.org.uk/phones-and-broadband/phone-numbers/numbers-for-drama).
+    assert_eq!(format_national(&n("+447700900123")), "07700 900123");
+    let s = NumberSwapper::new(&[(n("+44800123456"), n("+447700900123"))]);
+    assert_eq!(swap(&s, "0800 123456"), "07700 900123");
+}
+
+#[test]
 fn uk_international_and_national_forms() {
     let s = uk();
     for (input, expected) in [
@@ -260,6 +330,12 @@ fn tel_uris_keep_style_and_parameters() {
         );
     }
     for input in [
+        // Percent-encoded characters other than `%20` (space) and `%2B` (`+`) are not part
+        // of the number: `%2C` is a comma, `%25` a percent sign, `%3B` a semicolon.
+        "tel:555%2C123-4567",
+        "tel:%2515551234567",
+        "tel:%3B15551234567",
+        "tel:%2015551234567",
         "tel:+155512345678",
         "tel:555-123-4567x",
         "mailto:5551234567",
@@ -295,6 +371,7 @@ fn identity_pairs_and_empty_swapper_change_nothing() {
     let t = n("+15551234567");
     let s = NumberSwapper::new(&[(t, t)]);
     assert!(s.is_empty());
+    assert!(!us().is_empty());
     assert_eq!(s.replace_in_text("555-123-4567"), None);
     assert_eq!(
         NumberSwapper::new(&[]).replace_in_tel("tel:5551234567"),

@@ -111,6 +111,13 @@ mod tests {
     }
 
     #[test]
+    fn literal_is_the_name_or_the_prefix() {
+        assert_eq!(p("__ctmid").literal(), "__ctmid");
+        assert_eq!(p("calltrk_*").literal(), "calltrk_");
+        assert_eq!(p("ct{digits}").literal(), "ct");
+    }
+
+    #[test]
     fn exact_matches_only_the_name_case_sensitively() {
         assert!(p("__ctmid").matches("__ctmid"));
         assert!(!p("__ctmid").matches("ctmid"));

@@ -312,6 +312,25 @@ mod tests {
     }
 
     #[test]
+    fn a_colon_after_a_non_scheme_character_is_part_of_a_relative_path() {
+        assert_eq!(parse("js/app:v2.js"), Some((None, "/js/app:v2.js".into())));
+        assert_eq!(parse("a.b+c-d:x.js"), None);
+        assert_eq!(parse("1a:x.js"), Some((None, "/1a:x.js".into())));
+        assert_eq!(parse("https:x.js"), Some((None, "/x.js".into())));
+    }
+
+    #[test]
+    fn only_ascii_percent_escapes_are_decoded_in_hosts() {
+        assert_eq!(parse("https://a%2db.com/x.js"), abs("a-b.com", "/x.js"));
+        assert_eq!(
+            parse("https://a%7fb.com/x.js"),
+            abs("a\u{7f}b.com", "/x.js")
+        );
+        assert_eq!(parse("https://a%80b.com/x.js"), abs("a%80b.com", "/x.js"));
+        assert_eq!(parse("https://a%zzb.com/x.js"), abs("a%zzb.com", "/x.js"));
+    }
+
+    #[test]
     fn non_fetchable_and_empty_sources_are_none() {
         assert_eq!(parse(""), None);
         assert_eq!(parse("   "), None);

@@ -390,6 +390,106 @@ fn site_vendors_add_cookie_and_script_patterns_and_win_over_builtins() {
 }
 
 #[test]
+fn a_site_pattern_beats_a_builtin_exact_name() {
+    // Meta's `_fbp` is a built-in exact name (https://www.facebook.com/policies/cookies/); a
+    // site that lists `_fb*` under its own vendor decides its category.
+    let c = Catalog::new(
+        &config(r#"{"add": [{"id": "site-fb", "category": "analytics", "cookies": ["_fb*"]}]}"#),
+        None,
+    );
+    assert_eq!(cookie(&c, "_fbp"), is("site-fb", Analytics));
+    assert_eq!(cookie(&c, "_fbc"), is("site-fb", Analytics));
+    // The worker's own session cookie still beats a site pattern.
+    let c = Catalog::new(
+        &config(
+            r#"{"add": [{"id": "site-ct", "category": "analytics", "cookies": ["ct{digits}"]}]}"#,
+        ),
+        Some(("ct12345", Necessary)),
+    );
+    assert_eq!(cookie(&c, "ct12345"), is("consent-dni", Necessary));
+    assert_eq!(cookie(&c, "ct999"), is("site-ct", Analytics));
+}
+
+#[test]
+fn within_a_tier_an_exact_name_beats_a_pattern_and_the_longest_prefix_wins() {
+    // Listed shortest first, so insertion order alone would pick the wrong one.
+    let c = Catalog::new(
+        &config(
+            r#"{"add": [
+                {"id": "shop", "category": "functional", "cookies": ["shop_*"]},
+                {"id": "shop-ads", "category": "marketing", "cookies": ["shop_ads_*"]},
+                {"id": "shop-stats", "category": "analytics", "cookies": ["shop_ads_ab", "shop_ads_{digits}"]}
+            ]}"#,
+        ),
+        None,
+    );
+    assert_eq!(cookie(&c, "shop_cart"), is("shop", Category::Functional));
+    assert_eq!(cookie(&c, "shop_ads_click"), is("shop-ads", Marketing));
+    assert_eq!(cookie(&c, "shop_ads_ab"), is("shop-stats", Analytics));
+    // `shop_ads_` (9 characters) of `shop_ads_{digits}` ties with `shop_ads_*`: the earlier
+    // vendor keeps it; `shop_ads_` beats `shop_`.
+    assert_eq!(cookie(&c, "shop_ads_42"), is("shop-ads", Marketing));
+    // A site prefix shorter than built-in names still wins over them (site tier first):
+    // Google Analytics' exact `_ga` and Google Ads' prefix `_gcl_*`.
+    let c = Catalog::new(
+        &config(r#"{"add": [{"id": "g", "category": "necessary", "cookies": ["_g*"]}]}"#),
+        None,
+    );
+    assert_eq!(cookie(&c, "_ga"), is("g", Necessary));
+    assert_eq!(cookie(&c, "_gcl_au"), is("g", Necessary));
+}
+
+#[test]
+fn relative_script_sources_with_a_colon_are_first_party_paths() {
+    // A `:` after a `/` or in the query does not make a scheme (WHATWG URL: a scheme is
+    // ALPHA *(ALPHA / DIGIT / "+" / "-" / "."), https://url.spec.whatwg.org/#scheme-state),
+    // so these stay relative and the first-party pattern still blocks them.
+    let c = Catalog::new(
+        &config(
+            r#"{"add": [{"id": "ctm-demo", "category": "marketing",
+                "scripts": ["/vendor/ctm-tracker.js"]}]}"#,
+        ),
+        None,
+    );
+    for src in [
+        "vendor/ctm-tracker.js?t=12:30",
+        "vendor/ctm-tracker.js#a:b",
+        "./vendor/ctm-tracker.js?v=1:2",
+        "/vendor/ctm-tracker.js?ts=2024-01-01T10:00:00Z",
+    ] {
+        assert_eq!(script(&c, src), is("ctm-demo", Marketing), "{src}");
+    }
+    // A real scheme is still a scheme: not fetchable as a script, or another origin.
+    assert_eq!(script(&c, "javascript:vendor/ctm-tracker.js"), None);
+    assert_eq!(script(&c, "vendor:/vendor/ctm-tracker.js"), None);
+}
+
+#[test]
+fn vendors_list_own_then_site_then_builtin_and_cookie_domain_is_kept() {
+    let c = Catalog::new(
+        &config(
+            r#"{"add": [{"id": "acme", "category": "analytics", "cookies": ["acme_*"]}],
+                "cookie_domain": ".example.com"}"#,
+        ),
+        Some(("ct12345", Marketing)),
+    );
+    let v = c.vendors();
+    assert_eq!(v.len(), 2 + BUILTIN_VENDORS.len());
+    assert_eq!(
+        (v[0].id.as_str(), v[0].category, v[0].builtin),
+        ("consent-dni", Marketing, false)
+    );
+    assert_eq!(
+        (v[1].id.as_str(), v[1].category, v[1].builtin),
+        ("acme", Analytics, false)
+    );
+    for (vendor, builtin) in v[2..].iter().zip(BUILTIN_VENDORS) {
+        assert_eq!((vendor.id.as_str(), vendor.builtin), (builtin.id, true));
+    }
+    assert_eq!(c.cookie_domain(), Some(".example.com"));
+}
+
+#[test]
 fn invalid_entries_are_skipped_without_panicking() {
     let c = Catalog::new(
         &config(

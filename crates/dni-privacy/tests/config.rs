@@ -106,6 +106,53 @@ fn added_vendor_problems_have_full_paths() {
 }
 
 #[test]
+fn pattern_problems_say_what_is_wrong() {
+    let found: Vec<(String, String)> = issues(
+        r#"{"add": [{"id": "bad", "category": "marketing",
+            "cookies": ["", "*", "a*b", "a;b"],
+            "scripts": ["", "https://x.com/a.js", "/", "x..com", "/a b.js"]}]}"#,
+    )
+    .into_iter()
+    .map(|i| (i.path, i.message))
+    .collect();
+    let p = "sites[0].vendors.add[0]";
+    let expected = [
+        ("cookies[0]", "``: empty cookie pattern"),
+        (
+            "cookies[1]",
+            "`*`: pattern would match every cookie (session, CSRF, cart...)",
+        ),
+        (
+            "cookies[2]",
+            "`a*b`: `*` is only allowed at the end of a cookie pattern",
+        ),
+        (
+            "cookies[3]",
+            "`a;b`: character ';' cannot appear in a cookie name",
+        ),
+        ("scripts[0]", "``: empty script pattern"),
+        (
+            "scripts[1]",
+            "`https://x.com/a.js`: script patterns are written without a scheme",
+        ),
+        (
+            "scripts[2]",
+            "`/`: `/` would match every first-party script",
+        ),
+        (
+            "scripts[3]",
+            "`x..com`: `x..com` is not a host name pattern",
+        ),
+        (
+            "scripts[4]",
+            "`/a b.js`: path prefix contains a space, a control character or `#`",
+        ),
+    ]
+    .map(|(k, m)| (format!("{p}.{k}"), m.to_string()));
+    assert_eq!(found, expected);
+}
+
+#[test]
 fn cookie_domain_and_attribute_are_validated() {
     assert_eq!(
         paths(r#"{"cookie_domain": "example.com; Secure"}"#),

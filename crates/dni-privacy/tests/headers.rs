@@ -50,6 +50,20 @@ fn cache_control_restrictive_directives_are_kept() {
 }
 
 #[test]
+fn cache_control_quoted_pairs_only_inside_quotes() {
+    // RFC 9110 section 5.6.4: `\` escapes the next character inside a quoted string only.
+    assert_eq!(
+        private_cache_control(Some(r#"no-cache="a\",b", public, max-age=10"#)),
+        r#"private, no-cache="a\",b", max-age=10"#
+    );
+    // Outside quotes a backslash is just a character: the comma after it still splits.
+    assert_eq!(
+        private_cache_control(Some(r#"x-a\, public, no-store"#)),
+        r#"private, x-a\, no-store"#
+    );
+}
+
+#[test]
 fn cache_control_odd_spacing_and_case() {
     assert_eq!(
         private_cache_control(Some("  PUBLIC ,MAX-AGE=3600,,  No-Store\t")),

@@ -27,6 +27,23 @@ pub const KNOWN_CLICK_IDS: &[&str] = &[
 /// Most click ids kept in one attribution.
 pub const MAX_CLICK_IDS: usize = 8;
 
+/// Is the landing query parameter `name` one a session keeps in its token (see
+/// [`Landing::for_token`])? UTM parameters, the built-in click ids, and every click id a
+/// source rule of `targets` names. ASCII case-insensitive.
+pub fn is_kept_landing_param(targets: &[TargetConfig], name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("utm_")
+        || KNOWN_CLICK_IDS.contains(&lower.as_str())
+        || targets.iter().any(|t| {
+            t.sources.iter().any(|s| {
+                s.when
+                    .click_ids
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(name))
+            })
+        })
+}
+
 /// Index of the first source of `target` whose rules match `landing`; `None` when none
 /// does (or the target has no sources): the visitor then sees the target's fallback.
 pub fn classify(target: &TargetConfig, landing: &Landing) -> Option<usize> {

@@ -1,6 +1,7 @@
 //! The landing request, parsed once: what source rules and attribution look at.
 
 use crate::bounded::{truncate, MAX_NAME_LEN, MAX_PARAMS, MAX_URL_LEN, MAX_VALUE_LEN};
+use crate::token::{TokenLanding, MAX_TOKEN_LANDING_REFERRER, MAX_TOKEN_LANDING_URL};
 use crate::url::{decode_component, normalize_host, query_pairs, split_url};
 
 /// A session's first page view: landing URL, `Referer` and time, parsed with bounds (at
@@ -101,6 +102,51 @@ impl Landing {
     pub fn landed_at_ms(&self) -> i64 {
         self.landed_at_ms
     }
+
+    /// The landing as a session token keeps it (bounded): the URL up to its query (at most
+    /// 512 bytes) followed by only the query parameters `keep` accepts (by decoded name:
+    /// UTM values and click ids, see [`is_kept_landing_param`](crate::is_kept_landing_param)),
+    /// as sent, while they fit in [`MAX_TOKEN_LANDING_URL`]; the referrer cut to
+    /// [`MAX_TOKEN_LANDING_REFERRER`]. [`Landing::from_token`] of it classifies and
+    /// attributes as this landing does (up to those bounds).
+    pub fn for_token(&self, keep: impl Fn(&str) -> bool) -> TokenLanding {
+        let without_fragment = self
+            .url
+            .split_once('#')
+            .map_or(self.url.as_str(), |(u, _)| u);
+        let (base, query) = without_fragment
+            .split_once('?')
+            .unwrap_or((without_fragment, ""));
+        let mut url = truncate(base, MAX_TOKEN_LANDING_URL / 2).to_string();
+        let mut first = true;
+        for (name, value) in crate::url::query_pairs(query) {
+            if !keep(&decode_component(name)) {
+                continue;
+            }
+            let added = name.len() + value.len() + 2;
+            if url.len() + added > MAX_TOKEN_LANDING_URL {
+                continue;
+            }
+            url.push(if first { '?' } else { '&' });
+            first = false;
+            url.push_str(name);
+            url.push('=');
+            url.push_str(value);
+        }
+        TokenLanding {
+            url,
+            referrer: self
+                .referrer
+                .as_deref()
+                .map(|r| truncate(r, MAX_TOKEN_LANDING_REFERRER).to_string()),
+            landed_at_ms: self.landed_at_ms,
+        }
+    }
+
+    /// The landing a session token kept.
+    pub fn from_token(kept: &TokenLanding) -> Landing {
+        Landing::parse(&kept.url, kept.referrer.as_deref(), kept.landed_at_ms)
+    }
 }
 
 fn same_site(a: &str, b: &str) -> bool {
@@ -167,6 +213,28 @@ mod tests {
         assert!(l.params().len() <= MAX_PARAMS);
         assert!(l.params().iter().all(|(_, v)| v.len() <= MAX_VALUE_LEN));
         assert!(l.referrer().is_some_and(|r| r.len() <= MAX_URL_LEN));
+    }
+
+    #[test]
+    fn keeps_the_url_and_bounds_names_and_values_after_decoding() {
+        let url = "https://www.example.com/landing?utm_source=google";
+        assert_eq!(Landing::parse(url, None, 0).url(), url);
+        // A name of exactly MAX_NAME_LEN characters is kept, also when every character is
+        // percent-encoded (three times as long before decoding).
+        let plain = "n".repeat(MAX_NAME_LEN);
+        let encoded = "%6E".repeat(MAX_NAME_LEN);
+        let l = Landing::parse(&format!("/?{plain}=1&{encoded}=2"), None, 0);
+        assert_eq!(
+            l.params(),
+            &[(plain.clone(), "1".to_string()), (plain, "2".to_string())]
+        );
+        // A value is cut to MAX_VALUE_LEN bytes after decoding, however it was encoded.
+        let value = "%76".repeat(MAX_VALUE_LEN + 10);
+        let l = Landing::parse(&format!("/?utm_term={value}"), None, 0);
+        assert_eq!(
+            l.param("utm_term"),
+            Some("v".repeat(MAX_VALUE_LEN).as_str())
+        );
     }
 
     #[test]

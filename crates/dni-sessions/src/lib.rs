@@ -1,6 +1,6 @@
 //! # dni-sessions
 //!
-//! Sessions, traffic sources, number pool leases and the calls API core of consent-dni.
+//! Sessions, traffic sources and number pool leases of consent-dni (calls: `dni-calls`).
 //! Plain Rust with no Workers types: the worker shell owns the RNG, the clock, HTTP and the
 //! pool Durable Object's SQLite storage, and calls the functions here.
 //!
@@ -12,8 +12,8 @@
 //!   leased number, when the lease idles out and whether it is still provisional, so an
 //!   ordinary page view needs no pool round trip; [`session_set_cookie`].
 //! * [`Pool`] over a [`PoolStore`]: the lease state machine and history; [`MemoryPoolStore`].
-//! * [`parse_call_request`], [`call_response_json`], [`twiml_dial`], [`find_number`],
-//!   [`bearer_matches`]: `POST /__dni/calls`. [`amp_number_json`]: `GET /__dni/number`.
+//! * [`find_number`] (which target or pool a dialled number belongs to), [`bearer_matches`]
+//!   (the API token check). [`amp_number_json`]: `GET /__dni/number`.
 //!
 //! ## Session lifecycle (what the shell does)
 //!
@@ -40,21 +40,28 @@
 //! A pool has few numbers; clients that never keep cookies (bots, scrapers, privacy
 //! browsers) must not be able to hold them all. The rules:
 //!
-//! * **Who can lease.** The shell leases only for HTML navigations (`GET`, `text/html`
-//!   accepted, not `/__dni/*`, not crawlers) of visitors whose consent allows the
-//!   tracking category. Other requests never reach a pool.
+//! * **Who can lease.** The shell leases only for browsers' top-level navigations (Fetch
+//!   Metadata, browser headers, Bot Management where the zone has it: the worker's
+//!   `session.lease_requires`, [`LeaseRequires`]) of visitors whose consent allows the
+//!   tracking category. Other requests never reach a pool; a refused or overflowing visitor
+//!   keeps its landing in the token ([`TokenLanding`]) and leases on a later view.
 //! * **First page = provisional.** A visitor without a valid session cookie gets a
 //!   *provisional* lease. While the pool has free numbers it lasts like any lease (idle
 //!   timeout, default 30 minutes), so a real visitor who reads one page and then calls is
 //!   attributed. For `provisional_hold_seconds` (default 180 s) it is theirs alone.
-//! * **Provisional leases are recyclable.** When the pool is full, a new first-page
-//!   visitor takes over the oldest provisional lease that has outlived its hold. A flood
-//!   of cookie-less views therefore only churns provisional leases among themselves: it can
-//!   never take a confirmed lease.
+//! * **Provisional leases are recyclable, after their hold.** When the pool is full, a
+//!   visitor takes over the oldest provisional lease that has outlived its hold. Within
+//!   its hold a provisional lease is protected from everyone, returning sessions included,
+//!   so a call made from the first page is attributed to that visitor. A flood of
+//!   cookie-less views therefore only churns provisional leases among themselves: it can
+//!   never take a confirmed lease, nor a provisional one within its hold.
 //! * **Full lease only when the signed cookie comes back.** A second request carrying the
 //!   HMAC-signed cookie ([`Pool::confirm`]) turns the lease into a full one, recycled only
-//!   after its idle timeout. Returning visitors outrank first views: a confirmed request
-//!   that finds no free number recycles the oldest provisional lease, even within its hold.
+//!   after its idle timeout.
+//! * **Who may take which lease, and when** (see [`Pool::lease`]): a free number, anyone;
+//!   a provisional lease within its hold, only its own session; a provisional lease past
+//!   its hold, anyone once no number is free (oldest first); a live full lease, only its
+//!   own session.
 //! * **Unforgeable sessions.** Session ids are random and the cookie is HMAC-SHA256 signed;
 //!   a client cannot claim someone else's lease or mint confirmed sessions without the
 //!   cookie round trip.
@@ -66,7 +73,6 @@ mod amp;
 mod attribution;
 mod bearer;
 mod bounded;
-pub mod calls;
 pub mod config;
 mod landing;
 mod number_role;
@@ -77,15 +83,14 @@ mod token;
 mod url;
 
 pub use amp::amp_number_json;
-pub use attribution::{classify, Attribution, LeaseConsent, KNOWN_CLICK_IDS, MAX_CLICK_IDS};
+pub use attribution::{
+    classify, is_kept_landing_param, Attribution, LeaseConsent, KNOWN_CLICK_IDS, MAX_CLICK_IDS,
+};
 pub use bearer::bearer_matches;
 pub use bounded::{MAX_NAME_LEN, MAX_PARAMS, MAX_URL_LEN, MAX_VALUE_LEN};
-pub use calls::{
-    call_response_json, parse_call_request, twiml_dial, BadRequest, CallFormat, CallRequest,
-};
 pub use config::{
-    validate_site, PathMatch, ReferrerMatch, SessionConfig, SourceConfig, SourceMatch,
-    TargetConfig, ValueMatch,
+    validate_site, LeaseRequires, PathMatch, ReferrerMatch, SessionConfig, SourceConfig,
+    SourceMatch, TargetConfig, ValueMatch,
 };
 pub use landing::Landing;
 pub use number_role::{find_number, NumberRole, PoolName};
@@ -95,6 +100,7 @@ pub use pool::{
 };
 pub use set_cookie::{session_expire_cookie, session_set_cookie};
 pub use token::{
-    ParseSessionIdError, SessionId, SessionToken, TokenError, TokenLease, DEFAULT_MAX_AGE_MS,
-    MAX_TOKEN_LEASES, MIN_SECRET_LEN, TOKEN_VERSION,
+    ParseSessionIdError, SessionId, SessionToken, TokenError, TokenLanding, TokenLease,
+    DEFAULT_MAX_AGE_MS, MAX_TOKEN_LANDING_REFERRER, MAX_TOKEN_LANDING_URL, MAX_TOKEN_LEASES,
+    MIN_SECRET_LEN, TOKEN_VERSION, TOKEN_VERSION_1,
 };

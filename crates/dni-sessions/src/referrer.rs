@@ -260,9 +260,30 @@ mod tests {
             "google.com.evil.net",
             "google",
             "mygoogle.de",
+            // A top-level label has two or more letters (or is an IDN `xn--` label), and a
+            // second-level suffix sits under a two-letter country code.
+            "google.c",
+            "google.c0m",
+            "google.co-uk",
+            "www.google.com.evil",
+            "www.google.co.evil",
         ] {
             assert!(!g.matches(bad), "{bad}");
         }
+        // Google's Russian-script domain google.рф, as browsers send it (punycode).
+        assert!(g.matches("google.xn--p1ai"));
+    }
+
+    #[test]
+    fn errors_name_the_pattern_and_the_reason() {
+        assert_eq!(
+            HostPattern::parse("google").unwrap_err().to_string(),
+            "invalid host pattern `google`: a single label is not a host; write `name.*` for any suffix, or a full domain"
+        );
+        assert_eq!(
+            HostPattern::parse("x.com:80").unwrap_err().to_string(),
+            "invalid host pattern `x.com:80`: a host pattern holds only letters, digits, `-`, `_` and `.` (no scheme, path or port)"
+        );
     }
 
     #[test]

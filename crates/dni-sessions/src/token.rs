@@ -1,14 +1,22 @@
 //! The signed session token: the value of the session cookie.
 //!
-//! Layout (version 1), base64url without padding over:
+//! Layout (version 2), base64url without padding over:
 //!
 //! ```text
-//! version u8 = 1 | session id [16] | issued_ms i64 BE | lease count u8 (<= 16)
+//! version u8 = 2 | session id [16] | issued_ms i64 BE | lease count u8 (<= 16)
 //! per lease: flags u8 (bit 0 = provisional) | until_ms i64 BE | digit count u8 | E.164 digits
+//! landing u8 (0 = none, 1 = present)
+//! if present: landed_at_ms i64 BE | url len u16 BE | url (<= 1024 bytes, UTF-8)
+//!             | referrer len u16 BE (0 = none) | referrer (<= 512 bytes, UTF-8)
 //! tag [16] = HMAC-SHA256(secret, everything above), first 16 bytes
 //! ```
 //!
-//! A token with one lease is 84 characters. The session id is the caller's 16 random bytes
+//! Version 1 is the same without the landing byte and block; it still decodes (no
+//! landing). A token with one lease and no landing is 86 characters.
+//!
+//! The landing ([`TokenLanding`]) is kept only while some target of the session has no
+//! lease yet (the pool overflowed, failed, or the client was refused one): a later view
+//! then classifies and attributes from the original landing, not from the page it is on. The session id is the caller's 16 random bytes
 //! (the worker shell owns the RNG). The tag is checked in constant time before anything else
 //! of the body is trusted; a token is refused when it is older than the maximum age.
 //! Which target a lease belongs to is not stored: it is the target whose pools hold the
@@ -30,7 +38,13 @@ pub use crate::bounded::MAX_TOKEN_LEASES;
 use crate::config::TargetConfig;
 
 /// The current token format version (first byte).
-pub const TOKEN_VERSION: u8 = 1;
+pub const TOKEN_VERSION: u8 = 2;
+/// The previous version, still read (no landing block).
+pub const TOKEN_VERSION_1: u8 = 1;
+/// Longest landing URL kept in a token, in bytes.
+pub const MAX_TOKEN_LANDING_URL: usize = 1024;
+/// Longest landing referrer kept in a token, in bytes.
+pub const MAX_TOKEN_LANDING_REFERRER: usize = 512;
 /// Bytes of HMAC-SHA256 kept as the tag (128 bits).
 pub const TAG_LEN: usize = 16;
 /// The shortest secret the shell should accept for `DNI_SECRET`, in bytes.
@@ -42,7 +56,9 @@ pub const MAX_CLOCK_SKEW_MS: i64 = 5 * 60_000;
 
 const HEADER_LEN: usize = 1 + 16 + 8 + 1;
 const MAX_LEASE_LEN: usize = 1 + 8 + 1 + 15;
-const MAX_RAW_LEN: usize = HEADER_LEN + MAX_TOKEN_LEASES * MAX_LEASE_LEN + TAG_LEN;
+const MAX_LANDING_LEN: usize = 1 + 8 + 2 + MAX_TOKEN_LANDING_URL + 2 + MAX_TOKEN_LANDING_REFERRER;
+const MAX_RAW_LEN: usize =
+    HEADER_LEN + MAX_TOKEN_LEASES * MAX_LEASE_LEN + MAX_LANDING_LEN + TAG_LEN;
 const MAX_ENCODED_LEN: usize = MAX_RAW_LEN.div_ceil(3) * 4;
 
 /// A session's id: 16 random bytes, shown as 32 lowercase hex digits (the `session` key of
@@ -132,6 +148,18 @@ impl TokenLease {
     }
 }
 
+/// The landing facts a session keeps in its token while a target has no lease yet: the
+/// landing URL (reduced to what classification and attribution read, see
+/// [`Landing::for_token`](crate::Landing::for_token)), its referrer and when it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenLanding {
+    /// At most [`MAX_TOKEN_LANDING_URL`] bytes.
+    pub url: String,
+    /// At most [`MAX_TOKEN_LANDING_REFERRER`] bytes.
+    pub referrer: Option<String>,
+    pub landed_at_ms: i64,
+}
+
 /// The decoded, verified session cookie.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionToken {
@@ -141,6 +169,8 @@ pub struct SessionToken {
     pub issued_ms: i64,
     /// At most one lease per target; at most [`MAX_TOKEN_LEASES`] are encoded.
     pub leases: Vec<TokenLease>,
+    /// The landing, while a target still waits for a lease.
+    pub landing: Option<TokenLanding>,
 }
 
 /// Why a cookie value is not an acceptable session token.
@@ -196,6 +226,7 @@ impl SessionToken {
             id: SessionId(random_id),
             issued_ms: now_ms,
             leases: Vec::new(),
+            landing: None,
         }
     }
 
@@ -214,6 +245,24 @@ impl SessionToken {
             let digits = lease.number.digits().as_bytes();
             raw.push(digits.len() as u8);
             raw.extend_from_slice(digits);
+        }
+        match &self.landing {
+            None => raw.push(0),
+            Some(l) => {
+                raw.push(1);
+                raw.extend_from_slice(&l.landed_at_ms.to_be_bytes());
+                for (text, max) in [
+                    (l.url.as_str(), MAX_TOKEN_LANDING_URL),
+                    (
+                        l.referrer.as_deref().unwrap_or(""),
+                        MAX_TOKEN_LANDING_REFERRER,
+                    ),
+                ] {
+                    let text = crate::bounded::truncate(text, max).as_bytes();
+                    raw.extend_from_slice(&(text.len() as u16).to_be_bytes());
+                    raw.extend_from_slice(text);
+                }
+            }
         }
         let t = tag(secret, &raw);
         raw.extend_from_slice(&t);
@@ -250,7 +299,7 @@ impl SessionToken {
         let (body, got_tag) = raw.split_at(raw.len() - TAG_LEN);
         let mut reader = Reader(body);
         let version = reader.u8()?;
-        if version != TOKEN_VERSION {
+        if version != TOKEN_VERSION && version != TOKEN_VERSION_1 {
             return Err(TokenError::UnsupportedVersion(version));
         }
         if !bool::from(tag(secret, body).ct_eq(got_tag)) {
@@ -278,6 +327,11 @@ impl SessionToken {
                 provisional: flags & 1 == 1,
             });
         }
+        let landing = if version == TOKEN_VERSION {
+            reader.landing()?
+        } else {
+            None
+        };
         if !reader.0.is_empty() {
             return Err(TokenError::Malformed("trailing bytes"));
         }
@@ -292,6 +346,7 @@ impl SessionToken {
             id: SessionId(id),
             issued_ms,
             leases,
+            landing,
         })
     }
 
@@ -333,6 +388,31 @@ impl<'a> Reader<'a> {
     fn u8(&mut self) -> Result<u8, TokenError> {
         let [b] = self.array::<1>()?;
         Ok(b)
+    }
+
+    fn text(&mut self, max: usize) -> Result<&'a str, TokenError> {
+        let len = usize::from(u16::from_be_bytes(self.array::<2>()?));
+        if len > max {
+            return Err(TokenError::Malformed("landing too long"));
+        }
+        std::str::from_utf8(self.take(len)?).map_err(|_| TokenError::Malformed("landing"))
+    }
+
+    fn landing(&mut self) -> Result<Option<TokenLanding>, TokenError> {
+        match self.u8()? {
+            0 => Ok(None),
+            1 => {
+                let landed_at_ms = self.i64()?;
+                let url = self.text(MAX_TOKEN_LANDING_URL)?.to_string();
+                let referrer = self.text(MAX_TOKEN_LANDING_REFERRER)?;
+                Ok(Some(TokenLanding {
+                    url,
+                    referrer: (!referrer.is_empty()).then(|| referrer.to_string()),
+                    landed_at_ms,
+                }))
+            }
+            _ => Err(TokenError::Malformed("landing flag")),
+        }
     }
 
     fn i64(&mut self) -> Result<i64, TokenError> {

@@ -110,6 +110,16 @@ mod tests {
         assert_eq!(split_url("//cdn.example/x").host, "cdn.example");
         assert_eq!(split_url("https://example.com").path, "/");
         assert_eq!(split_url("https://example.com?q=1").query, "q=1");
+        // `://` after a `/` is inside the path (a redirect target), not after a scheme.
+        assert_eq!(
+            split_url("/out/https://other.example/x?y=1"),
+            UrlParts {
+                host: "",
+                path: "/out/https://other.example/x",
+                query: "y=1"
+            }
+        );
+        assert_eq!(split_url("a b://other.example/x").host, "");
     }
 
     #[test]

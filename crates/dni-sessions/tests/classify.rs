@@ -241,6 +241,31 @@ fn attribution_includes_click_ids_named_in_rules() {
 }
 
 #[test]
+fn malformed_click_ids_are_an_error_that_says_what_was_expected() {
+    let err = serde_json::from_str::<Attribution>(r#"{"click_ids": ["gclid", "G1"]}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("an object of string values"), "{err}");
+}
+
+#[test]
+fn lease_consent_answers_for_each_category() {
+    use dni_common::Category;
+    use dni_sessions::LeaseConsent;
+    // A OneTrust visitor who accepted analytics only (groups C0001 and C0002).
+    let c = LeaseConsent {
+        granted: vec![Category::Necessary, Category::Analytics],
+        signal: "onetrust".into(),
+        regime: "opt_in".into(),
+        gpc: false,
+    };
+    assert!(c.granted(Category::Necessary));
+    assert!(c.granted(Category::Analytics));
+    assert!(!c.granted(Category::Marketing));
+    assert!(!c.granted(Category::Functional));
+}
+
+#[test]
 fn attribution_from_older_or_partial_json_loads() {
     let a: Attribution = serde_json::from_str(r#"{"source": "s"}"#).unwrap();
     assert_eq!(a.source.as_deref(), Some("s"));

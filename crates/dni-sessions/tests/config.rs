@@ -7,7 +7,8 @@
 
 use dni_common::{ConfigIssue, Validate};
 use dni_sessions::{
-    validate_site, PathMatch, ReferrerMatch, SessionConfig, TargetConfig, ValueMatch,
+    find_number, validate_site, NumberRole, PathMatch, ReferrerMatch, SessionConfig, TargetConfig,
+    ValueMatch,
 };
 
 fn target(json: &str) -> TargetConfig {
@@ -230,6 +231,26 @@ fn session_out_of_range_values_are_reported() {
         paths(&issues),
         ["s.provisional_hold_seconds", "s.renew_before_seconds"]
     );
+    // The idle timeout may be up to a day (1440 minutes), not more.
+    let idle = |minutes: u32| {
+        let s: SessionConfig = serde_json::from_str(&format!(
+            r#"{{"account_id": "1", "idle_timeout_minutes": {minutes}}}"#
+        ))
+        .unwrap();
+        let mut issues = Vec::new();
+        s.validate("s", &mut issues);
+        issues.into_iter().map(|i| i.path).collect::<Vec<_>>()
+    };
+    assert!(idle(1440).is_empty(), "{:?}", idle(1440));
+    assert_eq!(idle(1441), ["s.idle_timeout_minutes"]);
+    // A provisional hold as long as the idle timeout is allowed.
+    let s: SessionConfig = serde_json::from_str(
+        r#"{"account_id": "1", "idle_timeout_minutes": 2, "provisional_hold_seconds": 120, "renew_before_seconds": 60}"#,
+    )
+    .unwrap();
+    let mut issues = Vec::new();
+    s.validate("s", &mut issues);
+    assert_eq!(paths(&issues), Vec::<&str>::new());
 }
 
 #[test]
@@ -255,9 +276,116 @@ fn site_checks_numbers_across_targets_and_needs_a_cookie_name() {
 }
 
 #[test]
+fn a_number_repeated_inside_one_target_is_reported_once() {
+    let t = target(
+        r#"{"number": "+15551234567", "fallback": "+15559990000", "sources": [
+        {"name": "a", "numbers": ["+15550000001", "+15550000001"]}]}"#,
+    );
+    let own = issues_of(&t);
+    assert_eq!(paths(&own), ["sites[0].targets[0].sources[0].numbers[1]"]);
+    let mut issues = Vec::new();
+    validate_site(
+        &[t],
+        &serde_json::from_str(r#"{"account_id": "1"}"#).unwrap(),
+        "sites[0]",
+        &mut issues,
+    );
+    // Reported once, by the target's own check, not again as a repeat across targets.
+    assert_eq!(
+        paths(&issues),
+        ["sites[0].targets[0].sources[0].numbers[1]"]
+    );
+}
+
+#[test]
+fn at_most_16_targets_with_sources() {
+    // One lease per target travels in the session cookie (MAX_TOKEN_LEASES = 16).
+    let targets = |n: usize| -> Vec<TargetConfig> {
+        (0..n)
+            .map(|i| {
+                target(&format!(
+                    r#"{{"number": "+1555100{i:04}", "fallback": "+1555200{i:04}", "sources": [
+                    {{"name": "s", "numbers": ["+1555300{i:04}"]}}]}}"#
+                ))
+            })
+            .collect()
+    };
+    let session: SessionConfig = serde_json::from_str(r#"{"account_id": "1"}"#).unwrap();
+    let mut issues = Vec::new();
+    validate_site(&targets(16), &session, "sites[0]", &mut issues);
+    assert!(issues.is_empty(), "{issues:?}");
+    validate_site(&targets(17), &session, "sites[0]", &mut issues);
+    assert_eq!(paths(&issues), ["sites[0].targets"]);
+    assert_eq!(
+        issues[0].message,
+        "17 targets have sources; at most 16 are supported"
+    );
+}
+
+#[test]
 fn site_without_pools_needs_no_account() {
     let t = target(r#"{"number": "+15551234567", "fallback": "+15559990000"}"#);
     let mut issues = Vec::new();
     validate_site(&[t], &SessionConfig::default(), "sites[0]", &mut issues);
     assert!(issues.is_empty(), "{issues:?}");
+}
+
+// Which role a dialled number plays (the calls API routes by it).
+
+fn num(s: &str) -> dni_numbers::E164 {
+    dni_numbers::E164::parse(s).unwrap()
+}
+
+fn role_targets() -> Vec<TargetConfig> {
+    serde_json::from_str(
+        r#"[{"number": "+15551234567", "fallback": "+15559990000", "sources": [
+            {"name": "a", "numbers": ["+15550000001"]}, {"name": "b", "numbers": ["+15550000002", "+15550000003"]}]},
+           {"number": "+15557654321", "fallback": "+15559990001", "sources": [{"name": "c", "numbers": ["+15550000004"]}]}]"#,
+    )
+    .unwrap()
+}
+
+#[test]
+fn find_number_names_each_role() {
+    let t = role_targets();
+    assert_eq!(
+        find_number(&t, &num("+15550000003")),
+        Some(NumberRole::Tracking {
+            target: 0,
+            source: 1
+        })
+    );
+    assert_eq!(
+        find_number(&t, &num("+15550000004")),
+        Some(NumberRole::Tracking {
+            target: 1,
+            source: 0
+        })
+    );
+    assert_eq!(
+        find_number(&t, &num("+15557654321")),
+        Some(NumberRole::Target { target: 1 })
+    );
+    assert_eq!(
+        find_number(&t, &num("+15559990000")),
+        Some(NumberRole::Fallback { target: 0 })
+    );
+    assert_eq!(find_number(&t, &num("+15550000009")), None);
+    assert_eq!(
+        find_number(&t, &num("+15550000004")).map(|r| r.target()),
+        Some(1)
+    );
+    for (number, target) in [
+        ("+15550000003", 0),
+        ("+15551234567", 0),
+        ("+15559990000", 0),
+        ("+15557654321", 1),
+        ("+15559990001", 1),
+    ] {
+        assert_eq!(
+            find_number(&t, &num(number)).map(|r| r.target()),
+            Some(target),
+            "{number}"
+        );
+    }
 }

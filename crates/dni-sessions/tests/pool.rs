@@ -51,6 +51,24 @@ fn leased(o: &LeaseOutcome) -> E164 {
 }
 
 #[test]
+fn the_token_carries_the_leased_number_and_nothing_on_overflow() {
+    let mut store = MemoryPoolStore::with_numbers(&numbers(1));
+    let mut pool = Pool::new(&mut store, policy());
+    let first = pool.lease(&sid("s1"), T0, &attr("{}"), true).unwrap();
+    assert_eq!(
+        first.token_lease(),
+        Some(dni_sessions::TokenLease {
+            number: num("+15550000000"),
+            until_ms: T0 + 30 * MIN,
+            provisional: true,
+        })
+    );
+    let second = pool.lease(&sid("s2"), T0 + MIN, &attr("{}"), true).unwrap();
+    assert_eq!(second, LeaseOutcome::Overflow);
+    assert_eq!(second.token_lease(), None);
+}
+
+#[test]
 fn a_session_keeps_its_number_and_renews_it() {
     let mut store = MemoryPoolStore::with_numbers(&numbers(3));
     let mut pool = Pool::new(&mut store, policy());
@@ -303,18 +321,38 @@ fn provisional_leases_are_held_then_recycled_oldest_first() {
 }
 
 #[test]
-fn confirmed_requests_outrank_provisional_leases_even_within_their_hold() {
+fn a_provisional_lease_within_its_hold_is_protected_from_returning_sessions_too() {
     let mut store = MemoryPoolStore::with_numbers(&numbers(2));
     let mut pool = Pool::new(&mut store, policy());
     let a = leased(&pool.lease(&sid("a"), T0, &attr("{}"), true).unwrap());
-    leased(&pool.lease(&sid("b"), T0 + MIN, &attr("{}"), true).unwrap());
+    let b = leased(&pool.lease(&sid("b"), T0 + MIN, &attr("{}"), true).unwrap());
+    // Issue 15: a returning session took over another visitor's lease inside its hold.
+    for (at, op) in [
+        (T0 + MIN + 1, "lease"),
+        (T0 + 2 * MIN, "confirm"),
+        (T0 + 2 * MIN, "renew"),
+    ] {
+        let outcome = match op {
+            "lease" => pool.lease(&sid("returning"), at, &attr("{}"), false),
+            "confirm" => pool.confirm(&sid("returning"), &a, at),
+            _ => pool.renew(&sid("returning"), &b, at),
+        }
+        .unwrap();
+        assert_eq!(outcome, LeaseOutcome::Overflow, "{op} at {at}");
+    }
+    // a's hold is over (3 minutes): the returning session takes it, b's is still protected.
     assert_eq!(
         leased(
             &pool
-                .lease(&sid("returning"), T0 + MIN + 1, &attr("{}"), false)
+                .lease(&sid("returning"), T0 + 3 * MIN, &attr("{}"), false)
                 .unwrap()
         ),
         a
+    );
+    assert_eq!(
+        pool.lease(&sid("late"), T0 + 3 * MIN + 1, &attr("{}"), false)
+            .unwrap(),
+        LeaseOutcome::Overflow
     );
 }
 
@@ -370,8 +408,14 @@ fn flood_of_cookieless_first_views_cannot_drain_the_pool() {
         served >= 50,
         "bots churn provisional leases among themselves ({served})"
     );
-    // The real visitor returns (its signed cookie comes back) long after its hold.
-    let back = pool.confirm(&sid("real"), &real, t + 1).unwrap();
+    // The real visitor returns (its signed cookie comes back) long after its hold, while
+    // every number is under a bot's protected hold: the fallback; once the bots' holds are
+    // over (the flood stopped at t), its next view gets a full lease.
+    assert_eq!(
+        pool.confirm(&sid("real"), &real, t + 1).unwrap(),
+        LeaseOutcome::Overflow
+    );
+    let back = pool.confirm(&sid("real"), &real, t + 3 * MIN).unwrap();
     assert!(
         matches!(
             back,
@@ -382,16 +426,23 @@ fn flood_of_cookieless_first_views_cannot_drain_the_pool() {
         ),
         "{back:?}"
     );
-    // A brand-new visitor during the flood: the first view competes with the bots (every
-    // provisional lease is within its hold at this rate, so it sees the fallback), but its
-    // second view carries the signed cookie and gets a full lease.
+    // A brand-new visitor during the flood: every provisional lease is within its hold at
+    // this rate, and holds are protected from everyone, so both its first and its second
+    // view see the fallback (issue 15 item 3; the worker keeps such bots away from the
+    // pools in the first place: only browser navigations lease). Once the oldest bot's
+    // hold is over, the newcomer's next view takes it.
     assert_eq!(
         pool.lease(&sid("newcomer"), t + 2, &attr("{}"), true)
             .unwrap(),
         LeaseOutcome::Overflow
     );
+    assert_eq!(
+        pool.lease(&sid("newcomer"), t + 3, &attr("{}"), false)
+            .unwrap(),
+        LeaseOutcome::Overflow
+    );
     let second_view = pool
-        .lease(&sid("newcomer"), t + 3, &attr("{}"), false)
+        .lease(&sid("newcomer"), t + 3 * MIN + 1, &attr("{}"), false)
         .unwrap();
     assert!(
         matches!(
@@ -405,7 +456,7 @@ fn flood_of_cookieless_first_views_cannot_drain_the_pool() {
     );
     // The real visitor's attribution survived the recycling of its first number.
     let number = leased(&back);
-    let rec = pool.lookup(&number, t + 1).unwrap().unwrap();
+    let rec = pool.lookup(&number, t + 3 * MIN).unwrap().unwrap();
     assert_eq!(rec.session, sid("real"));
     assert_eq!(rec.attribution.source.as_deref(), Some("google_ads"));
 }
@@ -429,9 +480,14 @@ fn confirm_after_losing_the_number_gets_another_with_the_same_attribution() {
         ),
         a
     );
-    // a's cookie comes back: no free number, so a takes over b's provisional lease
-    // (returning visitors outrank first views), keeping its own attribution.
-    let back = pool.confirm(&sid("a"), &a, T0 + 5 * MIN).unwrap();
+    // a's cookie comes back: no free number, and b's provisional lease is within its hold
+    // (protected from everyone): overflow.
+    assert_eq!(
+        pool.confirm(&sid("a"), &a, T0 + 5 * MIN).unwrap(),
+        LeaseOutcome::Overflow
+    );
+    // After b's hold, a takes over b's provisional lease, keeping its own attribution.
+    let back = pool.confirm(&sid("a"), &a, T0 + 7 * MIN).unwrap();
     let got = leased(&back);
     assert_eq!(got, a);
     assert!(matches!(
@@ -442,7 +498,7 @@ fn confirm_after_losing_the_number_gets_another_with_the_same_attribution() {
         }
     ));
     assert_eq!(
-        pool.lookup(&got, T0 + 5 * MIN)
+        pool.lookup(&got, T0 + 7 * MIN)
             .unwrap()
             .unwrap()
             .attribution
@@ -551,6 +607,90 @@ fn history_is_pruned_after_retention() {
         "s1's closed record"
     );
     assert_eq!(store.history_len(), 1, "s2's open record stays");
+}
+
+#[test]
+fn closing_history_touches_only_that_sessions_open_record() {
+    // The store contract every PoolStore keeps (the Durable Object's SQLite store too).
+    let n = num("+15550000000");
+    let mut store = MemoryPoolStore::with_numbers(&[n]);
+    let record = |session: &str, from_ms: i64| dni_sessions::LeaseRecord {
+        number: n,
+        session: sid(session),
+        from_ms,
+        until_ms: None,
+        attribution: Attribution::default(),
+    };
+    store.open_history(&record("s1", T0)).unwrap();
+    store.close_history(&n, &sid("s1"), T0 + MIN).unwrap();
+    store.open_history(&record("s2", T0 + 2 * MIN)).unwrap();
+    // s1 has no open record left: nothing changes, s2's record stays open.
+    store.close_history(&n, &sid("s1"), T0 + 9 * MIN).unwrap();
+    let until: Vec<Option<i64>> = store.history_of(&n).iter().map(|r| r.until_ms).collect();
+    assert_eq!(until, [Some(T0 + MIN), None]);
+    assert_eq!(store.history_len(), 2);
+    assert_eq!(store.slots().len(), 1);
+    assert_eq!(store.slots()[0].number, n);
+}
+
+#[test]
+fn a_lease_ends_at_its_until_time() {
+    let mut slot = dni_sessions::NumberSlot::new(num("+15550000000"));
+    assert!(!slot.is_live(T0));
+    slot.holder = Some(sid("s1"));
+    slot.lease_until_ms = T0 + 30 * MIN;
+    assert!(slot.is_live(T0 + 30 * MIN - 1));
+    assert!(!slot.is_live(T0 + 30 * MIN));
+    assert!(slot.is_held_by(&sid("s1"), T0));
+    assert!(!slot.is_held_by(&sid("s2"), T0));
+}
+
+#[test]
+fn the_policy_comes_from_the_session_settings() {
+    let config: dni_sessions::SessionConfig = serde_json::from_str(
+        r#"{"idle_timeout_minutes": 10, "provisional_hold_seconds": 60, "history_retention_days": 7}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        LeasePolicy::from_config(&config),
+        LeasePolicy {
+            idle_ms: 10 * MIN,
+            provisional_hold_ms: MIN,
+            history_retention_ms: 7 * 1440 * MIN,
+        }
+    );
+    // The documented defaults: 30 minutes idle, 180 s hold, 90 days of history.
+    assert_eq!(
+        LeasePolicy::default(),
+        LeasePolicy {
+            idle_ms: 30 * MIN,
+            provisional_hold_ms: 3 * MIN,
+            history_retention_ms: 90 * 1440 * MIN,
+        }
+    );
+}
+
+#[test]
+fn a_lease_record_reads_its_attribution_from_an_object_or_json_text() {
+    // Stored as an object or as JSON text (the SQLite column), the attribution reads back;
+    // text that no longer parses reads as an empty attribution (the lease still answers).
+    for stored in [
+        serde_json::json!({"source": "google_ads", "landed_at_ms": 1}),
+        serde_json::json!(r#"{"source": "google_ads", "landed_at_ms": 1}"#),
+        serde_json::json!("not json"),
+    ] {
+        let rec: dni_sessions::LeaseRecord = serde_json::from_value(serde_json::json!({
+            "number": "+15550000001", "session": "cd".repeat(16), "from_ms": 0,
+            "until_ms": null, "attribution": stored,
+        }))
+        .unwrap();
+        let expected = if stored == "not json" {
+            Attribution::default()
+        } else {
+            attr(r#"{"source": "google_ads", "landed_at_ms": 1}"#)
+        };
+        assert_eq!(rec.attribution, expected, "{stored}");
+    }
 }
 
 #[test]

@@ -1,4 +1,11 @@
-//! Property test: random interleavings of pool operations keep the lease invariants.
+//! Property test: random interleavings of pool operations keep the lease invariants, which
+//! say exactly who may take which lease, and when:
+//!
+//! * a live full (confirmed) lease is never taken from its holder nor downgraded;
+//! * a live provisional lease within its hold is never taken from its holder, by a first
+//!   view or by a returning session (issue 15);
+//! * a session holds at most one live number, and a granted lease is the asker's;
+//! * the history of a number never overlaps, and the lease covering now is the holder's.
 
 #![allow(
     clippy::unwrap_used,
@@ -61,6 +68,14 @@ proptest! {
                 .filter(|s| s.is_live(now) && !s.provisional)
                 .map(|s| (s.number, s.holder))
                 .collect();
+            // Live provisional leases within their hold: protected from everyone.
+            let held_before: Vec<(E164, Option<SessionId>)> = store
+                .numbers()
+                .unwrap()
+                .into_iter()
+                .filter(|s| s.is_live(now) && s.provisional && now - s.leased_at_ms < policy.provisional_hold_ms)
+                .map(|s| (s.number, s.holder))
+                .collect();
             let outcome = {
                 let mut pool = Pool::new(&mut store, policy);
                 match &op {
@@ -91,6 +106,11 @@ proptest! {
                     let slot = slots.iter().find(|s| s.number == *number).unwrap();
                     prop_assert_eq!(&slot.holder, holder);
                     prop_assert!(slot.is_live(now) && !slot.provisional);
+                }
+                for (number, holder) in &held_before {
+                    let slot = slots.iter().find(|s| s.number == *number).unwrap();
+                    prop_assert_eq!(&slot.holder, holder, "a lease within its hold was taken by {:?}", op);
+                    prop_assert!(slot.is_live(now));
                 }
             }
             // History per number: ordered, non-overlapping, only the last may be open, and

@@ -199,6 +199,12 @@ pub fn authenticate_and_parse(
     }
 }
 
+/// Authenticates a request to the bearer-token API that has no body to parse
+/// (`GET /__dni/calls`, the history): `Authorization: Bearer $DNI_API_TOKEN`.
+pub fn authenticate_api(req: &WebhookRequest<'_>, secrets: &Secrets) -> Result<(), Refusal> {
+    api::authenticate(req, secrets.for_provider(Provider::Api))
+}
+
 /// Basic credentials first (they were put in the URL on purpose), then the provider's
 /// signature; neither: a 401 challenge.
 fn authenticate(

@@ -9,7 +9,7 @@ mod source_match;
 mod target;
 
 pub use pattern::{ConfigRegex, PathMatch, ValueMatch};
-pub use session::SessionConfig;
+pub use session::{LeaseRequires, SessionConfig};
 pub use site::validate_site;
 pub use source_match::{HostRule, ReferrerMatch, SourceMatch};
 pub use target::{SourceConfig, TargetConfig, MAX_SOURCE_NAME_LEN};

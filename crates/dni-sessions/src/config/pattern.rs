@@ -179,9 +179,13 @@ mod tests {
     fn invalid_regex_is_kept_with_its_error_and_never_matches() {
         let m = value(r#"{"matches": "("}"#);
         match &m {
-            ValueMatch::Matches(re) => assert!(re.error().is_some()),
+            ValueMatch::Matches(re) => {
+                assert!(re.error().is_some());
+                assert_eq!(re.as_str(), "(");
+            }
             other => panic!("{other:?}"),
         }
+        assert_eq!(ConfigRegex::new("^cpc$").as_str(), "^cpc$");
         assert!(!m.is_match("("));
     }
 
@@ -207,6 +211,11 @@ mod tests {
         assert!(g("/a*b*c", "/aXXbYYbc"));
         assert!(!g("/a*b*c", "/aXXbYYb"));
         assert!(!g("/Promo", "/promo"));
+        assert!(g("*", "/any/path"));
+        assert!(g("*.html", "/blog/post.html"));
+        // The parts around a `*` never overlap: `/a*ab` needs at least four bytes.
+        assert!(!g("/a*ab", "/ab"));
+        assert!(g("/a*ab", "/aab"));
     }
 
     #[test]

@@ -29,6 +29,45 @@ pub struct SessionConfig {
     /// cookie). Also the longest a session token is accepted after it was last issued.
     /// Default: 30 (days).
     pub amp_cookie_days: u32,
+    /// Which clients may lease a tracking number (others see the fallback numbers).
+    pub lease_requires: LeaseRequires,
+    /// How long a page waits for a pool (lease, confirmation, renewal) before it shows the
+    /// fallback number and streams on. Default: 300 (milliseconds).
+    pub pool_timeout_ms: u32,
+}
+
+/// What a request must show to lease a tracking number (`session.lease_requires`). A
+/// client that fails a check sees the fallback numbers; a consenting one still keeps its
+/// landing facts in its session cookie, so a later view that passes leases from the
+/// landing's source.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LeaseRequires {
+    /// Fetch Metadata of a top-level navigation: `Sec-Fetch-Mode: navigate` and
+    /// `Sec-Fetch-Dest: document` (every current browser sends them; scripted clients
+    /// rarely do). Default: true.
+    pub fetch_metadata: bool,
+    /// The headers every browser sends with a navigation: a `Mozilla/5.0` User-Agent, an
+    /// `Accept` naming `text/html`, and an `Accept-Language`. Default: true.
+    pub browser_headers: bool,
+    /// Where the zone has Cloudflare Bot Management (`request.cf.botManagement.score`,
+    /// 1 = certainly a bot, 99 = certainly human): the lowest score that may lease.
+    /// 0 turns the check off. Default: 30 (Cloudflare's "likely human" threshold).
+    pub min_bot_score: u8,
+    /// Verified bots (`botManagement.verifiedBot`, or a `verifiedBotCategory`: search
+    /// engine crawlers, monitors, AI crawlers) may lease. Default: false.
+    pub verified_bots: bool,
+}
+
+impl Default for LeaseRequires {
+    fn default() -> Self {
+        LeaseRequires {
+            fetch_metadata: true,
+            browser_headers: true,
+            min_bot_score: 30,
+            verified_bots: false,
+        }
+    }
 }
 
 impl Default for SessionConfig {
@@ -41,6 +80,8 @@ impl Default for SessionConfig {
             renew_before_seconds: None,
             history_retention_days: 90,
             amp_cookie_days: 30,
+            lease_requires: LeaseRequires::default(),
+            pool_timeout_ms: 300,
         }
     }
 }
@@ -143,6 +184,24 @@ impl Validate for SessionConfig {
                 .with_hint(
                     "calls can only be attributed while the lease history is kept; 90 is usual",
                 ),
+            );
+        }
+        if self.lease_requires.min_bot_score > 99 {
+            issues.push(
+                ConfigIssue::new(
+                    format!("{path}.lease_requires.min_bot_score"),
+                    "must be between 0 (off) and 99",
+                )
+                .with_hint("Cloudflare bot scores run from 1 (bot) to 99 (human); 30 is the usual threshold"),
+            );
+        }
+        if !(10..=10_000).contains(&self.pool_timeout_ms) {
+            issues.push(
+                ConfigIssue::new(
+                    format!("{path}.pool_timeout_ms"),
+                    "must be between 10 and 10000 milliseconds",
+                )
+                .with_hint("300 keeps a slow pool from delaying first views noticeably"),
             );
         }
         if !(1..=400).contains(&self.amp_cookie_days) {

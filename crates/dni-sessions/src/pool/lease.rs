@@ -60,10 +60,20 @@ impl<'a, S: PoolStore> Pool<'a, S> {
     ///    never downgrades a confirmed lease).
     /// 2. Otherwise a free number: the one this session held last if nobody took it since,
     ///    else the one free for longest (least recently used).
-    /// 3. Otherwise the oldest provisional lease is recycled: for a provisional request
-    ///    only one that has outlived `provisional_hold`; for a confirmed request (a
-    ///    returning cookie) any, oldest first.
+    /// 3. Otherwise the oldest provisional lease that has outlived its `provisional_hold`
+    ///    is recycled. A provisional lease within its hold is protected from everyone:
+    ///    first views and returning sessions alike (a call from its visitor during the
+    ///    hold is always attributed to them).
     /// 4. Otherwise [`LeaseOutcome::Overflow`], counted in the store.
+    ///
+    /// Who may take which lease, and when:
+    ///
+    /// | lease held | by its own session | by another session |
+    /// |---|---|---|
+    /// | free (never leased, idled out) | yes (its last holder first) | yes, least recently used first |
+    /// | provisional, within its hold | yes (renewed, confirmed) | never |
+    /// | provisional, past its hold | yes | only when no number is free, oldest first |
+    /// | full (confirmed) and live | yes | never, until it idles out |
     ///
     /// `attribution` is stored in the history record of a new lease.
     pub fn lease(
@@ -78,7 +88,7 @@ impl<'a, S: PoolStore> Pool<'a, S> {
             let keep_provisional = provisional && slot.provisional;
             return self.extend(slot.clone(), now_ms, keep_provisional);
         }
-        match self.pick(&slots, session, now_ms, provisional) {
+        match self.pick(&slots, session, now_ms) {
             Some(slot) => self.take(slot.clone(), session, now_ms, attribution, provisional),
             None => {
                 self.store.count_overflow(now_ms)?;
@@ -184,7 +194,7 @@ impl<'a, S: PoolStore> Pool<'a, S> {
             .find(|s| s.number == *number && s.holder.as_ref() == Some(session));
         let slot = match own {
             Some(s) => Some(s),
-            None => self.pick(&slots, session, now_ms, false),
+            None => self.pick(&slots, session, now_ms),
         };
         match slot {
             Some(slot) => self.take(slot.clone(), session, now_ms, &attribution, false),
@@ -200,7 +210,6 @@ impl<'a, S: PoolStore> Pool<'a, S> {
         slots: &'s [NumberSlot],
         session: &SessionId,
         now_ms: i64,
-        provisional: bool,
     ) -> Option<&'s NumberSlot> {
         let free = || slots.iter().filter(|s| !s.is_live(now_ms));
         if let Some(own) = free().find(|s| s.holder.as_ref() == Some(session)) {
@@ -217,7 +226,7 @@ impl<'a, S: PoolStore> Pool<'a, S> {
         slots
             .iter()
             .filter(|s| s.provisional && s.is_live(now_ms))
-            .filter(|s| !provisional || now_ms.saturating_sub(s.leased_at_ms) >= hold)
+            .filter(|s| now_ms.saturating_sub(s.leased_at_ms) >= hold)
             .min_by(|a, b| {
                 a.leased_at_ms
                     .cmp(&b.leased_at_ms)
