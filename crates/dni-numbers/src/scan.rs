@@ -121,7 +121,9 @@ pub(crate) fn run_start_before_digit(b: &[u8], d: usize) -> usize {
     }
 }
 
-/// Recognises one separator token at `i`; returns its byte length and kind.
+/// Recognises one separator token at `i`; returns its byte length and kind. (Inlined into the
+/// scanners: the common bytes are decided here, the rare escapes out of line.)
+#[inline(always)]
 fn separator_at(b: &[u8], i: usize, mode: Mode) -> Option<(usize, SepKind)> {
     let c = *b.get(i)?;
     match c {
@@ -143,6 +145,7 @@ fn separator_at(b: &[u8], i: usize, mode: Mode) -> Option<(usize, SepKind)> {
 
 /// A percent-encoded separator in a `tel:` URI (RFC 3986 escapes, either case):
 /// `%20`, `%28`, `%29`, `%2D`, `%2E`, `%2F`, and `%C2%A0` (a no-break space).
+#[inline(never)]
 fn percent_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
     let hex = |at: usize| {
         let h = b.get(at..at + 2)?;
@@ -170,6 +173,7 @@ fn classify_code_point(cp: u32) -> Option<SepKind> {
 }
 
 /// An HTML character reference that stands for a separator (`&nbsp;`, `&#160;`, `&#x2009;`).
+#[inline(never)]
 fn entity_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
     let rest = b.get(i + 1..)?;
     let semi = rest.iter().take(9).position(|&c| c == b';')?;
@@ -189,6 +193,7 @@ fn entity_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
 
 /// A JSON/JavaScript `\uXXXX` escape (behind any number of backslashes: payloads nest JSON
 /// in strings) that stands for a separator.
+#[inline(never)]
 fn escape_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
     let slashes = b.get(i..)?.iter().take_while(|&&c| c == b'\\').count();
     let at = i + slashes;

@@ -68,7 +68,10 @@ pub struct TextStream {
     cuts: Vec<usize>,
     /// The held text starts with the last digit of an over-long run.
     overlong: bool,
+    /// Scratch for scans (no state between calls: kept for its allocations).
     run: Run,
+    /// Scratch for the next `buf` (kept for its allocation: a chunk costs no allocation).
+    spare: String,
 }
 
 /// How a text is scanned: whole, or as part of a stream.
@@ -263,6 +266,8 @@ impl TextStream {
     /// Nothing held: `text` is scanned in place, with the kept context before it.
     fn push_direct(&mut self, sw: &NumberSwapper, text: &str, run: &mut Run) -> TextStep {
         let before = std::mem::take(&mut self.buf);
+        let mut ctx = std::mem::take(&mut self.spare);
+        ctx.clear();
         let how = Piecewise {
             cuts: &[],
             at_end: false,
@@ -272,7 +277,6 @@ impl TextStream {
         let decided = sc.decided;
         // The new context: the last bytes of `before + text[..decided]`.
         let head = text.get(..decided).unwrap_or("");
-        let mut ctx = String::with_capacity(CONTEXT_BYTES + text.len() - decided);
         if head.len() < CONTEXT_BYTES {
             let keep = CONTEXT_BYTES - head.len();
             let from = boundary_at_or_after(&before, before.len().saturating_sub(keep));
@@ -283,6 +287,7 @@ impl TextStream {
         self.held_from = ctx.len();
         ctx.push_str(text.get(decided..).unwrap_or(""));
         self.buf = ctx;
+        self.spare = before;
         self.cuts.clear();
         self.overlong = sc.overlong;
         if decided >= text.len() {
@@ -396,8 +401,14 @@ impl TextStream {
 
     /// What [`finish`](Self::finish) would return now, without changing the stream (for a
     /// caller that may have to end the text before it can call again).
-    pub fn fallback(&self, sw: &NumberSwapper) -> Resolved {
-        self.clone().finish(sw)
+    pub fn fallback(&mut self, sw: &NumberSwapper) -> Resolved {
+        if !self.holding() {
+            return Resolved::default();
+        }
+        let mut run = std::mem::take(&mut self.run);
+        let (texts, count, _, _) = self.scan_held(sw, true, &mut run);
+        self.run = run;
+        Resolved { texts, count }
     }
 
     /// Forgets everything (after the caller resolved the held pieces itself).

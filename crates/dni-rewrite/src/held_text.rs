@@ -28,13 +28,19 @@ pub(crate) struct HeldText {
     broken: Option<u32>,
 }
 
-/// `text` in `encoding`, as lol_html writes text (unmappable characters as numeric
-/// character references).
-fn encode(out: &mut Vec<u8>, text: &str, encoding: &'static Encoding) {
+/// Inserts `text` at `at` in `buf`, in `encoding` as lol_html writes text (unmappable
+/// characters as numeric character references); returns the bytes inserted.
+fn insert(buf: &mut Vec<u8>, at: usize, text: &str, encoding: &'static Encoding) -> usize {
+    if text.is_empty() {
+        return 0;
+    }
     if encoding == UTF_8 {
-        out.extend_from_slice(text.as_bytes());
+        buf.splice(at..at, text.bytes());
+        text.len()
     } else {
-        out.extend_from_slice(&encoding.encode(text).0);
+        let bytes = encoding.encode(text).0;
+        buf.splice(at..at, bytes.iter().copied());
+        bytes.len()
     }
 }
 
@@ -71,7 +77,8 @@ impl HeldText {
     }
 
     /// Fills the open slots, oldest first, with `texts`; with `open`, the last text goes in
-    /// front of its slot, which stays open with the ones after it.
+    /// front of its slot, which stays open with the ones after it. In place: each text is
+    /// inserted at its slot, the last first (so earlier offsets stay valid).
     pub(crate) fn fill(
         &mut self,
         buf: &mut Vec<u8>,
@@ -79,7 +86,9 @@ impl HeldText {
         open: bool,
         encoding: &'static Encoding,
     ) {
-        let Some(from) = self.from() else { return };
+        if self.slots.is_empty() {
+            return;
+        }
         let slots = std::mem::take(&mut self.slots);
         debug_assert!(
             texts.len() <= slots.len() && (open || texts.len() == slots.len()),
@@ -87,29 +96,19 @@ impl HeldText {
             texts.len(),
             slots.len()
         );
-        let region = buf.split_off(from.min(buf.len()));
-        let mut rebuilt =
-            Vec::with_capacity(region.len() + texts.iter().map(String::len).sum::<usize>());
-        let mut prev = 0;
-        let mut keep = Vec::new();
-        for (i, (text, &slot)) in texts.iter().zip(&slots).enumerate() {
-            let at = slot.saturating_sub(from).min(region.len());
-            rebuilt.extend_from_slice(region.get(prev..at).unwrap_or(&[]));
-            encode(&mut rebuilt, text, encoding);
-            prev = at;
-            if open && i + 1 == texts.len() {
-                let shift = rebuilt.len() - at;
-                keep = slots
-                    .get(i..)
-                    .unwrap_or(&[])
-                    .iter()
-                    .map(|s| s + shift)
-                    .collect();
-            }
+        let mut inserted = 0;
+        for (text, &slot) in texts.iter().zip(&slots).rev() {
+            let at = slot.min(buf.len());
+            inserted += insert(buf, at, text, encoding);
         }
-        rebuilt.extend_from_slice(region.get(prev..).unwrap_or(&[]));
-        buf.extend_from_slice(&rebuilt);
-        self.slots = keep;
+        if open && !texts.is_empty() {
+            self.slots = slots
+                .get(texts.len() - 1..)
+                .unwrap_or(&[])
+                .iter()
+                .map(|s| s + inserted)
+                .collect();
+        }
         if self.slots.is_empty() {
             self.fallback.clear();
         }

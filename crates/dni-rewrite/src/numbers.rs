@@ -90,12 +90,17 @@ impl Numbers {
         out: &RefCell<Output>,
     ) {
         let skipped = self.skip_this_text.replace(false);
-        let new_node = self.after_node.replace(chunk.last_in_text_node());
         let rewritten = !skipped
             && matches!(
                 chunk.text_type(),
                 TextType::Data | TextType::RCData | TextType::RawText
             );
+        // lol_html ends most text nodes with an empty chunk: nothing to read, and the next
+        // text still comes after this node's markup if this chunk did.
+        let empty = rewritten && chunk.as_str().is_empty();
+        let new_node = self.after_node.get();
+        self.after_node
+            .set(chunk.last_in_text_node() || (empty && new_node));
         let (Ok(mut stream), Ok(mut out)) = (self.stream.try_borrow_mut(), out.try_borrow_mut())
         else {
             return;
@@ -111,7 +116,7 @@ impl Numbers {
         if ends_text {
             swapped += end_text(&self.swapper, &mut stream, &mut out);
         }
-        if rewritten {
+        if rewritten && !empty {
             match stream.push(&self.swapper, new_node, chunk.as_str()) {
                 TextStep::Direct { text, count } => {
                     if let Some(t) = text {
