@@ -399,8 +399,9 @@ impl TextStream {
         Resolved { texts, count }
     }
 
-    /// What [`finish`](Self::finish) would return now, without changing the stream (for a
-    /// caller that may have to end the text before it can call again).
+    /// What [`finish`](Self::finish) would return now, without changing what the stream
+    /// holds (`&mut` only for its scratch space), for a caller that may have to end the text
+    /// before it can call again.
     pub fn fallback(&mut self, sw: &NumberSwapper) -> Resolved {
         if !self.holding() {
             return Resolved::default();

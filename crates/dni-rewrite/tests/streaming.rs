@@ -246,6 +246,18 @@ fn a_hundred_thousand_inline_elements_in_a_row() {
 }
 
 #[test]
+fn a_number_held_behind_too_much_markup_is_decided_as_it_stands() {
+    // The number may go on after the empty elements, so it is held; past MAX_HELD_MARKUP of
+    // markup it is decided as if the text had ended there: swapped, and counted once.
+    let markup = "<i></i>".repeat(MAX_HELD_MARKUP / 7 + 100);
+    let page = format!("<p>Call (503) 555-0142 {markup}today, or <b>503</b>-555-0142.</p>");
+    let r = every_chunking(same_length_plan, page.as_bytes(), &[1, 7, 1000, 64 * 1024]);
+    assert!(r.out == page.replace("0142", "0170").as_bytes());
+    assert_eq!(r.stats.numbers_swapped, 2);
+    assert!(r.max_lag < MAX_HELD_MARKUP + 1024, "{}", r.max_lag);
+}
+
+#[test]
 fn inline_elements_nested_a_thousand_deep() {
     let open = "<span>".repeat(1000);
     let close = "</span>".repeat(1000);
