@@ -5,27 +5,39 @@
 //! encoding) and the output goes on.
 //!
 //! The markup held inside one possible number is bounded by [`MAX_HELD_MARKUP`]: past it
-//! the number is over (as at a block boundary) and the slots get the matcher's
-//! `fallback`, the texts it computed for exactly that case.
+//! the number is over (as at a block boundary): the matcher's [`TextStream`], kept here for
+//! that, decides the held text as it stands and the slots get it.
 
+use std::rc::Rc;
+
+use dni_numbers::{NumberSwapper, TextStream};
 use encoding_rs::{Encoding, UTF_8};
 
 /// Most bytes of markup inside one printed number (its digits' inline elements, with their
 /// attributes). More ends the number there, as a block boundary does.
 pub const MAX_HELD_MARKUP: usize = 4096;
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct HeldText {
     /// Offsets in the output buffer of the open slots, oldest first. The first is where the
     /// held output starts; everything between slots is markup.
     slots: Vec<usize>,
-    /// The slots' texts if the text ends before the matcher decides, and the numbers
-    /// swapped in them.
-    fallback: Vec<String>,
-    fallback_count: u32,
-    /// The markup limit ended the held text: its fallback went out (with this many numbers
-    /// swapped); the matcher must forget it.
+    /// The matcher's state: the text it holds, whose pieces go in the slots.
+    stream: TextStream,
+    /// The swapper, to decide the held text when the markup limit ends it.
+    swapper: Option<Rc<NumberSwapper>>,
+    /// The markup limit ended the held text (with this many numbers swapped in it).
     broken: Option<u32>,
+}
+
+impl std::fmt::Debug for HeldText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HeldText")
+            .field("slots", &self.slots)
+            .field("stream", &self.stream)
+            .field("broken", &self.broken)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Inserts `text` at `at` in `buf`, in `encoding` as lol_html writes text (unmappable
@@ -65,13 +77,17 @@ impl HeldText {
         self.slots.last().and_then(|&s| buf.get(s..)).unwrap_or(&[])
     }
 
-    pub(crate) fn set_fallback(&mut self, texts: Vec<String>, count: u32) {
-        self.fallback = texts;
-        self.fallback_count = count;
+    /// The matcher's state, and the swapper it is used with (kept to end the held text when
+    /// the markup limit is reached).
+    pub(crate) fn stream(&mut self, swapper: &Rc<NumberSwapper>) -> &mut TextStream {
+        if self.swapper.is_none() {
+            self.swapper = Some(Rc::clone(swapper));
+        }
+        &mut self.stream
     }
 
-    /// Whether the markup limit ended the held text (and how many numbers its fallback
-    /// swapped); cleared.
+    /// Whether the markup limit ended the held text (and how many numbers were swapped in
+    /// it); cleared.
     pub(crate) fn take_broken(&mut self) -> Option<u32> {
         self.broken.take()
     }
@@ -109,9 +125,6 @@ impl HeldText {
                 .map(|s| s + inserted)
                 .collect();
         }
-        if self.slots.is_empty() {
-            self.fallback.clear();
-        }
     }
 
     /// After `buf` grew: past [`MAX_HELD_MARKUP`] of held markup, the slots get their
@@ -123,16 +136,20 @@ impl HeldText {
         }
     }
 
-    /// The text ends here whatever the matcher would say: the fallback goes out.
+    /// The text ends here whatever comes next: the held text is decided as it stands and
+    /// goes out; the matcher starts afresh.
     pub(crate) fn give_up(&mut self, buf: &mut Vec<u8>, encoding: &'static Encoding) {
         if self.slots.is_empty() {
             return;
         }
-        let mut texts = std::mem::take(&mut self.fallback);
+        let resolved = match &self.swapper {
+            Some(sw) => self.stream.finish(sw),
+            None => Default::default(),
+        };
+        let mut texts = resolved.texts;
         texts.resize(self.slots.len(), String::new());
         self.fill(buf, &texts, false, encoding);
-        self.broken = Some(self.broken.unwrap_or(0) + self.fallback_count);
-        self.fallback_count = 0;
+        self.broken = Some(self.broken.unwrap_or(0) + resolved.count);
     }
 
     /// `buf` lost its first `n` bytes (they went out).

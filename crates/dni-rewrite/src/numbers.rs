@@ -11,8 +11,9 @@
 //! styles, `[data-dni-skip]`), and at the end of the document.
 
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
-use dni_numbers::{NumberSwapper, TextStep, TextStream};
+use dni_numbers::{NumberSwapper, TextStep};
 use lol_html::html_content::{Element, TextChunk, TextType};
 use lol_html::HandlerResult;
 
@@ -34,7 +35,7 @@ const WHATSAPP_SELECTOR: &str =
 
 /// The number-swapping state of one rewrite.
 pub(crate) struct Numbers {
-    pub swapper: NumberSwapper,
+    pub swapper: Rc<NumberSwapper>,
     pub attributes: Vec<String>,
     /// Rewrite WhatsApp click-to-chat links (`rewrite.whatsapp_links`).
     pub whatsapp: bool,
@@ -42,7 +43,6 @@ pub(crate) struct Numbers {
     pub skip_this_text: Cell<bool>,
     /// Start offset of the element being dispatched when it is inside `[data-dni-skip]`.
     pub skip_element_at: Cell<Option<usize>>,
-    stream: RefCell<TextStream>,
     /// The last chunk ended its text node: markup comes before the next chunk.
     after_node: Cell<bool>,
 }
@@ -58,12 +58,11 @@ fn count(stats: &Cell<RewriteStats>, n: u32) {
 impl Numbers {
     pub(crate) fn new(swapper: NumberSwapper, attributes: Vec<String>, whatsapp: bool) -> Numbers {
         Numbers {
-            swapper,
+            swapper: Rc::new(swapper),
             attributes,
             whatsapp,
             skip_this_text: Cell::new(false),
             skip_element_at: Cell::new(None),
-            stream: RefCell::new(TextStream::new()),
             after_node: Cell::new(true),
         }
     }
@@ -101,23 +100,22 @@ impl Numbers {
         let new_node = self.after_node.get();
         self.after_node
             .set(chunk.last_in_text_node() || (empty && new_node));
-        let (Ok(mut stream), Ok(mut out)) = (self.stream.try_borrow_mut(), out.try_borrow_mut())
-        else {
+        let Ok(mut out) = out.try_borrow_mut() else {
             return;
         };
-        let mut swapped = 0;
-        if let Some(n) = out.take_text_broken() {
-            // The markup limit ended the held text; its fallback went out.
-            stream.reset();
-            swapped += n;
-        }
+        // The markup limit may have ended the held text (the stream was decided then).
+        let mut swapped = out.take_text_broken().unwrap_or(0);
+        let holding = out.text_stream(&self.swapper).holding();
         let ends_text =
-            !rewritten || (new_node && stream.holding() && !inline_only(out.markup_since_text()));
+            !rewritten || (new_node && holding && !inline_only(out.markup_since_text()));
         if ends_text {
-            swapped += end_text(&self.swapper, &mut stream, &mut out);
+            swapped += end_text(&self.swapper, &mut out);
         }
         if rewritten && !empty {
-            match stream.push(&self.swapper, new_node, chunk.as_str()) {
+            let step = out
+                .text_stream(&self.swapper)
+                .push(&self.swapper, new_node, chunk.as_str());
+            match step {
                 TextStep::Direct { text, count } => {
                     if let Some(t) = text {
                         chunk.set_str(t);
@@ -136,10 +134,6 @@ impl Numbers {
                     out.fill_text_slots(&texts, open);
                     chunk.set_str(String::new());
                     swapped += count;
-                    if stream.holding() {
-                        let fallback = stream.fallback(&self.swapper);
-                        out.set_text_fallback(fallback.texts, fallback.count);
-                    }
                 }
             }
         }
@@ -148,15 +142,11 @@ impl Numbers {
 
     /// The end of the document (or a bail-out): held text is decided.
     pub(crate) fn on_end(&self, stats: &Cell<RewriteStats>, out: &RefCell<Output>) {
-        let (Ok(mut stream), Ok(mut out)) = (self.stream.try_borrow_mut(), out.try_borrow_mut())
-        else {
+        let Ok(mut out) = out.try_borrow_mut() else {
             return;
         };
         let mut swapped = out.take_text_broken().unwrap_or(0);
-        if swapped > 0 {
-            stream.reset();
-        }
-        swapped += end_text(&self.swapper, &mut stream, &mut out);
+        swapped += end_text(&self.swapper, &mut out);
         count(stats, swapped);
     }
 
@@ -195,8 +185,8 @@ impl Numbers {
 }
 
 /// The text ends: every held piece is decided and goes out.
-fn end_text(sw: &NumberSwapper, stream: &mut TextStream, out: &mut Output) -> u32 {
-    let resolved = stream.finish(sw);
+fn end_text(sw: &Rc<NumberSwapper>, out: &mut Output) -> u32 {
+    let resolved = out.text_stream(sw).finish(sw);
     if out.text_slots() > 0 {
         out.fill_text_slots(&resolved.texts, false);
     }

@@ -3,6 +3,9 @@
 //! Mode block's place is undecided; the text of a number in progress, see
 //! [`HeldText`]).
 
+use std::rc::Rc;
+
+use dni_numbers::{NumberSwapper, TextStream};
 use encoding_rs::{Encoding, UTF_8};
 
 use crate::held_text::HeldText;
@@ -65,14 +68,13 @@ impl Output {
         self.held.fill(&mut self.buf, texts, open, self.encoding);
     }
 
-    /// Held number text: what the slots get if the text must end before the matcher
-    /// decides.
-    pub(crate) fn set_text_fallback(&mut self, texts: Vec<String>, count: u32) {
-        self.held.set_fallback(texts, count);
+    /// The number matcher's state (kept with the held text it decides).
+    pub(crate) fn text_stream(&mut self, swapper: &Rc<NumberSwapper>) -> &mut TextStream {
+        self.held.stream(swapper)
     }
 
     /// Held number text: whether the markup limit ended it since the matcher last looked
-    /// (with the numbers its fallback swapped).
+    /// (with the numbers swapped in it).
     pub(crate) fn take_text_broken(&mut self) -> Option<u32> {
         self.held.take_broken()
     }
