@@ -127,8 +127,8 @@ impl HeldText {
         }
     }
 
-    /// After `buf` grew: past [`MAX_HELD_MARKUP`] of held markup, the slots get their
-    /// fallback and nothing is held any more.
+    /// After `buf` grew: past [`MAX_HELD_MARKUP`] of held markup, the held text is decided as
+    /// it stands and nothing is held any more.
     pub(crate) fn check_limit(&mut self, buf: &mut Vec<u8>, encoding: &'static Encoding) {
         let Some(from) = self.from() else { return };
         if buf.len().saturating_sub(from) > MAX_HELD_MARKUP {

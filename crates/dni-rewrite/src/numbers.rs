@@ -1,6 +1,7 @@
 //! Phone numbers in text, `tel:` links, WhatsApp links and the configured attributes.
 //!
-//! Text streams through a [`TextStream`]: lol_html hands over text in chunks (a text node
+//! Text streams through a [`dni_numbers::TextStream`] (kept in the [`Output`], with the
+//! text it holds): lol_html hands over text in chunks (a text node
 //! cut by the network, or by lol_html's own buffers) and pieces (the text nodes between
 //! inline elements, see [`crate::inline`]). Text goes out as it arrives; only a tail that
 //! could still be (the start of) a number is held, in slots of the [`Output`] with the
