@@ -231,6 +231,12 @@ impl TextStream {
         self.held_from < self.buf.len()
     }
 
+    /// Whether the held text ends with a digit (the next piece, if it starts with one, would
+    /// continue the run with no separator).
+    pub fn ends_with_digit(&self) -> bool {
+        self.holding() && self.buf.as_bytes().last().is_some_and(u8::is_ascii_digit)
+    }
+
     /// Held pieces (the oldest is the one the held text starts in).
     pub fn pieces(&self) -> usize {
         if self.holding() {

@@ -79,9 +79,34 @@ pub(crate) fn inline_only(markup: &[u8]) -> bool {
     true
 }
 
+/// `markup` opens a `<sup>` element: between a digit and a digit it is a footnote reference
+/// (`503-555-0142<sup>1</sup>`), not more of the number.
+pub(crate) fn opens_superscript(markup: &[u8]) -> bool {
+    markup.windows(5).any(|w| {
+        w.get(..4).is_some_and(|t| t.eq_ignore_ascii_case(b"<sup"))
+            && w.get(4)
+                .is_some_and(|&c| c == b'>' || c == b'/' || c.is_ascii_whitespace())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn superscript_start_tags() {
+        for m in [
+            "<sup>",
+            "<SUP class=\"fn\">",
+            "</a><sup><a href=\"#fn1\">",
+            "<sup/>",
+        ] {
+            assert!(opens_superscript(m.as_bytes()), "{m}");
+        }
+        for m in ["</sup>", "<sub>", "<span>", "<supx>", ""] {
+            assert!(!opens_superscript(m.as_bytes()), "{m}");
+        }
+    }
 
     #[test]
     fn inline_tags_and_comments_keep_the_text_going() {

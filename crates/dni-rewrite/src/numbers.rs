@@ -18,7 +18,7 @@ use dni_numbers::{NumberSwapper, TextStep};
 use lol_html::html_content::{Element, TextChunk, TextType};
 use lol_html::HandlerResult;
 
-use crate::inline::inline_only;
+use crate::inline::{inline_only, opens_superscript};
 use crate::plan::RewriteStats;
 use crate::sink::Output;
 
@@ -107,8 +107,14 @@ impl Numbers {
         // The markup limit may have ended the held text (the stream was decided then).
         let mut swapped = out.take_text_broken().unwrap_or(0);
         let holding = out.text_stream(&self.swapper).holding();
-        let ends_text =
-            !rewritten || (new_node && holding && !inline_only(out.markup_since_text()));
+        let ends_text = !rewritten
+            || (new_node && holding && {
+                let markup = out.markup_since_text();
+                !inline_only(markup)
+                    || (opens_superscript(markup)
+                        && chunk.as_str().starts_with(|c: char| c.is_ascii_digit())
+                        && out.text_stream(&self.swapper).ends_with_digit())
+            });
         if ends_text {
             swapped += end_text(&self.swapper, &mut out);
         }
