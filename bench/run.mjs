@@ -55,8 +55,12 @@ const TARGETS = [
   { number: '+15035550187', fallback: '+15035550198', sources: [{ name: 'default', numbers: ['+15035550180', '+15035550181'] }] },
   { number: '+442079460018', fallback: '+442079460999', sources: [{ name: 'default', numbers: ['+442079460100', '+442079460101'] }] },
 ];
-const FULL_CONFIG = siteConfig('origin', { targets: TARGETS });
-const NOOP_CONFIG = siteConfig('origin', { targets: [] });
+// Node's fetch (undici, under dispatchFetch) replaces Sec-Fetch-Mode with `cors`, so the bench's
+// navigations cannot carry Fetch Metadata: leases here require the browser headers only (as
+// for a browser without Fetch Metadata). The gate itself is tested in tests/e2e/traffic.test.mjs.
+const session = { lease_requires: { fetch_metadata: false } };
+const FULL_CONFIG = siteConfig('origin', { targets: TARGETS, session });
+const NOOP_CONFIG = siteConfig('origin', { targets: [], session });
 
 const ORIGIN_SRC = `
 const cache = new Map();
