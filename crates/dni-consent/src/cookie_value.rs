@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use dni_common::cookie_header::{cookie_pairs, CookiePair};
 use percent_encoding::percent_decode_str;
 
-use crate::cmp::{CookieRead, Outcome};
+use crate::outcome::{CookieRead, Outcome};
 use crate::verdict::CmpVerdict;
 
 /// Longest cookie value a reader looks at (bytes). Longer values are malformed: real CMP

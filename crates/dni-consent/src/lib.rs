@@ -20,7 +20,7 @@
 //! Modules: [`config`] (the `consent` section), [`regime`] (country and state -> opt-in
 //! or opt-out), [`gpc`], [`decision`] (conflicts, defaults, GPC, the report), [`read`]
 //! (runs each reader with its configuration), [`cmp`] (one reader per signal, each
-//! telling absent, silent, verdict, ignored and malformed apart), [`gpp`] (the IAB GPP
+//! telling absent, silent, verdict, ignored and malformed apart), [`cmp::gpp_string`] (the IAB GPP
 //! string decoder), [`cmp::tcf`] (the TC string decoder), [`bits`] (the bit reader both
 //! use), [`verdict`] (the per-category tri-state every reader returns),
 //! [`cookie_value`] (the split `Cookie` header and shared decodings).
@@ -38,7 +38,7 @@ pub mod config;
 pub mod cookie_value;
 pub mod decision;
 pub mod gpc;
-pub mod gpp;
+pub mod outcome;
 pub mod read;
 pub mod regime;
 pub mod verdict;

@@ -61,7 +61,7 @@ pub fn read_all(
     let gpp_us_decided = all.iter().any(|(name, r)| {
         *name == CmpName::Gpp
             && matches!(r.outcome, Outcome::Verdict(_))
-            && r.detail.is_some_and(crate::gpp::us::is_us_name)
+            && r.detail.is_some_and(crate::cmp::gpp_string::us::is_us_name)
     });
     if gpp_us_decided {
         for (name, r) in &mut all {

@@ -18,9 +18,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
 
+use dni_consent::cmp::gpp_string::{GppString, Section, TcfCa, UsSection, UsValue};
 use dni_consent::cmp::tcf::{IdBits, TcString};
 use dni_consent::cmp::usp::UspString;
-use dni_consent::gpp::{GppString, Section, TcfCa, UsSection, UsValue};
 use serde_json::{Map, Value};
 
 const COUNT: usize = 720;

@@ -12,11 +12,11 @@
 use base64::Engine;
 use dni_common::Category;
 use dni_consent::bits::{base64url_from_bits, fibonacci_bits};
+use dni_consent::cmp::gpp_string::{parse_sid, GppString};
 use dni_consent::cmp::tcf::TcString;
 use dni_consent::cmp::usp::UspString;
 use dni_consent::cmp::{CmpName, Outcome, ReadContext};
 use dni_consent::cookie_value::Jar;
-use dni_consent::gpp::{parse_sid, GppString};
 use dni_consent::{decide, read, ConsentConfig, ConsentRequest, Location, Regime, Signal};
 use proptest::prelude::*;
 
@@ -183,14 +183,14 @@ proptest! {
         b.extend_from_slice(&bytes);
         let header = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&b);
         if let Ok(g) = GppString::decode(&format!("{header}{tail}")) {
-            prop_assert!(g.section_ids.len() <= dni_consent::gpp::MAX_SECTIONS);
+            prop_assert!(g.section_ids.len() <= dni_consent::cmp::gpp_string::MAX_SECTIONS);
         }
     }
 
     #[test]
     fn sid_and_usp_parsers_never_panic(s in any::<String>()) {
         if let Ok(ids) = parse_sid(&s) {
-            prop_assert!(!ids.is_empty() && ids.len() <= dni_consent::gpp::MAX_SECTIONS);
+            prop_assert!(!ids.is_empty() && ids.len() <= dni_consent::cmp::gpp_string::MAX_SECTIONS);
         }
         if let Ok(u) = UspString::parse(&s) {
             prop_assert_eq!(u.version, 1);

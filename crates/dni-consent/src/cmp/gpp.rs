@@ -22,8 +22,8 @@ use serde::Deserialize;
 
 use super::tcf::{self, TcfConfig};
 use super::{check_cookie_name, CookieRead, Outcome, ReadContext};
+use crate::cmp::gpp_string::{parse_sid, GppString, Section, TcfCa, UsSection};
 use crate::cookie_value::{percent_decode, read_value, unquote, Jar, MAX_DUPLICATES};
-use crate::gpp::{parse_sid, GppString, Section, TcfCa, UsSection};
 use crate::regime::Regime;
 use crate::verdict::{CmpVerdict, Consent};
 
@@ -292,7 +292,7 @@ mod tests {
     /// code): opted out and the GPC sub-section set.
     #[test]
     fn real_gpc_subsection_denies_unless_disabled() {
-        let s = crate::gpp::us::decode(7, "BVQqAAAACgA.YA").unwrap();
+        let s = crate::cmp::gpp_string::us::decode(7, "BVQqAAAACgA.YA").unwrap();
         assert_eq!(s.gpc(), Some(true));
         assert_eq!(us_marketing(&s, true, Regime::OptOut), Denied);
         assert_eq!(us_marketing(&s, false, Regime::OptOut), Granted);
@@ -317,7 +317,7 @@ mod tests {
     fn own_state_section_beats_usnat_which_beats_other_states() {
         let usnat_no = "BVQqAAAACgA.QA";
         let usca_out = "BUUAAAGA.QA";
-        let s = crate::gpp::us::decode(8, usca_out).unwrap();
+        let s = crate::cmp::gpp_string::us::decode(8, usca_out).unwrap();
         assert_eq!(s.int("SaleOptOut"), Some(1));
         let h = format!("__gpp=DBABrw~{usnat_no}~{usca_out}");
         // a Californian: the usca opt-out decides

@@ -1,6 +1,6 @@
 //! One reader per consent signal: each consent-management platform's cookie(s), the IAB
 //! GPP string and the IAB US Privacy string. A reader takes its own configuration section
-//! (never the crate's whole configuration: see [`crate::read`] for the dispatch) and
+//! (never the crate's whole configuration: the `read` module dispatches) and
 //! appends one [`CookieRead`] per cookie value it looked at, telling apart a cookie that
 //! says nothing, a verdict, a value not acceptable (expired, stale) and a malformed one.
 
@@ -14,6 +14,7 @@ pub mod cookieyes;
 pub mod didomi;
 pub mod funding_choices;
 pub mod gpp;
+pub mod gpp_string;
 pub mod iubenda;
 pub mod ketch;
 pub mod klaro;
@@ -31,8 +32,8 @@ pub mod zaraz;
 use dni_common::{ConfigIssue, CookieName};
 use serde::{Deserialize, Serialize};
 
+pub use crate::outcome::{CookieRead, Outcome};
 use crate::regime::{Location, Regime};
-use crate::verdict::CmpVerdict;
 
 /// A consent signal the engine can read (config keys `order` and `primary`; the `signal`
 /// of a decision).
@@ -146,64 +147,6 @@ impl CmpName {
             CmpName::FundingChoices => "funding_choices",
             CmpName::Gpp => "gpp",
             CmpName::Usp => "usp",
-        }
-    }
-}
-
-/// What one cookie value said.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// Present and well-formed, but says nothing about the non-necessary categories (a
-    /// banner not answered yet, a map that names none of the configured ids).
-    Silent,
-    /// A verdict on at least one non-necessary category.
-    Verdict(CmpVerdict),
-    /// Well-formed but not acceptable: expired, too old, superseded. The reason is a
-    /// short static description.
-    Ignored(&'static str),
-    /// Not in the platform's format. The reason is a short static description, never the
-    /// value.
-    Malformed(&'static str),
-}
-
-impl Outcome {
-    /// A verdict that states nothing counts as silent.
-    pub fn from_verdict(v: CmpVerdict) -> Outcome {
-        if v.is_informative() {
-            Outcome::Verdict(v)
-        } else {
-            Outcome::Silent
-        }
-    }
-
-    /// The verdict, if any.
-    pub fn verdict(&self) -> Option<&CmpVerdict> {
-        match self {
-            Outcome::Verdict(v) => Some(v),
-            _ => None,
-        }
-    }
-}
-
-/// One cookie value a reader looked at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CookieRead {
-    /// The cookie's name (as configured, or as found for prefix-matched cookies).
-    pub cookie: String,
-    /// What it said.
-    pub outcome: Outcome,
-    /// Which part of the value decided, for formats with several (the GPP section name:
-    /// `usnat`, `usca`, `tcfeuv2`...).
-    pub detail: Option<&'static str>,
-}
-
-impl CookieRead {
-    /// A read without detail.
-    pub fn new(cookie: impl Into<String>, outcome: Outcome) -> CookieRead {
-        CookieRead {
-            cookie: cookie.into(),
-            outcome,
-            detail: None,
         }
     }
 }
