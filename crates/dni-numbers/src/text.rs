@@ -131,6 +131,9 @@ pub(crate) fn scan_text(
     while let Some(d) = find_digit(b, pos).filter(|_| swaps) {
         let start = run_start_before_digit(b, d).max(pos);
         scan_run(b, start, Mode::Text, run);
+        if !cuts.is_empty() {
+            split_at_cuts(run, cuts);
+        }
         let end = run.end().max(d + 1);
         let continues = first && start == from;
         first = false;
@@ -198,6 +201,21 @@ fn decidable(b: &[u8], end: usize) -> bool {
         return false;
     }
     !(tail.first() == Some(&b',') && tail.len() < 2)
+}
+
+/// An element boundary between two digits of a run counts as a space there: a number may
+/// start or end at it (`<span>OR 97214</span><span>(503) 555-0142</span>`: two runs to the
+/// reader, as the page's layout shows them), and may still span it when its digits join.
+fn split_at_cuts(run: &mut Run, cuts: &[usize]) {
+    let mut prev = None;
+    for d in run.digits.iter_mut() {
+        if let Some(p) = prev {
+            if cuts.iter().any(|&c| p < c && c <= d.sep_start) {
+                d.space_before = true;
+            }
+        }
+        prev = Some(d.pos);
+    }
 }
 
 /// Nothing digit-ish before a run starting at `start` in its piece (a piece boundary right

@@ -307,14 +307,30 @@ fn context_is_looked_at_within_a_piece_only() {
         inline("</b>"),
     ]);
     assert_eq!(out, "<b>Tel</b>5035550170<b>ext</b>");
-    // Digits join across boundaries: `12` + `5035550142` is one longer number.
+    // An element boundary between digits may end one number and start another: a
+    // footnote mark before the number, a ZIP code in the element before it.
     let (out, count) = assert_chunking_independent(&[
         inline("<sup>"),
         text("12"),
         inline("</sup>"),
         text("5035550142"),
     ]);
-    assert_eq!((out.as_str(), count), ("<sup>12</sup>5035550142", 0));
+    assert_eq!((out.as_str(), count), ("<sup>12</sup>5035550170", 1));
+    let (out, count) = assert_chunking_independent(&[
+        inline("<span>"),
+        text("OR 97214"),
+        inline("</span><span>"),
+        text("(503) 555-0142"),
+        inline("</span>"),
+    ]);
+    assert_eq!(
+        (out.as_str(), count),
+        ("<span>OR 97214</span><span>(503) 555-0170</span>", 1)
+    );
+    // Still one number when the digits only make one together.
+    let (out, count) =
+        assert_chunking_independent(&[inline("<b>"), text("50355"), inline("</b>"), text("50142")]);
+    assert_eq!((out.as_str(), count), ("<b>50355</b>50170", 1));
 }
 
 #[test]

@@ -28,10 +28,11 @@
 //!   replacement keeps the tags where they are.
 //! * Around a number, element boundaries are neutral: `<b>ID</b>5551234567` matches, as
 //!   the text `ID 5551234567` would (within one text node `ID5551234567` does not).
-//! * Digits join across inline elements, so digits right after a number in another inline
-//!   element make it a longer run that is not matched (`<span>Unit 12</span><span>503-555-0142`,
-//!   rendered `Unit 12503-555-0142`), except a footnote reference: a `<sup>` start tag
-//!   between a digit and a digit ends the number (`503-555-0142<sup>1</sup>`).
+//! * Digits join across inline elements, and an element boundary between two digits also
+//!   counts as a space: a number may end or start there (`<span>OR 97214</span><span>(503)
+//!   555-0142</span>`, `<span>Unit 12</span><span>503-555-0142</span>`, a flex or grid layout
+//!   with no whitespace in the markup), and a `<sup>` start tag between a digit and a digit
+//!   ends the number (`503-555-0142<sup>1</sup>`).
 //! * lol_html runs non-strict: markup it cannot parse unambiguously without a DOM
 //!   (`<select><xmp><script>`) is rewritten by its best guess instead of failing.
 //! * Text handlers make lol_html re-encode text nodes from UTF-8 to the page's encoding;
