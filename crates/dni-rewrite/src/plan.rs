@@ -43,6 +43,11 @@ pub trait TagClassifier {
 /// * Pixels, frames and preloads of a declined vendor (also inside `<noscript>`) lose their
 ///   URL (kept in `data-dni-<attr>`), so no request leaves the browser; images keep their
 ///   size with a 1×1 transparent image.
+/// * Delayed scripts of page-speed plugins (`type="rocketlazyloadscript"`,
+///   `litespeed/javascript`, `text/partytown`, `pmdelayedscript`, ...) are classified like
+///   JavaScript, by their text and by the URL their loader reads (`data-src`,
+///   `data-rocket-src`, ...; a `data:` URL by its code); a neutralised one has that attribute
+///   renamed `data-dni-<name>`.
 /// * Anything marked `data-dni-allow` is left alone; data scripts (JSON, JSON-LD, templates,
 ///   import maps) are never touched.
 /// * An inline script longer than `max_inline_script_bytes` is decided from its first

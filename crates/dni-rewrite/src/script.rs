@@ -12,7 +12,10 @@ use encoding_rs::Encoding;
 use lol_html::html_content::{ContentType, Element, EndTag, TextChunk};
 use lol_html::HandlerResult;
 
-use crate::firewall::{is_javascript_type, neutralise, script_start_tag, Firewall};
+use crate::firewall::{
+    data_url_text, neutralise, script_start_tag, script_type, Firewall, ScriptType,
+    SCRIPT_URL_ATTRIBUTES,
+};
 use crate::payload::{js_payload, script_kind, Framework, ScriptKind, JS_MARKER_WINDOW};
 use crate::rewriter::Shared;
 use crate::window::InputWindow;
@@ -117,12 +120,15 @@ impl Shared {
             }
         }
         let type_attr = el.get_attribute("type");
-        let javascript = is_javascript_type(type_attr.as_deref());
+        let stype = script_type(type_attr.as_deref());
+        let javascript = stype == ScriptType::JavaScript;
         let allowed = el.has_attribute("data-dni-allow");
-        let firewall = self.firewall.as_ref().filter(|_| javascript);
+        // Delayed JavaScript (WP Rocket, LiteSpeed, Partytown, ...) is classified like
+        // JavaScript: its loader runs it later.
+        let firewall = self.firewall.as_ref().filter(|_| stype != ScriptType::Data);
         if let Some(fw) = firewall {
-            if let Some(src) = el.get_attribute("src") {
-                return self.on_script_src(fw, el, &src, allowed);
+            if self.on_script_urls(fw, el, allowed)? || el.has_attribute("src") {
+                return Ok(());
             }
             let marked: Option<Category> = el
                 .get_attribute(&fw.plan.marker_attribute)
@@ -176,24 +182,41 @@ impl Shared {
         Ok(())
     }
 
-    fn on_script_src(
+    /// A script's URLs (`src` and the delay loaders' attributes, see
+    /// [`SCRIPT_URL_ATTRIBUTES`]; a `data:` URL is classified by its code): `true` when the
+    /// script was neutralised.
+    fn on_script_urls(
         &self,
         fw: &Firewall,
         el: &mut Element<'_, '_>,
-        src: &str,
         allowed: bool,
-    ) -> HandlerResult {
-        let info = fw.plan.classifier.script_src(src);
-        if info.is_some_and(|i| i.google_tag) {
+    ) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+        let mut blocked = None;
+        let mut google_tag = false;
+        for attr in SCRIPT_URL_ATTRIBUTES {
+            let Some(url) = el.get_attribute(attr) else {
+                continue;
+            };
+            let infos = match data_url_text(&url) {
+                Some(code) => fw.plan.classifier.inline_script(&code),
+                None => fw.plan.classifier.script_src(&url).into_iter().collect(),
+            };
+            google_tag |= infos.iter().any(|i| i.google_tag);
+            blocked = blocked.or_else(|| infos.into_iter().find_map(|i| fw.blocks(Some(i))));
+        }
+        if google_tag {
             if let Some(html) = self.consent_before_google_tag() {
                 el.before(&html, ContentType::Html);
             }
         }
-        if let (Some(cat), false) = (fw.blocks(info), allowed) {
-            neutralise(el, cat)?;
-            self.count(|s| s.scripts_neutralised += 1);
+        match (blocked, allowed) {
+            (Some(cat), false) => {
+                neutralise(el, cat)?;
+                self.count(|s| s.scripts_neutralised += 1);
+                Ok(true)
+            }
+            _ => Ok(false),
         }
-        Ok(())
     }
 
     /// Holds the start tag back until the text is known.
