@@ -59,6 +59,9 @@ pub struct LogLine {
     pub scripts_neutralised: u32,
     /// Inline scripts neutralised for their content (those over the buffer bound included).
     pub inline_scripts_neutralised: u32,
+    /// Framework payload scripts left intact with a declined vendor's tag in them (the
+    /// framework runs it from its data; the site must gate it with its CMP).
+    pub payload_trackers_left: u32,
     /// Pixels, images and preloads disarmed.
     pub pixels_disarmed: u32,
     /// Frames disarmed.
@@ -103,6 +106,7 @@ impl LogLine {
             hydration_guard: "off",
             scripts_neutralised: 0,
             inline_scripts_neutralised: 0,
+            payload_trackers_left: 0,
             pixels_disarmed: 0,
             frames_disarmed: 0,
             consent_mode: "off",
@@ -134,6 +138,7 @@ impl LogLine {
                 }
                 self.scripts_neutralised = stats.scripts_neutralised;
                 self.inline_scripts_neutralised = stats.inline_scripts_neutralised;
+                self.payload_trackers_left = stats.payload_trackers_left;
                 self.pixels_disarmed = stats.pixels_disarmed;
                 self.frames_disarmed = stats.frames_disarmed;
                 if self.consent_mode == "planned" {

@@ -53,6 +53,10 @@ pub trait TagClassifier {
 /// * An inline script longer than `max_inline_script_bytes` is decided from its first
 ///   `max_inline_script_bytes` bytes; if nothing matched there, it is neutralised when
 ///   anything is declined (fail closed) and counted.
+/// * A framework payload script (its first bytes name `self.__next_f`, `__NUXT__`, ... or
+///   a site's `data_globals`) is never neutralised, neither for a signature in its data nor
+///   by the size rule; a declined vendor found in it is counted in
+///   [`RewriteStats::payload_trackers_left`].
 pub struct TagFirewall {
     pub classifier: Rc<dyn TagClassifier>,
     /// The declined categories (empty: nothing is disarmed; scripts are still classified to
@@ -192,6 +196,11 @@ pub struct RewriteStats {
     pub inline_scripts_neutralised: u32,
     /// Inline scripts too long to classify, neutralised (fail closed).
     pub inline_scripts_over_limit: u32,
+    /// Framework payload scripts (`self.__next_f.push`, `window.__NUXT__`, ... see
+    /// [`Framework`]) holding a declined vendor's snippet signature, left intact: the
+    /// framework needs its data to hydrate, and runs what `next/script` or `useHead` put
+    /// there itself (the site must gate those tags with its CMP).
+    pub payload_trackers_left: u32,
     /// Pixels, preloads and images disarmed (`<img>`, `<source>`, `<link>`, ...).
     pub pixels_disarmed: u32,
     /// Frames disarmed (`<iframe>`, `<embed>`, `<object>`).

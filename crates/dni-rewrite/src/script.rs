@@ -368,7 +368,14 @@ impl Shared {
     /// it is a Google tag's), with numbers swapped if it is a payload. What follows streams.
     fn render(&self, p: PendingScript, complete: bool) -> String {
         let mut out = String::new();
+        let globals = self.data.as_ref().map_or(&[][..], |d| d.globals.as_slice());
         let category = match (&self.firewall, p.classify) {
+            // A framework payload is data the framework hydrates from: never neutralised
+            // (a tracker in it is counted, see `payload_trackers_left`).
+            (Some(fw), true) if js_payload(&p.text, globals).is_some() => {
+                self.payload_trackers(fw, &p.text, &mut out);
+                None
+            }
             (Some(fw), true) => self.classify(fw, &p.text, complete, &mut out),
             _ => None,
         };
@@ -380,10 +387,7 @@ impl Shared {
         }
         let payload = match p.kind {
             ScriptKind::Data(f) => Some((f, true)),
-            ScriptKind::InlineJs => match js_payload(
-                &p.text,
-                self.data.as_ref().map_or(&[], |d| d.globals.as_slice()),
-            ) {
+            ScriptKind::InlineJs => match js_payload(&p.text, globals) {
                 Some(f) => Some((f, true)),
                 None => Some((Framework::AppState, false)),
             },
@@ -420,6 +424,21 @@ impl Shared {
         }
         *self.scripts.state.borrow_mut() = ScriptState::Streaming((!complete).then_some(pl));
         out
+    }
+
+    /// A framework payload's text (see [`js_payload`]): kept whatever it holds; a declined
+    /// vendor's signature in it is counted, and a Google tag in it gets the Consent Mode
+    /// block (the framework runs it from its data).
+    fn payload_trackers(&self, fw: &Firewall, text: &str, out: &mut String) {
+        let matches = fw.plan.classifier.inline_script(text);
+        if matches.iter().any(|m| m.google_tag) {
+            if let Some(html) = self.consent_before_google_tag() {
+                out.push_str(&html);
+            }
+        }
+        if matches.iter().any(|m| fw.plan.declines(m.category)) {
+            self.count(|s| s.payload_trackers_left += 1);
+        }
     }
 
     /// The firewall's verdict on a held script's text (`complete` or its first

@@ -300,3 +300,106 @@ fn a_plan_without_firewall_or_block_is_unchanged_behaviour() {
     let html = "<script>trackerSnippet(1)</script><img src=https://pixel.example/collect>";
     assert_eq!(rewrite(plan, html).0, html);
 }
+
+/// A firewall with Meta Pixel's catalogued inline signature (`fbq('init'`, dni-privacy's
+/// built-in catalog) as marketing, everything declined.
+fn meta_declined(swaps: bool) -> RewritePlan {
+    use dni_rewrite::{ListClassifier, TagFirewall, TagInfo, DEFAULT_MAX_INLINE_SCRIPT_BYTES};
+    let marketing = TagInfo {
+        category: Marketing,
+        google_tag: false,
+    };
+    let mut plan = if swaps {
+        swap_plan()
+    } else {
+        RewritePlan::new(&RewriteConfig::default(), vec![], None)
+    };
+    plan.firewall = Some(TagFirewall {
+        classifier: std::rc::Rc::new(ListClassifier {
+            scripts: vec![("connect.facebook.net".into(), marketing)],
+            signatures: vec![("fbq('init'".into(), marketing)],
+            resources: vec![],
+        }),
+        declined: vec![Functional, Analytics, Marketing],
+        marker_attribute: "data-dni-category".into(),
+        max_inline_script_bytes: DEFAULT_MAX_INLINE_SCRIPT_BYTES,
+    });
+    plan
+}
+
+/// Review finding 2a (probe/p14-next-browser.mjs): a layout's
+/// `<Script id="fb-pixel" dangerouslySetInnerHTML={{__html: "fbq('init', …)"}}/>` is
+/// serialised by Next.js into the first RSC push (row `1f`); the rows that follow are from the
+/// repo's Next 16 static export (tests/fixtures/frameworks/next-app). Neutralising the push
+/// left React without its flight data (React error #412, no hydration).
+#[test]
+fn a_next_rsc_push_with_a_pixel_row_stays_intact_and_is_counted() {
+    let push = r#"<script>self.__next_f.push([1,"1f:[\"$\",\"script\",null,{\"id\":\"fb-pixel\",\"dangerouslySetInnerHTML\":{\"__html\":\"fbq('init', '1234567890123456');fbq('track', 'PageView');\"}}]\n1:\"$Sreact.fragment\"\n2:\"/_next/static/chunks/3qfy96eoyh-ek.js\"\n3:I[39756,[\"$2\"],\"default\"]\n"])</script>"#;
+    let html = format!(
+        r#"<html><head></head><body><div hidden=""><!--$--><!--/$--></div><p>Call 555-123-4567</p><script>(self.__next_f=self.__next_f||[]).push([0])</script>{push}<script>fbq('init', '1234567890123456');fbq('track', 'PageView');</script></body></html>"#
+    );
+    for swaps in [true, false] {
+        let out = every_chunking(|| meta_declined(swaps), &html);
+        assert!(out.contains(push), "the push is kept byte for byte: {out}");
+        assert!(
+            out.contains(r#"<script type="text/plain" data-consent-category="marketing">fbq('init', '1234567890123456');"#),
+            "an ordinary inline fbq snippet is still neutralised: {out}"
+        );
+        let (_, stats) = rewrite(meta_declined(swaps), &html);
+        assert_eq!(stats.payload_trackers_left, 1, "swaps {swaps}");
+        assert_eq!(stats.inline_scripts_neutralised, 1, "swaps {swaps}");
+    }
+}
+
+/// Review finding 2b (probe/p17-bigstate.mjs): a 1.35 MB `window.__NUXT__` state with no
+/// vendor code was neutralised by the 1 MiB fail-closed rule; the items are the probe's.
+#[test]
+fn a_large_nuxt_state_is_not_failed_closed() {
+    let items: Vec<String> = (0..9000)
+        .map(|i| {
+            format!(
+                r#"{{"id":{i},"sku":"SKU-{i}","title":"Copper pipe fitting {i} with a fairly long product title for the catalog","price":{}.5,"img":"/img/p{i}.jpg"}}"#,
+                12 + i
+            )
+        })
+        .collect();
+    let state = format!(
+        r#"{{"layout":"default","data":[{{"products":[{}]}}],"state":{{"phone":"555-123-4567"}}}}"#,
+        items.join(",")
+    );
+    assert!(state.len() > 1_300_000, "{}", state.len());
+    let script = format!("<script>window.__NUXT__={state};</script>");
+    let html = format!(
+        r#"<!doctype html><html><head><title>Shop</title></head><body><div id="__nuxt"><p>Call 555-123-4567</p></div>{script}<script>var big='{}';</script><script src="/_nuxt/app.js" defer></script></body></html>"#,
+        "a".repeat(1 << 20)
+    );
+    for swaps in [true, false] {
+        for size in [0, 65536, 4093] {
+            let chunks: Vec<&[u8]> = if size == 0 {
+                vec![html.as_bytes()]
+            } else {
+                html.as_bytes().chunks(size).collect()
+            };
+            let (out, stats) =
+                rewrite_chunks(meta_declined(swaps), "text/html; charset=utf-8", &chunks);
+            let out = String::from_utf8(out).unwrap();
+            let kept = if swaps {
+                script.replace("555-123-4567", "555-987-6543")
+            } else {
+                script.clone()
+            };
+            assert!(out.contains(&kept), "swaps {swaps}, chunks {size}");
+            // A non-payload script over the bound still fails closed.
+            assert!(
+                out.contains(
+                    r#"<script type="text/plain" data-consent-category="marketing">var big='aaa"#
+                ),
+                "swaps {swaps}, chunks {size}"
+            );
+            assert_eq!(
+                (stats.inline_scripts_over_limit, stats.payload_trackers_left),
+                (1, 0)
+            );
+        }
+    }
+}
