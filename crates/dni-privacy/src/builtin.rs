@@ -341,8 +341,9 @@ pub static BUILTIN_VENDORS: &[BuiltinVendor] = &[
         name: "Matomo",
         category: Analytics,
         // Not `mtm_consent*`: those record the visitor's choice. Self-hosted trackers live on
-        // the site's own host: only the snippet signatures (and a site-added first-party
-        // path such as `/matomo.php`) catch them.
+        // any host: the snippet signatures catch the JavaScript tracker, and the tracking
+        // endpoint `matomo.php` (`piwik.php` before Matomo 4) in any directory catches the
+        // `<noscript>` and image-tracker pixels (`matomo.php?idsite=1&rec=1`).
         cookies: &[
             "_pk_id.*",
             "_pk_ses.*",
@@ -351,7 +352,7 @@ pub static BUILTIN_VENDORS: &[BuiltinVendor] = &[
             "_pk_hsr.*",
         ],
         scripts: &["*.matomo.cloud"],
-        endpoints: &[],
+        endpoints: &["*/matomo.php", "*/piwik.php"],
         signatures: &[
             "_paq.push(['settrackerurl'",
             "cdn.matomo.cloud/",

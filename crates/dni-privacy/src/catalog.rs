@@ -374,6 +374,7 @@ fn script_rank(r: &ScriptRule) -> (Tier, std::cmp::Reverse<usize>, u8) {
     let host_rank = match r.pattern.host {
         Some(HostPattern::Exact(_)) => 0,
         Some(HostPattern::Subdomains(_)) => 1,
+        None if r.pattern.any_directory => 3,
         None => 2,
     };
     (

@@ -130,9 +130,9 @@ pub struct VendorSpec {
     /// `cookies` (default `[]`): cookie-name patterns, `name`, `prefix*` or `prefix{digits}`.
     #[serde(default)]
     pub cookies: Vec<String>,
-    /// `scripts` (default `[]`): script patterns: `host`, `*.host`, `host/path/prefix`, or a
+    /// `scripts` (default `[]`): script patterns: `host`, `*.host`, `host/path/prefix`, a
     /// first-party path prefix `/path/prefix` (matches relative `src` values and absolute ones
-    /// on any host).
+    /// on any host), or `*/file` (that file in any directory on any host).
     #[serde(default)]
     pub scripts: Vec<String>,
     /// `endpoints` (default `[]`): pixel, beacon and frame URL patterns (same syntax as

@@ -8,6 +8,9 @@
 //!   `/gtag/js?id=AW-` is a valid, more specific pattern).
 //! * `/path/prefix` — a **first-party** path prefix (site-added vendors only): matches a
 //!   relative `src` resolved against the page, and an absolute one on any host.
+//! * `*/file` — a file in **any directory on any host** (`*/matomo.php`: the endpoint of
+//!   self-hosted Matomo, `/matomo.php`, `/analytics/matomo.php?idsite=1&rec=1`): the URL's
+//!   path (without query) ends with `/file`. No query in the pattern.
 //!
 //! Hosts are compared lowercase, without port, userinfo or trailing dot. No scheme:
 //! `http://` and `https://` (and protocol-relative `//`) URLs all match.
@@ -40,8 +43,11 @@ impl HostPattern {
 pub struct ScriptPattern {
     /// `None` for a first-party path pattern (matches any host and relative URLs).
     pub host: Option<HostPattern>,
-    /// Prefix of the path-and-query (starts with `/`), empty for "any path".
+    /// Prefix of the path-and-query (starts with `/`), empty for "any path"; with
+    /// `any_directory`, the end of the path.
     pub path_prefix: String,
+    /// `*/file`: `path_prefix` ends the URL's path, in any directory, on any host.
+    pub any_directory: bool,
 }
 
 /// Why a script pattern was rejected.
@@ -89,6 +95,22 @@ impl ScriptPattern {
         if pattern.contains("://") {
             return Err(ScriptPatternError::HasScheme);
         }
+        if let Some(file) = pattern.strip_prefix('*').filter(|p| p.starts_with('/')) {
+            if file
+                .bytes()
+                .any(|b| b <= b' ' || b == b'#' || b == b'?' || b == 0x7f)
+            {
+                return Err(ScriptPatternError::InvalidPath);
+            }
+            if file.len() <= 1 || file.ends_with('/') {
+                return Err(ScriptPatternError::MatchesEverything);
+            }
+            return Ok(ScriptPattern {
+                host: None,
+                path_prefix: file.to_owned(),
+                any_directory: true,
+            });
+        }
         let (host_part, path) = match pattern.find('/') {
             Some(i) => pattern.split_at(i),
             None => (pattern, ""),
@@ -103,6 +125,7 @@ impl ScriptPattern {
             return Ok(ScriptPattern {
                 host: None,
                 path_prefix: path.to_owned(),
+                any_directory: false,
             });
         }
         let lower = host_part.to_ascii_lowercase();
@@ -121,6 +144,7 @@ impl ScriptPattern {
                 HostPattern::Exact(host)
             }),
             path_prefix: path.to_owned(),
+            any_directory: false,
         })
     }
 
@@ -132,6 +156,13 @@ impl ScriptPattern {
             (Some(p), Some(h)) => p.matches(h),
             (Some(_), None) => false,
         };
+        if self.any_directory {
+            let path = path_and_query
+                .split(['?', '#'])
+                .next()
+                .unwrap_or(path_and_query);
+            return path.ends_with(self.path_prefix.as_str());
+        }
         host_ok && path_and_query.starts_with(self.path_prefix.as_str())
     }
 }
@@ -189,6 +220,36 @@ mod tests {
         assert!(own.matches(None, "/vendor/ctm-tracker.js"));
         assert!(own.matches(Some("www.example.com"), "/vendor/ctm-tracker.js?v=2"));
         assert!(!own.matches(None, "/vendor/other.js"));
+    }
+
+    #[test]
+    fn any_directory_file_matches_on_any_host() {
+        // Matomo's tracking code (matomo.org/docs/tracking-api/ "image tracker"; the
+        // noscript pixel of the JavaScript tracking code) and Piwik's older install path.
+        let m = p("*/matomo.php");
+        assert!(m.any_directory);
+        assert!(m.matches(
+            Some("matomo.harborpine.example"),
+            "/matomo.php?idsite=1&rec=1"
+        ));
+        assert!(m.matches(
+            Some("www.example.com"),
+            "/analytics/matomo.php?idsite=3&rec=1"
+        ));
+        assert!(m.matches(None, "/matomo.php"));
+        assert!(!m.matches(Some("x.com"), "/notmatomo.php?idsite=1"));
+        assert!(!m.matches(Some("x.com"), "/matomo.php.html"));
+        assert!(!m.matches(Some("x.com"), "/search?q=/matomo.php"));
+        let piwik = p("*/piwik.php");
+        assert!(piwik.matches(Some("example.com"), "/piwik/piwik.php?idsite=1&rec=1"));
+        assert_eq!(
+            ScriptPattern::parse("*/"),
+            Err(ScriptPatternError::MatchesEverything)
+        );
+        assert_eq!(
+            ScriptPattern::parse("*/a.php?x=1"),
+            Err(ScriptPatternError::InvalidPath)
+        );
     }
 
     #[test]

@@ -203,6 +203,17 @@ fn pixel_and_frame_endpoints_are_resources_of_their_vendor() {
             "https://www.google.com/pagead/1p-user-list/123/?random=1",
             "google-ads",
         ),
+        // Self-hosted Matomo's <noscript> pixel (snippets/matomo.html; review finding 7), in a
+        // subdirectory, and Piwik's (before Matomo 4) image tracker path.
+        (
+            "//stats.harborandpine.example/matomo.php?idsite=1&rec=1",
+            "matomo",
+        ),
+        (
+            "https://www.harborandpine.example/analytics/matomo.php?idsite=1&rec=1",
+            "matomo",
+        ),
+        ("/piwik/piwik.php?idsite=1&rec=1", "matomo"),
     ] {
         assert_eq!(
             catalog.resource(url, "/").map(|m| m.vendor),
@@ -216,6 +227,8 @@ fn pixel_and_frame_endpoints_are_resources_of_their_vendor() {
         "/images/logo.png",
         "https://cdn.example.com/hero.jpg",
         "data:image/gif;base64,R0lGODlhAQABAAAAACw=",
+        "https://www.harborandpine.example/matomo.php.jpg",
+        "https://www.harborandpine.example/blog/?q=/matomo.php",
     ] {
         assert_eq!(catalog.resource(url, "/").map(|m| m.vendor), None, "{url}");
     }
