@@ -180,6 +180,34 @@ pub(crate) fn data_url_text(url: &str) -> Option<String> {
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// Image attributes holding a URL the browser or a lazy-loader fetches.
+const LAZY_IMAGE_ATTRIBUTES: [&str; 6] = [
+    "src",
+    "srcset",
+    "data-src",
+    "data-lazy-src",
+    "data-srcset",
+    "data-lazy-srcset",
+];
+
+/// An attribute value as written (lol_html does not decode entities) with the entities an
+/// HTML document in an attribute uses decoded: `&quot;`, `&#34;`, `&#39;`, `&apos;`,
+/// `&lt;`, `&gt;`, `&amp;` (last).
+pub(crate) fn decode_attribute_entities(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_owned();
+    }
+    value
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#x22;", "\"")
+        .replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 fn push_attr(out: &mut String, name: &str, value: &str) {
     out.push(' ');
     out.push_str(name);
@@ -257,9 +285,19 @@ impl Shared {
             return Ok(());
         }
         let tag = el.tag_name();
+        if matches!(tag.as_str(), "a" | "area") {
+            return self.on_ping(fw, el);
+        }
+        if tag == "iframe" {
+            self.on_srcdoc(fw, el)?;
+        }
         let (attrs, frame): (&[&str], bool) = match tag.as_str() {
-            "img" | "source" => (&["src", "srcset"], false),
-            "iframe" | "frame" | "embed" => (&["src"], true),
+            // `data-src`, `data-lazy-src`, `data-srcset`: lazy-loaders copy them to `src`
+            // (WP Rocket LazyLoad, lazysizes, lozad).
+            "img" => (&LAZY_IMAGE_ATTRIBUTES, false),
+            "source" => (&["src", "srcset", "data-src", "data-srcset"], false),
+            "iframe" | "frame" => (&["src", "data-src", "data-lazy-src"], true),
+            "embed" => (&["src"], true),
             "object" => (&["data"], true),
             "video" => (&["poster", "src"], false),
             "audio" => (&["src"], false),
@@ -292,7 +330,7 @@ impl Shared {
             let Some(value) = el.get_attribute(attr) else {
                 continue;
             };
-            let urls: Vec<&str> = if *attr == "srcset" {
+            let urls: Vec<&str> = if attr.ends_with("srcset") {
                 value
                     .split(',')
                     .filter_map(|c| c.split_ascii_whitespace().next())
@@ -329,6 +367,79 @@ impl Shared {
             self.count(|s| s.pixels_disarmed += 1);
         }
         Ok(())
+    }
+
+    /// `<a ping>` / `<area ping>`: the beacon sent on click. Dropped (kept in
+    /// `data-dni-ping`) when one of its URLs is a declined vendor's.
+    fn on_ping(&self, fw: &Firewall, el: &mut Element<'_, '_>) -> HandlerResult {
+        let Some(ping) = el.get_attribute("ping") else {
+            return Ok(());
+        };
+        let Some(category) = ping
+            .split_ascii_whitespace()
+            .find_map(|u| fw.blocks(fw.plan.classifier.resource(u)))
+        else {
+            return Ok(());
+        };
+        el.set_attribute("data-dni-ping", &ping)?;
+        el.remove_attribute("ping");
+        el.set_attribute("data-consent-category", category.as_str())?;
+        self.count(|s| s.pixels_disarmed += 1);
+        Ok(())
+    }
+
+    /// `<iframe srcdoc>`: a document of its own. When the firewall would disarm anything in
+    /// it (rewritten as markup by a nested rewriter), the frame loses its `srcdoc` (kept,
+    /// inert, in `data-dni-srcdoc`).
+    fn on_srcdoc(&self, fw: &Firewall, el: &mut Element<'_, '_>) -> HandlerResult {
+        let Some(doc) = el.get_attribute("srcdoc") else {
+            return Ok(());
+        };
+        if !self.nested_disarms(fw, &decode_attribute_entities(&doc)) {
+            return Ok(());
+        }
+        el.set_attribute("data-dni-srcdoc", &doc)?;
+        el.remove_attribute("srcdoc");
+        if let Some(c) = fw.plan.fail_closed_category() {
+            el.set_attribute("data-consent-category", c.as_str())?;
+        }
+        self.count(|s| s.frames_disarmed += 1);
+        Ok(())
+    }
+
+    /// Whether the firewall disarms anything in `html` (an unreadable document counts as
+    /// disarming: fail closed).
+    fn nested_disarms(&self, fw: &Firewall, html: &str) -> bool {
+        let plan = RewritePlan {
+            swaps: Vec::new(),
+            attributes: Vec::new(),
+            firewall: Some(crate::TagFirewall {
+                classifier: fw.plan.classifier.clone(),
+                declined: fw.plan.declined.clone(),
+                marker_attribute: fw.plan.marker_attribute.clone(),
+                max_inline_script_bytes: fw.plan.max_inline_script_bytes,
+            }),
+            consent_mode: None,
+            data: None,
+            whatsapp_links: false,
+        };
+        let Ok(mut rw) = StreamRewriter::new(plan, "text/html; charset=utf-8", usize::MAX) else {
+            return true;
+        };
+        if rw.write(html.as_bytes()).is_err() {
+            return true;
+        }
+        match rw.end() {
+            Ok((_, s)) => {
+                s.scripts_neutralised
+                    + s.inline_scripts_neutralised
+                    + s.pixels_disarmed
+                    + s.frames_disarmed
+                    > 0
+                    || s.bailed_out
+            }
+            Err(_) => true,
+        }
     }
 
     /// `<noscript>` content is raw text to the parser: it is collected and rewritten as
@@ -460,6 +571,15 @@ mod tests {
     }
 
     #[test]
+    fn srcdoc_entities_are_decoded() {
+        assert_eq!(
+            decode_attribute_entities("&lt;img src=&quot;a?b=1&amp;amp;c&quot;&gt;&#39;"),
+            "<img src=\"a?b=1&amp;c\">'"
+        );
+        assert_eq!(decode_attribute_entities("<p>plain</p>"), "<p>plain</p>");
+    }
+
+    #[test]
     fn data_urls_give_their_code() {
         // Flying Scripts / Perfmatters / WP Rocket: base64_encode of the inline code.
         assert_eq!(
@@ -489,6 +609,7 @@ mod tests {
             let _ = data_url_text(&format!("data:{s}"));
             let _ = data_url_text(&format!("data:text/javascript;base64,{s}"));
             let _ = script_type(Some(&s));
+            let _ = decode_attribute_entities(&s);
         }
     }
 
