@@ -55,6 +55,7 @@ mod rewriter;
 mod script;
 mod sink;
 mod window;
+mod xhtml;
 
 pub use config::{GuardMode, RewriteConfig};
 pub use consent_mode::MAX_HELD_HEAD_BYTES;

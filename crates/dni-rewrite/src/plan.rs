@@ -207,6 +207,10 @@ pub struct RewriteStats {
     pub frames_disarmed: u32,
     /// The Consent Mode default was inserted.
     pub consent_mode_inserted: bool,
+    /// XHTML pages: self-closed raw-text elements (`<script …/>`, `<iframe …/>`, ...) given
+    /// an end tag so the HTML tokenizer reads the rest of the page as markup, as the
+    /// browser's XML parser does.
+    pub xhtml_self_closed_fixed: u32,
     /// lol_html hit its memory limit: the rest of the page after that point was passed
     /// through unchanged (graceful bail-out).
     pub bailed_out: bool,

@@ -102,6 +102,9 @@ pub struct StreamRewriter {
     /// After a graceful bail-out: input goes straight to the output.
     passthrough: bool,
     poisoned: bool,
+    /// XHTML: self-closed `<script/>`, `<iframe/>`, ... get end tags before the HTML
+    /// tokenizer (see [`crate::xhtml`]).
+    xhtml: Option<crate::xhtml::SelfClosing>,
 }
 
 fn number_handlers(
@@ -379,6 +382,7 @@ impl StreamRewriter {
             output_chunk_bytes,
             passthrough: false,
             poisoned: false,
+            xhtml: crate::xhtml::is_xhtml(content_type).then(crate::xhtml::SelfClosing::new),
         })
     }
 
@@ -388,6 +392,14 @@ impl StreamRewriter {
         if self.poisoned {
             return Err(RewriteError::Poisoned);
         }
+        let fixed;
+        let chunk = match self.xhtml.as_mut() {
+            Some(x) => {
+                fixed = x.push(chunk);
+                fixed.as_slice()
+            }
+            None => chunk,
+        };
         if self.passthrough {
             self.out.borrow_mut().push(chunk);
         } else if let Some(inner) = self.inner.as_mut() {
@@ -420,6 +432,20 @@ impl StreamRewriter {
     pub fn end(mut self) -> Result<(Vec<u8>, RewriteStats), RewriteError> {
         if self.poisoned {
             return Err(RewriteError::Poisoned);
+        }
+        if let Some(rest) = self.xhtml.as_mut().map(|x| x.finish()) {
+            if self.passthrough {
+                self.out.borrow_mut().push(&rest);
+            } else if let Some(inner) = self.inner.as_mut() {
+                if self.shared.holds_scripts() {
+                    self.shared.scripts.window.borrow_mut().push(&rest);
+                }
+                if let Err(e) = inner.write(&rest) {
+                    self.on_error(e)?;
+                }
+            }
+            let fixed = self.xhtml.as_ref().map_or(0, |x| x.fixed);
+            self.shared.count(|s| s.xhtml_self_closed_fixed = fixed);
         }
         if let Some(inner) = self.inner.take() {
             if let Err(e) = inner.end() {

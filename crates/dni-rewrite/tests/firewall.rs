@@ -403,3 +403,75 @@ fn a_large_nuxt_state_is_not_failed_closed() {
         }
     }
 }
+
+/// Review finding 5 (probe/p12-xhtml2.mjs): an XHTML 1.0 Strict page served as
+/// `application/xhtml+xml`. The browser's XML parser closes `<script …/>`; lol_html's HTML
+/// tokenizer read the rest of the page as script text, so nothing after it was filtered.
+#[test]
+fn xhtml_self_closed_scripts_do_not_hide_the_rest_of_the_page() {
+    let page = r#"<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Shop</title>
+<script type="text/javascript" src="/js/jquery.min.js"/>
+<script type="text/javascript" src="https://connect.facebook.net/en_US/fbevents.js"/>
+</head><body><p>Call (555) 123-4567</p>
+<img src="https://www.facebook.com/tr?id=1&amp;ev=PageView&amp;noscript=1" height="1" width="1" alt=""/></body></html>"#;
+    let plan = || {
+        let mut plan = meta_declined(true);
+        if let Some(fw) = plan.firewall.as_mut() {
+            fw.classifier = std::rc::Rc::new(dni_rewrite::ListClassifier {
+                scripts: vec![(
+                    "connect.facebook.net".into(),
+                    dni_rewrite::TagInfo {
+                        category: Marketing,
+                        google_tag: false,
+                    },
+                )],
+                signatures: vec![],
+                resources: vec![(
+                    "www.facebook.com/tr".into(),
+                    dni_rewrite::TagInfo {
+                        category: Marketing,
+                        google_tag: false,
+                    },
+                )],
+            });
+        }
+        plan
+    };
+    let xhtml = "application/xhtml+xml; charset=utf-8";
+    let whole = rewrite_chunks(plan(), xhtml, &[page.as_bytes()]);
+    let out = String::from_utf8(whole.0.clone()).unwrap();
+    assert!(
+        out.contains(r#"<script type="text/javascript" src="/js/jquery.min.js"></script>"#),
+        "{out}"
+    );
+    assert!(out.contains(r#"<script type="text/plain" src="https://connect.facebook.net/en_US/fbevents.js" data-dni-original-type="text/javascript" data-consent-category="marketing"></script>"#), "{out}");
+    assert!(out.contains("<p>Call (555) 987-6543</p>"), "{out}");
+    assert!(
+        out.contains(
+            r#"data-dni-src="https://www.facebook.com/tr?id=1&amp;ev=PageView&amp;noscript=1""#
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        (
+            whole.1.scripts_neutralised,
+            whole.1.pixels_disarmed,
+            whole.1.xhtml_self_closed_fixed
+        ),
+        (1, 1, 2)
+    );
+    for size in [1, 5, 64] {
+        let chunks: Vec<&[u8]> = page.as_bytes().chunks(size).collect();
+        assert_eq!(
+            rewrite_chunks(plan(), xhtml, &chunks).0,
+            whole.0,
+            "chunks of {size}"
+        );
+    }
+    // Served as text/html, the HTML parser's reading is the browser's too: left as it is.
+    let (html_out, _) = rewrite_chunks(plan(), "text/html", &[page.as_bytes()]);
+    assert!(String::from_utf8(html_out)
+        .unwrap()
+        .contains(r#"src="/js/jquery.min.js"/>"#));
+}
