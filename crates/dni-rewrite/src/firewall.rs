@@ -94,6 +94,9 @@ pub(crate) const DELAYED_TYPES: &[&str] = &[
 /// `data:text/javascript;base64,…`).
 pub(crate) const SCRIPT_URL_ATTRIBUTES: &[&str] = &[
     "src",
+    // SVG `<script href>` / `<script xlink:href>`.
+    "href",
+    "xlink:href",
     "data-src",
     "data-rocket-src",
     "data-rocketlazyloadscript",
@@ -298,6 +301,9 @@ impl Shared {
             "source" => (&["src", "srcset", "data-src", "data-srcset"], false),
             "iframe" | "frame" => (&["src", "data-src", "data-lazy-src"], true),
             "embed" => (&["src"], true),
+            // SVG `<image>`.
+            "image" => (&["href", "xlink:href"], false),
+            "body" | "table" | "td" | "th" => (&["background"], false),
             "object" => (&["data"], true),
             "video" => (&["poster", "src"], false),
             "audio" => (&["src"], false),

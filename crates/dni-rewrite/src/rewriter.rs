@@ -30,7 +30,7 @@ pub const LOL_HTML_MEMORY_LIMIT: usize = 4 * 1024 * 1024;
 
 /// Elements whose URL attributes the firewall checks.
 const RESOURCE_SELECTOR: &str = "img, source, iframe, frame, embed, object, video, audio, \
-     input[type=image i], link[rel], a[ping], area[ping]";
+     input[type=image i], link[rel], a[ping], area[ping], image, [background]";
 
 /// Rewriting failed; the output so far is incomplete. The caller ends the stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
