@@ -62,6 +62,7 @@ fn site(rt: &Runtime) -> &Site {
 
 struct View<'a> {
     url: &'a str,
+    referer: Option<&'a str>,
     cookie: Option<String>,
     dest: &'a str,
     ua: &'a str,
@@ -72,11 +73,18 @@ impl<'a> View<'a> {
     fn nav(url: &'a str, cookie: Option<String>, now: i64) -> View<'a> {
         View {
             url,
+            referer: None,
             cookie,
             dest: "document",
             ua: "Mozilla/5.0 Firefox/140.0",
             now,
         }
+    }
+
+    /// The same view, following a link from `referer`.
+    fn from_page(mut self, referer: &'a str) -> View<'a> {
+        self.referer = Some(referer);
+        self
     }
 
     fn facts(&self) -> RequestFacts {
@@ -98,6 +106,9 @@ impl<'a> View<'a> {
         ];
         if let Some(c) = &self.cookie {
             headers.push(("cookie", c));
+        }
+        if let Some(r) = self.referer {
+            headers.push(("referer", r));
         }
         let edge = EdgeFacts {
             country: Some("DE".into()),
@@ -1402,4 +1413,79 @@ fn a_batch_answers_exactly_as_the_same_operations_one_by_one() {
         ops: vec![PoolOp::Batch { ops: vec![] }],
     };
     assert!(ready(batched.send(ads, ads.request(nested, T0))).is_err());
+}
+
+#[test]
+fn consent_given_on_the_landing_page_keeps_the_ad_click_of_the_page_before() {
+    // An opt-in banner: the ad click lands without consent (fallback, no session, nothing
+    // stored), the visitor accepts there, and the next page is the first view with consent.
+    let rt = runtime(&["+15035550150"]);
+    let site = site(&rt);
+    let pools = MemoryPools::new();
+    let landing = "https://x.test/offer?gclid=G7&utm_source=google&utm_campaign=spring";
+    let first = numbers(site, &View::nav(landing, None, T0), &pools);
+    assert_eq!(first.outcome, SwapOutcome::Fallback);
+    assert!(pools.calls().is_empty() && first.set_cookie.is_none());
+
+    let next = numbers(
+        site,
+        &View::nav("https://x.test/contact", Some(ACCEPT.into()), T0 + MIN).from_page(landing),
+        &pools,
+    );
+    assert_eq!(shown(&next), n("+15035550150"));
+    let (pool, request) = &pools.calls()[0];
+    assert_eq!(pool.as_str(), "t/+15035550142/google_ads");
+    match &request.op {
+        PoolOp::Lease { attribution, .. } => {
+            assert_eq!(attribution.source.as_deref(), Some("google_ads"));
+            assert_eq!(
+                attribution.click_ids,
+                [("gclid".to_string(), "G7".to_string())]
+            );
+            assert_eq!(attribution.utm_campaign.as_deref(), Some("spring"));
+            assert!(
+                attribution.landing_url.contains("/offer?"),
+                "{}",
+                attribution.landing_url
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Only the site's own pages count, and only when this URL carries nothing itself.
+    for (url, referer, source) in [
+        (
+            "https://x.test/contact",
+            "https://other.test/?gclid=X",
+            "default",
+        ),
+        (
+            "https://x.test/contact",
+            "http://x.test/offer?gclid=X",
+            "default",
+        ),
+        (
+            "https://x.test/contact?utm_source=news",
+            "https://x.test/?gclid=X",
+            "default",
+        ),
+        (
+            "https://x.test/contact",
+            "https://X.TEST/offer?gclid=Y",
+            "google_ads",
+        ),
+    ] {
+        let pools = MemoryPools::new();
+        numbers(
+            site,
+            &View::nav(url, Some(ACCEPT.into()), T0).from_page(referer),
+            &pools,
+        );
+        let (pool, _) = &pools.calls()[0];
+        assert_eq!(
+            pool.as_str(),
+            format!("t/+15035550142/{source}"),
+            "{url} from {referer}"
+        );
+    }
 }
