@@ -82,7 +82,7 @@ impl<'a> View<'a> {
     }
 
     /// The same view, following a link from `referer`.
-    fn from_page(mut self, referer: &'a str) -> View<'a> {
+    fn after_page(mut self, referer: &'a str) -> View<'a> {
         self.referer = Some(referer);
         self
     }
@@ -1429,7 +1429,7 @@ fn consent_given_on_the_landing_page_keeps_the_ad_click_of_the_page_before() {
 
     let next = numbers(
         site,
-        &View::nav("https://x.test/contact", Some(ACCEPT.into()), T0 + MIN).from_page(landing),
+        &View::nav("https://x.test/contact", Some(ACCEPT.into()), T0 + MIN).after_page(landing),
         &pools,
     );
     assert_eq!(shown(&next), n("+15035550150"));
@@ -1478,7 +1478,7 @@ fn consent_given_on_the_landing_page_keeps_the_ad_click_of_the_page_before() {
         let pools = MemoryPools::new();
         numbers(
             site,
-            &View::nav(url, Some(ACCEPT.into()), T0).from_page(referer),
+            &View::nav(url, Some(ACCEPT.into()), T0).after_page(referer),
             &pools,
         );
         let (pool, _) = &pools.calls()[0];
