@@ -562,7 +562,10 @@ fn the_response_plan_filters_cookies_expires_withdrawn_ones_and_keeps_personal_p
         .iter()
         .any(|c| c.starts_with("ct1001=;") && c.contains("Max-Age=0")));
     assert!(plan.rewrite && plan.counts_view);
-    assert_eq!(plan.vary.as_deref(), Some("Accept-Encoding, Cookie"));
+    assert_eq!(
+        plan.vary.as_deref(),
+        Some("Accept-Encoding, Cookie, Sec-GPC")
+    );
     let cc = plan.cache_control.unwrap();
     assert!(
         cc.contains("private") && !cc.contains("public") && !cc.contains("s-maxage"),
@@ -1192,7 +1195,10 @@ fn data_requests_are_rewritten_as_data_for_the_same_visitor_without_a_session() 
     assert_eq!(plan.data, Some(dni_rewrite::Framework::NextPages));
     assert!(plan.rewrite && !plan.counts_view);
     assert!(plan.consent_mode.is_none() && plan.hydration_guard.is_none());
-    assert_eq!(plan.vary.as_deref(), Some("Accept-Encoding, Cookie"));
+    assert_eq!(
+        plan.vary.as_deref(),
+        Some("Accept-Encoding, Cookie, Sec-GPC")
+    );
     assert!(plan.cache_control.unwrap().contains("private"));
     // A visitor without a session gets no session from a data request.
     let mut anonymous = View::nav("https://x.test/_next/data/build-1/contact.json", None, T0);

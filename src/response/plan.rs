@@ -380,6 +380,9 @@ fn plan_cookies(
     }
 }
 
+/// What a rewritten or personal response depends on, added to the origin's `Vary`.
+const VARY: &[&str] = &["Cookie", "Sec-GPC"];
+
 /// The plan of a page response on `site` to a visitor under `decision`, shown `numbers`,
 /// to which the origin answered `origin`. Every HTML response with a body is rewritten
 /// (error pages share the site's template), whatever its status; only 200 navigations count
@@ -415,7 +418,8 @@ pub fn plan_response(
     let personal = numbers.personal || cookies.added > 0;
     ResponsePlan {
         set_cookies: cookies.set_cookies,
-        vary: (rewrite || personal).then(|| dni_privacy::vary_with_cookie(origin.vary)),
+        // The decision reads the consent cookies and `Sec-GPC`.
+        vary: (rewrite || personal).then(|| dni_privacy::vary_with(origin.vary, VARY)),
         cache_control: personal.then(|| dni_privacy::private_cache_control(origin.cache_control)),
         rewrite,
         data,

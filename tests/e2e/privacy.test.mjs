@@ -326,6 +326,7 @@ async function cacheControlChecks(eu) {
   assert.ok(!directives.some((d) => d.startsWith('s-maxage')), cc);
   const vary = r.headers.get('vary').split(',').map((s) => s.trim().toLowerCase());
   assert.ok(vary.includes('cookie'), r.headers.get('vary'));
+  assert.ok(vary.includes('sec-gpc'), 'the decision reads Sec-GPC too');
   assert.ok(vary.includes('accept-encoding'), 'origin Vary kept');
 
   const ns = await eu.fetch('/nostore', nav(ACCEPT()));

@@ -38,4 +38,4 @@ pub use request_cookie::{filter_cookie_header, CookieHeaderFilter};
 pub use script_pattern::{HostPattern, ScriptPattern, ScriptPatternError};
 pub use set_cookie::{filter_set_cookies, set_cookie_name, SetCookieFilter};
 pub use signature::{normalise_script, parse_signature, SignatureError, MIN_SIGNATURE_LEN};
-pub use vary::vary_with_cookie;
+pub use vary::{vary_with, vary_with_cookie};
