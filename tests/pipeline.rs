@@ -17,7 +17,7 @@ use consent_dni::api;
 use consent_dni::observe::SwapOutcome;
 use consent_dni::pool::{MemoryPools, PoolOp, PoolReply};
 use consent_dni::request::{EdgeFacts, RequestFacts};
-use consent_dni::response::{plan_response, OriginHead};
+use consent_dni::response::{plan_response, HeaderEdit, OriginHead};
 use consent_dni::runtime::{Runtime, Site};
 use consent_dni::session::{numbers_for, Numbers, SessionInputs};
 use consent_dni::upstream::plan_upstream;
@@ -521,6 +521,7 @@ fn origin<'a>(status: u16, content_type: &'a str, set_cookies: &'a [String]) -> 
         vary: Some("Accept-Encoding"),
         cache_control: Some("public, max-age=600, s-maxage=3600"),
         csp: &[],
+        link: None,
     }
 }
 
@@ -1494,4 +1495,36 @@ fn consent_given_on_the_landing_page_keeps_the_ad_click_of_the_page_before() {
             "{url} from {referer}"
         );
     }
+}
+
+#[test]
+fn declined_vendors_preload_hints_leave_the_link_header() {
+    let rt = runtime(&["+15035550150"]);
+    let site = site(&rt);
+    let pools = MemoryPools::new();
+    let link = "</app.css>; rel=preload; as=style, \
+                <https://connect.facebook.net/en_US/fbevents.js>; rel=preload; as=script";
+    let plan_for = |cookie: &str| {
+        let view = View::nav("https://x.test/", Some(cookie.to_string()), T0);
+        let facts = view.facts();
+        let decision = facts.decide(site);
+        let numbers = numbers(site, &view, &pools);
+        let head = OriginHead {
+            link: Some(link),
+            ..origin(200, "text/html", &[])
+        };
+        plan_response(site, &facts, &decision, &numbers, &head)
+    };
+    let declined = plan_for(DECLINE);
+    assert_eq!(
+        declined.link,
+        Some(Some("</app.css>; rel=preload; as=style".to_string()))
+    );
+    assert_eq!(declined.link_hints_removed, 1);
+    assert!(declined.header_edits().contains(&HeaderEdit::Set(
+        "link",
+        "</app.css>; rel=preload; as=style".into()
+    )));
+    let accepted = plan_for(ACCEPT);
+    assert_eq!((accepted.link, accepted.link_hints_removed), (None, 0));
 }
