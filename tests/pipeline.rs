@@ -494,7 +494,7 @@ fn the_upstream_request_withholds_declined_cookies_and_is_unconditional_for_navi
     let decision = facts.decide(site);
     let plan = plan_upstream(site, &facts, &decision.declined());
     assert_eq!(plan.cookies_withheld, 2);
-    let sent = plan.cookie.unwrap().unwrap();
+    let sent = plan.cookie.clone().unwrap().unwrap();
     assert!(
         sent.contains("cart=42")
             && sent.contains("OptanonConsent=")
@@ -502,15 +502,27 @@ fn the_upstream_request_withholds_declined_cookies_and_is_unconditional_for_navi
             && !sent.contains("_fbp"),
         "{sent}"
     );
-    assert!(plan.unconditional);
+    assert!(plan.unconditional && plan.whole);
+    for (header, dropped) in [
+        ("If-None-Match", true),
+        ("if-range", true),
+        ("Range", true),
+        ("Cookie", true),
+        ("Accept", false),
+        ("Referer", false),
+    ] {
+        assert_eq!(plan.drops(header), dropped, "{header}");
+    }
     let mut sub = View::nav("https://x.test/a.css", Some(ACCEPT.into()), T0);
     sub.dest = "style";
     let facts = sub.facts();
     let plan = plan_upstream(site, &facts, &facts.decide(site).declined());
     assert_eq!(
-        (plan.cookie, plan.unconditional, plan.cookies_withheld),
-        (None, false, 0)
+        (&plan.cookie, plan.unconditional, plan.cookies_withheld),
+        (&None, false, 0)
     );
+    // A video's range requests stay ranged.
+    assert!(!plan.whole && !plan.drops("range") && !plan.drops("if-none-match"));
 }
 
 fn origin<'a>(status: u16, content_type: &'a str, set_cookies: &'a [String]) -> OriginHead<'a> {
