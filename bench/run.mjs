@@ -6,10 +6,10 @@
 //   rust-16k, rust-256k   the same with DNI_OUTPUT_CHUNK_BYTES = 16384 / 262144
 //   rust-size   the size-optimised build (bench/build-size/, if built)
 //   js-*        the same swap job with the runtime's HTMLRewriter (bench/js-worker.mjs)
-// Checks first that the JS and Rust outputs are identical (declined: fallback numbers and
-// neutralised scripts), then warms up and measures every case interleaved, wall time per
-// request from Node (dispatchFetch + reading the whole body) and workerd's CPU time (sum of
-// its threads' /proc schedstat) per request. Prints the table and appends it to
+// Checks first that the JS and Rust outputs are identical (declined: fallback numbers,
+// neutralised vendor scripts and inline snippets, the Consent Mode block), then warms up and
+// measures every case interleaved, wall time per request from Node (dispatchFetch + reading
+// the whole body) and workerd's CPU time (sum of its threads' /proc schedstat) per request. Prints the table and appends it to
 // BENCHMARKS.md.
 //
 //   npm run bench                     (= node bench/run.mjs)
@@ -55,8 +55,20 @@ const TARGETS = [
   { number: '+15035550187', fallback: '+15035550198', sources: [{ name: 'default', numbers: ['+15035550180', '+15035550181'] }] },
   { number: '+442079460018', fallback: '+442079460999', sources: [{ name: 'default', numbers: ['+442079460100', '+442079460101'] }] },
 ];
-const FULL_CONFIG = siteConfig('origin', { targets: TARGETS });
-const NOOP_CONFIG = siteConfig('origin', { targets: [] });
+// Leasing needs no Fetch Metadata here: undici's fetch (mf.dispatchFetch) replaces the
+// request's Sec-Fetch-Mode with its own "cors", so a bench request never looks like a
+// navigation (the e2e tests go through node:http for that).
+const BENCH_SESSION = { lease_requires: { fetch_metadata: false } };
+const FULL_CONFIG = siteConfig('origin', { targets: TARGETS, session: BENCH_SESSION });
+// No targets and no Consent Mode block: nothing applies, the body never enters the wasm.
+const NOOP_CONFIG = siteConfig('origin', { targets: [], vendors: { consent_mode: { insert: 'off' } } });
+/** The Consent Mode default block consent-dni inserts (src/response/consent_mode.rs, 500 ms). */
+const consentModeScript = (granted) => {
+  const s = granted ? 'granted' : 'denied';
+  return "window.dataLayer=window.dataLayer||[];window.gtag=window.gtag||function(){dataLayer.push(arguments)};"
+    + `gtag('consent','default',{'ad_storage':'${s}','ad_user_data':'${s}','ad_personalization':'${s}','analytics_storage':'${s}','functionality_storage':'${s}','personalization_storage':'${s}','security_storage':'granted','wait_for_update':500});`
+    + (granted ? '' : "gtag('set','ads_data_redaction',true);");
+};
 
 const ORIGIN_SRC = `
 const cache = new Map();
@@ -135,9 +147,9 @@ const workers = [
   rustWorker('rust-256k', path.join(ROOT, 'build'), { chunk: 262144 }),
   ...(haveSize ? [rustWorker('rust-size', SIZE_DIR)] : []),
   rustWorker('rust-byob', path.join(ROOT, 'build'), { entry: path.join(HERE, 'byob-entry.mjs') }),
-  jsWorker('js-declined', { swaps: fallbackSwaps, scripts: true, declined: ['functional', 'analytics', 'marketing'] }),
+  jsWorker('js-declined', { swaps: fallbackSwaps, scripts: true, declined: ['functional', 'analytics', 'marketing'], consentMode: consentModeScript(false) }),
   // granted: the JS version swaps to fixed pool numbers (the Rust one gets its lease).
-  jsWorker('js-granted', { swaps: TARGETS.map((t) => [t.number, t.sources.at(-1).numbers[0]]), scripts: false }),
+  jsWorker('js-granted', { swaps: TARGETS.map((t) => [t.number, t.sources.at(-1).numbers[0]]), scripts: false, consentMode: consentModeScript(true) }),
 ];
 
 const declinedCookie = () => `TC_PRIVACY=${tcDecline()}; _ga=GA1.1.1234567890.1700000000; _fbp=fb.1.1700000000000.123; _hjSessionUser_3141592=eyJpZCI6IjEifQ; cart=3`;
@@ -147,7 +159,21 @@ const grantedCookie = () => `TC_PRIVACY=${tcAccept([2, 3, 4])}; _ga=GA1.1.123456
 const baseHeaders = { 'user-agent': UA, accept: 'text/html,application/xhtml+xml', 'accept-language': 'en-US,en;q=0.9', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'accept-encoding': 'identity' };
 
 // ---------------------------------------------------------------- measuring
-const mf = new Miniflare({ workers, handleRuntimeStdio() { /* request logs: dropped */ } });
+// workerd's stdout/stderr (the worker's log line per request) must be READ: left unread,
+// the 64 KiB pipe fills after a few hundred requests and workerd blocks on its next
+// console.log, so every isolate on that thread stops answering (the "hang" of long runs).
+// Drained and dropped, or written to BENCH_LOG.
+const runtimeLog = process.env.BENCH_LOG ? fs.createWriteStream(process.env.BENCH_LOG) : null;
+const T0 = Date.now();
+const mf = new Miniflare({
+  workers,
+  handleRuntimeStdio(stdout, stderr) {
+    for (const s of [stdout, stderr]) {
+      if (runtimeLog) s.on('data', (d) => runtimeLog.write(`[${((Date.now() - T0) / 1000).toFixed(1)}s] ${d}`));
+      else s.resume();
+    }
+  },
+});
 await mf.ready;
 
 function workerdPids() {
@@ -280,7 +306,7 @@ for (const page of FEW_CASES ? [] : Object.keys(pages)) {
   check(rd.includes('type="text/plain" data-consent-category="marketing"'), `${page}: Rust declined output neutralises scripts`);
   if (rd !== jd) {
     const at = firstDiff(rd, jd);
-    check(false, `${page}: JS and Rust declined outputs differ at byte ${at}:\n  rust: ${JSON.stringify(rd.slice(at - 80, at + 80))}\n  js:   ${JSON.stringify(jd.slice(at - 80, at + 80))}`);
+    check(false, `${page}: JS and Rust declined outputs differ at byte ${at}:\n  rust: ${JSON.stringify(rd.slice(Math.max(0, at - 80), at + 80))}\n  js:   ${JSON.stringify(jd.slice(Math.max(0, at - 80), at + 80))}`);
   } else console.log(`${page}: JS HTMLRewriter and Rust outputs identical (declined), ${swaps} fallback numbers, ${Buffer.byteLength(rd)} bytes`);
   const rgr = await request('rust', page, granted.rust);
   const rg = rgr.body;
