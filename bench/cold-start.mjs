@@ -43,6 +43,7 @@ const rust = {
   name: 'rust',
   modules: true,
   scriptPath: path.join(BUILD, 'index.js'),
+  modulesRoot: BUILD,
   modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'], fallthrough: true }],
   durableObjects: { POOLS: { className: 'NumberPool', useSQLite: true } },
   compatibilityDate,

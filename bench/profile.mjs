@@ -59,6 +59,7 @@ const mf = new Miniflare({
       name: 'rust',
       modules: true,
       scriptPath: path.join(BUILD, 'index.js'),
+      modulesRoot: BUILD,
       modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'], fallthrough: true }],
       durableObjects: { POOLS: { className: 'NumberPool', useSQLite: true } },
       compatibilityDate,

@@ -4,7 +4,10 @@
 //   rust-noop   consent-dni with no targets and consent granted: nothing applies
 //   rust        consent-dni, full pipeline (build/), consent granted / declined
 //   rust-16k, rust-256k   the same with DNI_OUTPUT_CHUNK_BYTES = 16384 / 262144
-//   rust-size   the size-optimised build (bench/build-size/, if built)
+//   rust-size   another build side by side: BENCH_ALT=<dir> (label BENCH_ALT_LABEL), else
+//               bench/build-size/ (the opt-level "s" experiment) if built
+// BENCH_CORE=1 measures only pass-through, nothing applies, granted, declined, the JS twin and
+// the other build (not the chunk-size and BYOB experiments).
 //   js-*        the same swap job with the runtime's HTMLRewriter (bench/js-worker.mjs)
 // Checks first that the JS and Rust outputs are identical (declined: fallback numbers,
 // neutralised vendor scripts and inline snippets, the Consent Mode block), then warms up and
@@ -102,6 +105,7 @@ export default {
 const rustModules = (dir) => ({
   modules: true,
   scriptPath: path.join(dir, 'index.js'),
+  modulesRoot: dir,
   modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'], fallthrough: true }],
   durableObjects: { POOLS: { className: 'NumberPool', useSQLite: true } },
 });
@@ -135,7 +139,8 @@ const jsWorker = (name, swap) => ({
 });
 const fallbackSwaps = TARGETS.map((t) => [t.number, t.fallback]);
 
-const SIZE_DIR = path.join(HERE, 'build-size');
+const SIZE_DIR = process.env.BENCH_ALT ? path.resolve(process.env.BENCH_ALT) : path.join(HERE, 'build-size');
+const SIZE_LABEL = process.env.BENCH_ALT_LABEL ?? (process.env.BENCH_ALT ? path.basename(SIZE_DIR) : 'opt-level "s"');
 const haveSize = fs.existsSync(path.join(SIZE_DIR, 'index.js')) && fs.existsSync(path.join(SIZE_DIR, 'index_bg.wasm'));
 
 const workers = [
@@ -334,13 +339,13 @@ const CASES = [
   { id: 'byob-granted', label: 'experiment: granted, input re-read by a 64 KiB BYOB reader', host: 'rust-byob', cookie: () => granted['rust-byob'] },
   { id: 'byob-declined', label: 'experiment: declined, input re-read by a 64 KiB BYOB reader', host: 'rust-byob', cookie: declinedCookie },
   ...(haveSize ? [
-    { id: 'size-granted', label: 'consent-dni opt-level "s", granted', host: 'rust-size', cookie: () => granted['rust-size'] },
-    { id: 'size-declined', label: 'consent-dni opt-level "s", declined', host: 'rust-size', cookie: declinedCookie },
+    { id: 'size-granted', label: `consent-dni ${SIZE_LABEL}, granted`, host: 'rust-size', cookie: () => granted['rust-size'] },
+    { id: 'size-declined', label: `consent-dni ${SIZE_LABEL}, declined`, host: 'rust-size', cookie: declinedCookie },
   ] : []),
 ];
 
-if (FEW_CASES) {
-  const keep = new Set(['pass-js', 'rust-noop', 'rust-granted', 'rust-declined']);
+if (FEW_CASES || process.env.BENCH_CORE) {
+  const keep = new Set(['pass-js', 'rust-noop', 'rust-granted', 'rust-declined', ...(FEW_CASES ? [] : ['js-granted', 'js-declined', 'size-granted', 'size-declined'])]);
   for (let i = CASES.length - 1; i >= 0; i--) if (!keep.has(CASES[i].id)) CASES.splice(i, 1);
 }
 
@@ -404,7 +409,7 @@ function gz(file) {
   if (!fs.existsSync(file)) return null;
   return { raw: fs.statSync(file).size, gzip: Number(execSync(`gzip -9 -c ${JSON.stringify(file)} | wc -c`).toString().trim()) };
 }
-const sizes = [['build/ (release: opt-level 3, LTO)', gz(path.join(ROOT, 'build/index_bg.wasm'))], ['bench/build-size/ (opt-level "s", LTO)', haveSize ? gz(path.join(SIZE_DIR, 'index_bg.wasm')) : null]];
+const sizes = [['build/ (release: opt-level 3, LTO)', gz(path.join(ROOT, 'build/index_bg.wasm'))], [`${path.relative(ROOT, SIZE_DIR)} (${SIZE_LABEL})`, haveSize ? gz(path.join(SIZE_DIR, 'index_bg.wasm')) : null]];
 const workerdVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/workerd/package.json'), 'utf8')).version;
 const miniflareVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/miniflare/package.json'), 'utf8')).version;
 const machine = `${os.cpus().length} CPUs (nproc ${execSync('nproc').toString().trim()}), ${os.cpus()[0].model}, ${os.platform()} ${os.release()}, load avg at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`;
