@@ -409,7 +409,7 @@ function gz(file) {
   if (!fs.existsSync(file)) return null;
   return { raw: fs.statSync(file).size, gzip: Number(execSync(`gzip -9 -c ${JSON.stringify(file)} | wc -c`).toString().trim()) };
 }
-const sizes = [['build/ (release: opt-level 3, LTO)', gz(path.join(ROOT, 'build/index_bg.wasm'))], [`${path.relative(ROOT, SIZE_DIR)} (${SIZE_LABEL})`, haveSize ? gz(path.join(SIZE_DIR, 'index_bg.wasm')) : null]];
+const sizes = [['build/ (release build)', gz(path.join(ROOT, 'build/index_bg.wasm'))], [`${path.relative(ROOT, SIZE_DIR)} (${SIZE_LABEL})`, haveSize ? gz(path.join(SIZE_DIR, 'index_bg.wasm')) : null]];
 const workerdVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/workerd/package.json'), 'utf8')).version;
 const miniflareVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/miniflare/package.json'), 'utf8')).version;
 const machine = `${os.cpus().length} CPUs (nproc ${execSync('nproc').toString().trim()}), ${os.cpus()[0].model}, ${os.platform()} ${os.release()}, load avg at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`;
