@@ -5,6 +5,7 @@
 // "Profile"), and inclusive time for the pipeline's main steps, in ms per request.
 //
 //   node bench/profile.mjs [--build DIR] [--n 20] [--interval-us 50] [--top 25] [--json FILE]
+//   node bench/profile.mjs --cold [--build DIR]   only the isolate's first request
 //
 // DIR defaults to build/. worker-build keeps the wasm's name section (it runs wasm-opt with
 // --debuginfo), so wasm functions show their Rust names without a special build.
@@ -96,7 +97,6 @@ async function grantedCookie() {
   }
   throw new Error('no stable session cookie');
 }
-const granted = await grantedCookie();
 
 // ------------------------------------------------------------- inspector
 const ws = new WebSocket(`ws://127.0.0.1:${PORT}/rust`);
@@ -202,8 +202,29 @@ const KEY = [
   /__wbindgen_malloc|dlmalloc|__rdl_alloc|__rust_alloc$/, /memcpy|memmove/, /__wbg_/,
 ];
 
-const report = [];
 const fmt = (x) => x.toFixed(3);
+// --cold: the isolate's very first request (declined visitor, 100 KB page), profiled from
+// before it arrives: what a cold start spends before and while serving it.
+if (process.argv.includes('--cold')) {
+  await send('Profiler.start');
+  const t0 = process.hrtime.bigint();
+  await get('100k', declined);
+  const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+  const { profile } = await send('Profiler.stop');
+  const a = analyse(profile, 1);
+  const lines = [`#### first request of a fresh isolate (100k, declined): ${fmt(wall)} ms wall; isolate busy ${fmt(a.busy)} ms`, ''];
+  lines.push('| self time by crate / category | ms |', '|---|---|');
+  for (const [c, us] of [...a.selfCrate].filter(([c]) => c !== '(idle)').sort((x, y) => y[1] - x[1]).slice(0, 16)) lines.push(`| ${c} | ${fmt(a.per(us))} |`);
+  lines.push('', '| inclusive (function and what it calls) | ms |', '|---|---|');
+  for (const [f, us] of [...a.incl].sort((x, y) => y[1] - x[1]).slice(0, TOP)) lines.push(`| \`${f.slice(0, 140).replace(/\|/g, '\\|')}\` | ${fmt(a.per(us))} |`);
+  console.log(lines.join('\n'));
+  ws.close();
+  await mf.dispose();
+  process.exit(0);
+}
+const granted = await grantedCookie();
+
+const report = [];
 for (const page of ['100k', '700k']) {
   for (const [label, cookie] of [['granted', granted], ['declined', declined]]) {
     for (let i = 0; i < 5; i++) await get(page, cookie); // warm-up
