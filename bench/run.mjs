@@ -419,7 +419,9 @@ const report = [
   `Machine: ${machine}. Node ${process.version}, workerd ${workerdVersion} (Miniflare ${miniflareVersion}), compatibility date ${compatibilityDate}.`,
   `Origin: JS worker, 16 KiB slices, in the same workerd. Wall = \`dispatchFetch\` until the last body byte, from Node; CPU = workerd process CPU (all threads, /proc schedstat) during the request, so it includes the origin worker and workerd's HTTP handling (see the pass-through row).`,
   hangs.length ? `\n**Requests that never completed (dropped from the samples):**\n${hangs.map((h) => `- ${h}`).join('\n')}\n` : '',
-  failures.length ? `\n**Checks failed:**\n${failures.map((f) => `- ${f}`).join('\n')}` : 'Checks: JS HTMLRewriter output identical to consent-dni\'s (declined) on both pages; chunk-size and size variants identical to the default build; pass-through rows byte-identical to the page.',
+  failures.length ? `\n**Checks failed:**\n${failures.map((f) => `- ${f}`).join('\n')}` : (FEW_CASES
+    ? `Checks passed (${TAG_HEAVY ? 'declined output neutralises every vendor and carries the Consent Mode default; granted neutralises nothing' : 'declined output differs from the page only by digits and inserted scripts; RSC rows carry the fallback (declined) and a tracking number (granted); the guard is in'}; pass-through byte-identical to the page).`
+    : 'Checks: JS HTMLRewriter output identical to consent-dni\'s (declined) on both pages; chunk-size, BYOB and other-build variants identical to the default build; pass-through rows byte-identical to the page.'),
   table(),
   '',
   '| wasm | raw bytes | gzip -9 bytes |',
