@@ -58,13 +58,13 @@ const TARGETS = [
   { number: '+15035550187', fallback: '+15035550198', sources: [{ name: 'default', numbers: ['+15035550180', '+15035550181'] }] },
   { number: '+442079460018', fallback: '+442079460999', sources: [{ name: 'default', numbers: ['+442079460100', '+442079460101'] }] },
 ];
-// Leasing needs no Fetch Metadata here: undici's fetch (mf.dispatchFetch) replaces the
-// request's Sec-Fetch-Mode with its own "cors", so a bench request never looks like a
-// navigation (the e2e tests go through node:http for that).
-const BENCH_SESSION = { lease_requires: { fetch_metadata: false } };
-const FULL_CONFIG = siteConfig('origin', { targets: TARGETS, session: BENCH_SESSION });
+// Node's fetch (undici, under dispatchFetch) replaces Sec-Fetch-Mode with `cors`, so the bench's
+// navigations cannot carry Fetch Metadata: leases here require the browser headers only (as
+// for a browser without Fetch Metadata). The gate itself is tested in tests/e2e/traffic.test.mjs.
+const session = { lease_requires: { fetch_metadata: false } };
+const FULL_CONFIG = siteConfig('origin', { targets: TARGETS, session });
 // No targets and no Consent Mode block: nothing applies, the body never enters the wasm.
-const NOOP_CONFIG = siteConfig('origin', { targets: [], vendors: { consent_mode: { insert: 'off' } } });
+const NOOP_CONFIG = siteConfig('origin', { targets: [], session, vendors: { consent_mode: { insert: 'off' } } });
 /** The Consent Mode default block consent-dni inserts (src/response/consent_mode.rs, 500 ms). */
 const consentModeScript = (granted) => {
   const s = granted ? 'granted' : 'denied';
@@ -419,8 +419,8 @@ const report = [
   `Machine: ${machine}. Node ${process.version}, workerd ${workerdVersion} (Miniflare ${miniflareVersion}), compatibility date ${compatibilityDate}.`,
   `Origin: JS worker, 16 KiB slices, in the same workerd. Wall = \`dispatchFetch\` until the last body byte, from Node; CPU = workerd process CPU (all threads, /proc schedstat) during the request, so it includes the origin worker and workerd's HTTP handling (see the pass-through row).`,
   hangs.length ? `\n**Requests that never completed (dropped from the samples):**\n${hangs.map((h) => `- ${h}`).join('\n')}\n` : '',
-  failures.length ? `\n**Checks failed:**\n${failures.map((f) => `- ${f}`).join('\n')}` : (FEW_CASES
-    ? `Checks passed (${TAG_HEAVY ? 'declined output neutralises every vendor and carries the Consent Mode default; granted neutralises nothing' : 'declined output differs from the page only by digits and inserted scripts; RSC rows carry the fallback (declined) and a tracking number (granted); the guard is in'}; pass-through byte-identical to the page).`
+  failures.length ? `\n**Checks failed:**\n${failures.map((f) => `- ${f}`).join('\n')}` : (TAG_HEAVY ? 'Checks: declined output neutralises every vendor on each page and carries the Consent Mode default; granted output neutralises nothing; pass-through rows byte-identical to the page.'
+    : NEXT ? 'Checks: declined output differs from the page only by digits and inserted scripts, its RSC rows carry the fallback; granted RSC rows carry a tracking number and the hydration guard is in; pass-through rows byte-identical to the page.'
     : 'Checks: JS HTMLRewriter output identical to consent-dni\'s (declined) on both pages; chunk-size, BYOB and other-build variants identical to the default build; pass-through rows byte-identical to the page.'),
   table(),
   '',

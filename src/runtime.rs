@@ -61,7 +61,7 @@ impl Site {
             numbers: Vec::new(),
             policy,
         };
-        let data_paths = crate::response::compile_data_paths(&config.rewrite.data_paths);
+        let data_paths = crate::config::compile_data_paths(&config.rewrite.data_paths);
         Ok(Site {
             data_paths,
             index,

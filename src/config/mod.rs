@@ -7,12 +7,14 @@
 //! another: every problem of the whole document comes out of one run, errors and warnings.
 
 mod check;
+mod data_paths;
 mod host_pattern;
 mod numbers;
 pub mod secrets;
 mod upstream;
 
 pub use check::{check_config, Checked};
+pub use data_paths::compile_data_paths;
 
 pub use host_pattern::{HostPattern, HostPatternError};
 pub use upstream::{Upstream, UpstreamError};

@@ -201,6 +201,7 @@ impl RequestFacts {
             cookie_header: self.cookie.as_deref(),
             sec_gpc: self.sec_gpc.as_deref(),
             country: self.edge.country.as_deref(),
+            region: self.edge.region.as_deref(),
             now_ms: self.now_ms,
         }
     }
@@ -323,8 +324,8 @@ mod tests {
         assert_eq!(f.edge, edge);
         let c = f.consent_request();
         assert_eq!(
-            (c.cookie_header, c.sec_gpc, c.country, c.now_ms),
-            (Some("a=1, b=2"), Some("1"), Some("DE"), 7)
+            (c.cookie_header, c.sec_gpc, c.country, c.region, c.now_ms),
+            (Some("a=1, b=2"), Some("1"), Some("DE"), Some("BE"), 7)
         );
         let none: &[(&str, &str)] = &[("accept", "image/png")];
         let f = RequestFacts::read("GET", "https://x.test/", none, EdgeFacts::default(), 0);

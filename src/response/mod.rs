@@ -11,7 +11,7 @@ mod rewrite;
 
 pub use consent_mode::consent_mode_script;
 pub use csp::{hash_source, pass_csp, pass_csp_all, CspPass};
-pub use data::{compile_data_paths, data_kind, path_and_query};
+pub use data::{data_kind, path_and_query};
 pub use hydration_guard::{guard_script, GUARD_SCRIPT};
 pub use plan::{
     has_body, is_html, plan_response, ConsentModeOutcome, HeaderEdit, OriginHead, OriginHeaders,

@@ -24,14 +24,14 @@ async function consent(w, headers = {}, init = {}) {
 
 test('shape of the decision (SPEC section 4)', async () => {
   const d = await consent(eu);
-  assert.deepEqual(Object.keys(d).sort(), ['categories', 'gpc', 'regime', 'signal', 'swap']);
+  assert.deepEqual(Object.keys(d).sort(), ['categories', 'country', 'gpc', 'regime', 'region', 'signal', 'signals', 'swap']);
   assert.deepEqual(Object.keys(d.categories).sort(), ['analytics', 'functional', 'marketing', 'necessary']);
 });
 
 test('opt-in country, no signal: everything but necessary denied', async () => {
   assert.deepEqual(await consent(eu), {
     categories: { necessary: true, functional: false, analytics: false, marketing: false },
-    signal: 'none', gpc: false, regime: 'opt_in', swap: false,
+    signal: 'none', gpc: false, regime: 'opt_in', swap: false, country: 'DE', region: null, signals: [],
   });
 });
 
@@ -112,9 +112,12 @@ test('IAB TCF: a fresh accept-all string grants, a fresh reject-all denies', asy
   const r = await consent(eu, { cookie: `euconsent-v2=${tcString({ purposes: [] })}` });
   assert.equal(r.signal, 'tcf');
   assert.equal(r.swap, false);
-  // Storage (purpose 1) alone is what marketing needs by default.
+  // Storage (purpose 1) alone does not grant marketing; with measure advertising performance
+  // (purpose 7) it does.
   const p1 = await consent(eu, { cookie: `euconsent-v2=${tcString({ purposes: [1] })}` });
-  assert.equal(p1.categories.marketing, true);
+  assert.equal(p1.categories.marketing, false);
+  const p17 = await consent(eu, { cookie: `euconsent-v2=${tcString({ purposes: [1, 7] })}` });
+  assert.equal(p17.categories.marketing, true);
 });
 
 test('IAB TCF: a real string older than the 396-day max age counts as absent', async () => {

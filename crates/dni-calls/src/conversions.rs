@@ -17,8 +17,9 @@
 use dni_common::Category;
 
 use crate::config::GoogleAdsConfig;
-use crate::history::cell;
-use crate::record::{CallRecord, CallStatus};
+use crate::csv::cell;
+use crate::record::CallRecord;
+use crate::status::CallStatus;
 
 /// Why a call is not sent out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

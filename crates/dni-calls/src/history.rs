@@ -1,14 +1,13 @@
 //! `GET /__dni/calls?from=&to=&format=`: the call history as JSON or CSV, and the Google Ads
 //! export ([`crate::conversions`]).
 
-use std::borrow::Cow;
-
 use dni_common::Category;
 use serde_json::json;
 
 use crate::answer::Answer;
 use crate::config::CallsConfig;
 use crate::conversions::google_ads_csv;
+use crate::csv::cell;
 use crate::form;
 use crate::record::CallRecord;
 use crate::request::{bounded, Refusal, MAX_FIELD};
@@ -152,26 +151,6 @@ pub fn render_history(records: &[CallRecord], q: &HistoryQuery, calls: &CallsCon
                     .to_string(),
             },
         },
-    }
-}
-
-/// A spreadsheet cannot run this cell: a value starting with `=`, `+`, `-`, `@`, a tab or a
-/// carriage return gets a leading `'` (OWASP, "CSV Injection"). E.164 numbers therefore
-/// read `'+15035550142`.
-pub fn neutralize(value: &str) -> Cow<'_, str> {
-    match value.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{value}")),
-        _ => Cow::Borrowed(value),
-    }
-}
-
-/// One CSV cell: [`neutralize`]d, quoted when it holds `,`, `"`, CR or LF (RFC 4180).
-pub(crate) fn cell(value: &str) -> String {
-    let v = neutralize(value);
-    if v.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v.into_owned()
     }
 }
 

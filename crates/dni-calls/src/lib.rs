@@ -48,35 +48,37 @@
 //!   [`verify_signature`], [`backoff_ms`], [`next_step`].
 
 mod answer;
-mod api;
 mod config;
 mod conversions;
+mod csv;
 mod form;
 mod history;
 pub mod provider;
 mod record;
 mod request;
 mod route;
+mod status;
 mod time;
 pub mod webhook;
 
 pub use answer::{lookup_json, respond, twiml_dial, Answer};
-pub use api::Lookup;
 pub use config::{
     number_plan, validate_calls, CallerId, CallsConfig, GoogleAdsConfig, RouteConfig, WebhookConfig,
 };
 pub use conversions::{eligible, google_ads_csv, GoogleAdsExport, Skip, GOOGLE_ADS_HEADER};
+pub use csv::neutralize;
 pub use history::{
-    history_csv, neutralize, parse_history_query, render_history, HistoryFormat, HistoryQuery,
-    CSV_COLUMNS, DEFAULT_RANGE_DAYS, MAX_RANGE_DAYS, MAX_ROWS,
+    history_csv, parse_history_query, render_history, HistoryFormat, HistoryQuery, CSV_COLUMNS,
+    DEFAULT_RANGE_DAYS, MAX_RANGE_DAYS, MAX_ROWS,
 };
 pub use provider::{
     authenticate_and_parse, authenticate_api, plivo_v3_signature, twilio_signature,
-    verify_vonage_jwt, CallEvent, Endpoint, IncomingCall, Provider, Secrets, StatusUpdate,
+    verify_vonage_jwt, CallEvent, Endpoint, IncomingCall, Lookup, Provider, Secrets, StatusUpdate,
     VonageClaims, VONAGE_MAX_AGE_MS,
 };
-pub use record::{retention_cutoff_ms, CallRecord, CallStatus, LeaseConsent};
+pub use record::{retention_cutoff_ms, CallRecord, LeaseConsent};
 pub use request::{provider_number, Refusal, WebhookRequest, MAX_BODY, MAX_FIELD};
 pub use route::{plan_call, CallPlan};
+pub use status::CallStatus;
 pub use time::{format_rfc3339_ms, parse_rfc3339_ms};
 pub use webhook::{backoff_ms, next_step, sign, verify_signature, webhook_body};

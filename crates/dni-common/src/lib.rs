@@ -5,11 +5,13 @@
 //! * [`CookieName`]: a validated cookie name.
 //! * [`ConfigIssue`]: one problem found while validating configuration, with the key path
 //!   and its [`Severity`] (error or warning).
+//! * [`country`]: ISO 3166-1 alpha-2 codes and hints for the usual mistakes (`UK`, `EL`).
 
 mod category;
 mod config_issue;
 pub mod cookie_header;
 mod cookie_name;
+pub mod country;
 pub mod markup;
 
 pub use category::{Category, ParseCategoryError};

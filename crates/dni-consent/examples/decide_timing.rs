@@ -19,14 +19,15 @@ fn main() {
         .map(|i| format!("c{i}={}; ", "v".repeat(240)))
         .collect();
     for (label, header) in [
-        ("onetrust (2nd in order)", typical),
-        ("tcf only (5th in order)", tcf_only),
+        ("onetrust + tcf", typical),
+        ("tcf only", tcf_only),
         ("no CMP cookie, 100 KB header", big.as_str()),
     ] {
         let request = ConsentRequest {
             cookie_header: Some(header),
             sec_gpc: Some("1"),
             country: Some("DE"),
+            region: None,
             now_ms: 1_764_547_200_000,
         };
         let n = if header.len() > 10_000 {

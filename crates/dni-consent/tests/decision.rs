@@ -1,5 +1,5 @@
-//! The decision end to end: regimes, the platform order, GPC, the JSON shape and the
-//! configuration surface.
+//! The decision end to end: regimes, conflicts between platforms, the US privacy
+//! precedence, GPC, the JSON shape and the configuration surface.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,10 +7,11 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
+
 use dni_common::Category;
 use dni_consent::{
     config_from_json, decide, CmpName, ConsentConfig, ConsentRequest, Decision, GpcMode, Regime,
-    Signal,
+    Signal, SignalStatus,
 };
 
 const NOW: i64 = 1_764_547_200_000; // 2025-12-01
@@ -21,15 +22,30 @@ fn run(
     gpc: Option<&str>,
     country: Option<&str>,
 ) -> Decision {
+    run_in(config, cookies, gpc, country, None)
+}
+
+fn run_in(
+    config: &ConsentConfig,
+    cookies: Option<&str>,
+    gpc: Option<&str>,
+    country: Option<&str>,
+    region: Option<&str>,
+) -> Decision {
     decide(
         config,
         &ConsentRequest {
             cookie_header: cookies,
             sec_gpc: gpc,
             country,
+            region,
             now_ms: NOW,
         },
     )
+}
+
+fn cmp(name: CmpName) -> Signal {
+    Signal::Cmp(name)
 }
 
 fn cats(d: &Decision) -> [bool; 4] {
@@ -79,7 +95,7 @@ fn unknown_country_fails_closed() {
 fn cmp_refusal_wins_in_an_opt_out_country_and_acceptance_in_an_opt_in_one() {
     let d = run(&ConsentConfig::default(), Some(OT_REJECT), None, Some("US"));
     assert_eq!(cats(&d), [true, false, false, false]);
-    assert_eq!(d.signal, Signal::Onetrust);
+    assert_eq!(d.signal, cmp(CmpName::Onetrust));
     let d = run(&ConsentConfig::default(), Some(OT_ACCEPT), None, Some("FR"));
     assert_eq!(cats(&d), [true, true, true, true]);
     assert!(d.swap);
@@ -95,30 +111,86 @@ fn unset_categories_follow_the_regime() {
     assert_eq!(cats(&d), [true, true, true, true]);
 }
 
+/// Issue 14: a stale grant from one CMP must not override a current refusal from another.
 #[test]
-fn first_valid_platform_in_the_order_decides() {
+fn on_conflicts_the_most_restrictive_answer_wins_per_category() {
     let both = format!("{CB_REJECT}; {OT_ACCEPT}");
-    let d = run(&ConsentConfig::default(), Some(&both), None, Some("DE"));
-    assert_eq!(d.signal, Signal::Onetrust); // onetrust comes before cookiebot by default
-    assert!(d.swap);
-    let config = ConsentConfig {
-        order: vec![CmpName::Cookiebot, CmpName::Onetrust],
-        ..ConsentConfig::default()
-    };
-    let d = run(&config, Some(&both), None, Some("DE"));
-    assert_eq!(d.signal, Signal::Cookiebot);
-    assert!(!d.swap);
-    // an invalid first cookie falls through to the next platform
+    for country in ["DE", "US"] {
+        let d = run(&ConsentConfig::default(), Some(&both), None, Some(country));
+        assert_eq!(cats(&d), [true, false, false, false], "{country}");
+        assert_eq!(d.signal, cmp(CmpName::Cookiebot), "{country}");
+        assert!(!d.swap);
+    }
+    // a platform silent on a category does not vote: OneTrust states marketing only,
+    // Complianz statistics only
+    let h = "OptanonConsent=groups=C0001%3A1%2CC0004%3A1; cmplz_statistics=deny";
+    let d = run(&ConsentConfig::default(), Some(h), None, Some("DE"));
+    assert_eq!(cats(&d), [true, false, false, true]);
+    assert_eq!(d.signal, cmp(CmpName::Onetrust));
+    // an invalid cookie of one platform leaves the other's answer
     let h = format!("OptanonConsent=garbage; {CB_ACCEPT}");
     let d = run(&ConsentConfig::default(), Some(&h), None, Some("DE"));
-    assert_eq!(d.signal, Signal::Cookiebot);
-    // a platform left out of the order is not read
+    assert_eq!(d.signal, cmp(CmpName::Cookiebot));
+    assert!(d.swap);
+    // a platform left out of `order` is not read
     let config = ConsentConfig {
         order: vec![CmpName::Cookiebot],
         ..ConsentConfig::default()
     };
     let d = run(&config, Some(OT_ACCEPT), None, Some("DE"));
     assert_eq!(d.signal, Signal::None);
+    assert!(d.signals.is_empty());
+}
+
+#[test]
+fn a_primary_platform_takes_precedence_for_what_it_states() {
+    let both = format!("{CB_REJECT}; {OT_ACCEPT}");
+    let config = ConsentConfig {
+        primary: Some(CmpName::Onetrust),
+        ..ConsentConfig::default()
+    };
+    let d = run(&config, Some(&both), None, Some("DE"));
+    assert_eq!(cats(&d), [true, true, true, true]);
+    assert_eq!(d.signal, cmp(CmpName::Onetrust));
+    // the primary silent on a category: the others fill it in
+    let h = format!("OptanonConsent=groups=C0004%3A1; {CB_REJECT}");
+    let d = run(&config, Some(&h), None, Some("DE"));
+    assert_eq!(cats(&d), [true, false, false, true]);
+    assert_eq!(d.signal, cmp(CmpName::Onetrust));
+    // the primary silent on the required category: the others decide it and are named
+    let config = ConsentConfig {
+        primary: Some(CmpName::Onetrust),
+        required_category: Category::Analytics,
+        ..ConsentConfig::default()
+    };
+    let d = run(&config, Some(&h), None, Some("DE"));
+    assert_eq!(d.signal, cmp(CmpName::Cookiebot));
+    assert!(!d.swap);
+    // a primary without a cookie changes nothing
+    let d = run(&config, Some(CB_ACCEPT), None, Some("DE"));
+    assert_eq!(d.signal, cmp(CmpName::Cookiebot));
+    assert!(d.swap);
+}
+
+#[test]
+fn the_deciding_signal_is_the_first_in_order_with_the_final_answer() {
+    // both grant: the first in order (onetrust before cookiebot) is named
+    let both = format!("{CB_ACCEPT}; {OT_ACCEPT}");
+    let d = run(&ConsentConfig::default(), Some(&both), None, Some("DE"));
+    assert_eq!(d.signal, cmp(CmpName::Onetrust));
+    let decided: Vec<_> = d
+        .signals
+        .iter()
+        .filter(|s| s.decided)
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(decided, [CmpName::Onetrust]);
+    let config = ConsentConfig {
+        order: vec![CmpName::Cookiebot, CmpName::Onetrust],
+        ..ConsentConfig::default()
+    };
+    let d = run(&config, Some(&both), None, Some("DE"));
+    assert_eq!(d.signal, cmp(CmpName::Cookiebot));
 }
 
 #[test]
@@ -130,7 +202,10 @@ fn gpc_forces_marketing_off_and_keeps_the_cmp_signal() {
         Some("US"),
     );
     assert_eq!(cats(&d), [true, true, true, false]);
-    assert_eq!((d.signal, d.gpc, d.swap), (Signal::Onetrust, true, false));
+    assert_eq!(
+        (d.signal, d.gpc, d.swap),
+        (cmp(CmpName::Onetrust), true, false)
+    );
 }
 
 #[test]
@@ -224,8 +299,22 @@ fn to_json_has_the_spec_shape_and_matches_serde() {
     );
     assert_eq!(
         d.to_json(),
-        r#"{"categories":{"necessary":true,"functional":true,"analytics":true,"marketing":false},"signal":"onetrust","gpc":true,"regime":"opt_out","swap":false}"#
+        r#"{"categories":{"necessary":true,"functional":true,"analytics":true,"marketing":false},"signal":"onetrust","gpc":true,"regime":"opt_out","swap":false,"country":"US","region":null,"signals":[{"name":"onetrust","cookie":"OptanonConsent","status":"verdict","decided":true}]}"#
     );
+    // malformed and ignored reads carry their reason, GPP reads their section; never a value
+    let h = "euconsent-v2=CQGiOUAQ; __gpp=DBABLA~BVQVAAAAAgA.QA; TC_PRIVACY=0@001@1@@1,2,3";
+    let d = run_in(
+        &ConsentConfig::default(),
+        Some(h),
+        None,
+        Some("us"),
+        Some("ny"),
+    );
+    assert_eq!(
+        d.to_json(),
+        r#"{"categories":{"necessary":true,"functional":true,"analytics":true,"marketing":false},"signal":"gpp","gpc":false,"regime":"opt_out","swap":false,"country":"US","region":"NY","signals":[{"name":"tc_privacy","cookie":"TC_PRIVACY","status":"ignored","reason":"expired","decided":false},{"name":"tcf","cookie":"euconsent-v2","status":"malformed","reason":"TC string ends inside a field","decided":false},{"name":"gpp","cookie":"__gpp","status":"verdict","section":"usnat","decided":true}]}"#
+    );
+    assert!(!d.to_json().contains("CQGiOUAQ"));
     for d in [
         d,
         run(&ConsentConfig::default(), None, None, None),
@@ -244,20 +333,35 @@ fn to_json_has_the_spec_shape_and_matches_serde() {
 #[test]
 fn every_signal_name_serialises_as_documented() {
     let names = [
-        (CmpName::TcPrivacy, "tc_privacy"),
-        (CmpName::Onetrust, "onetrust"),
-        (CmpName::Cookiebot, "cookiebot"),
-        (CmpName::Tcf, "tcf"),
-        (CmpName::Cookieyes, "cookieyes"),
-        (CmpName::Complianz, "complianz"),
-        (CmpName::Zaraz, "zaraz"),
-        (CmpName::Didomi, "didomi"),
-        (CmpName::Axeptio, "axeptio"),
-        (CmpName::Klaro, "klaro"),
+        "tc_privacy",
+        "onetrust",
+        "cookiebot",
+        "didomi",
+        "tcf",
+        "cookieyes",
+        "complianz",
+        "axeptio",
+        "klaro",
+        "zaraz",
+        "trustarc",
+        "iubenda",
+        "osano",
+        "borlabs",
+        "cookiescript",
+        "termly",
+        "tealium",
+        "tarteaucitron",
+        "cookiefirst",
+        "ketch",
+        "funding_choices",
+        "gpp",
+        "usp",
     ];
-    for (name, s) in names {
+    assert_eq!(CmpName::DEFAULT_ORDER.len(), names.len());
+    for (name, s) in CmpName::DEFAULT_ORDER.into_iter().zip(names) {
         assert_eq!(name.as_str(), s);
         assert_eq!(Signal::from(name).as_str(), s);
+        assert_eq!(serde_json::to_string(&name).unwrap(), format!("\"{s}\""));
         assert_eq!(
             serde_json::to_string(&Signal::from(name)).unwrap(),
             format!("\"{s}\"")
@@ -267,6 +371,8 @@ fn every_signal_name_serialises_as_documented() {
     }
     assert_eq!(serde_json::to_string(&Signal::Gpc).unwrap(), "\"gpc\"");
     assert_eq!(serde_json::to_string(&Signal::None).unwrap(), "\"none\"");
+    assert_eq!(Signal::Gpc.as_str(), "gpc");
+    assert_eq!(Signal::None.as_str(), "none");
 }
 
 /// One decision per platform from a real (or documented) cookie, opt-in regime.
@@ -277,24 +383,42 @@ fn decision_table_one_real_cookie_per_platform() {
     config.didomi.purposes.marketing = vec!["p4em9a8m".into()];
     let didomi = base64_encode(r#"{"purposes":{"enabled":["p4em9a8m"]}}"#);
     let rows: Vec<(String, Signal, [bool; 4])> = vec![
-        ("TC_PRIVACY=0@002|12|3441@1%2C3@4@1592900933049@1592900933049".into(), Signal::TcPrivacy, [true, false, true, true]),
-        ("TC_PRIVACY=1@012|26|4221@@4@1592900933049@1592900933049".into(), Signal::TcPrivacy, [true, false, false, true]),
-        (OT_REJECT.into(), Signal::Onetrust, [true, false, false, false]),
-        (CB_ACCEPT.into(), Signal::Cookiebot, [true, true, true, true]),
-        ("CookieConsent=-1".into(), Signal::Cookiebot, [true, true, true, true]),
-        (format!("didomi_token={didomi}"), Signal::Didomi, [true, false, false, true]),
-        ("euconsent-v2=CQbB_cAQbB_cAAHABBENCFFsAP_gAAAAAAAAHXwCAAIAAqABaAFsAUgBZgF5gOvAAAAKSgAwABBd8pABgACC75CADAAEF3x0AGAAILvhIAMAAQXf.f_wAAAAAAAAA".into(), Signal::Tcf, [true, true, true, true]),
-        ("cookieyes-consent=consentid:x,consent:no,action:yes,necessary:yes,functional:no,analytics:no,performance:no,advertisement:no".into(), Signal::Cookieyes, [true, false, false, false]),
-        ("cmplz_functional=allow; cmplz_marketing=deny; cmplz_preferences=allow; cmplz_statistics=deny".into(), Signal::Complianz, [true, true, false, false]),
-        ("axeptio_cookies={%22$$completed%22:true%2C%22google_analytics%22:true%2C%22facebook_pixel%22:false}".into(), Signal::Axeptio, [true, false, true, false]),
-        ("klaro=%7B%22google-analytics%22%3Atrue%2C%22google-ads%22%3Atrue%7D".into(), Signal::Klaro, [true, false, true, true]),
-        ("cf_consent=%7B%22rlae%22%3Atrue%7D".into(), Signal::Zaraz, [true, false, false, true]),
+        ("TC_PRIVACY=0@002|12|3441@1%2C3@4@1592900933049@1592900933049".into(), cmp(CmpName::TcPrivacy), [true, false, true, true]),
+        ("TC_PRIVACY=1@012|26|4221@@4@1592900933049@1592900933049".into(), cmp(CmpName::TcPrivacy), [true, false, false, true]),
+        (OT_REJECT.into(), cmp(CmpName::Onetrust), [true, false, false, false]),
+        (CB_ACCEPT.into(), cmp(CmpName::Cookiebot), [true, true, true, true]),
+        ("CookieConsent=-1".into(), cmp(CmpName::Cookiebot), [true, true, true, true]),
+        (format!("didomi_token={didomi}"), cmp(CmpName::Didomi), [true, false, false, true]),
+        ("euconsent-v2=CQbB_cAQbB_cAAHABBENCFFsAP_gAAAAAAAAHXwCAAIAAqABaAFsAUgBZgF5gOvAAAAKSgAwABBd8pABgACC75CADAAEF3x0AGAAILvhIAMAAQXf.f_wAAAAAAAAA".into(), cmp(CmpName::Tcf), [true, true, true, true]),
+        ("cookieyes-consent=consentid:x,consent:no,action:yes,necessary:yes,functional:no,analytics:no,performance:no,advertisement:no".into(), cmp(CmpName::Cookieyes), [true, false, false, false]),
+        ("cmplz_functional=allow; cmplz_marketing=deny; cmplz_preferences=allow; cmplz_statistics=deny".into(), cmp(CmpName::Complianz), [true, true, false, false]),
+        ("axeptio_cookies={%22$$completed%22:true%2C%22google_analytics%22:true%2C%22facebook_pixel%22:false}".into(), cmp(CmpName::Axeptio), [true, false, true, false]),
+        ("klaro=%7B%22google-analytics%22%3Atrue%2C%22google-ads%22%3Atrue%7D".into(), cmp(CmpName::Klaro), [true, false, true, true]),
+        ("cf_consent=%7B%22rlae%22%3Atrue%7D".into(), cmp(CmpName::Zaraz), [true, false, false, true]),
+        ("notice_gdpr_prefs=0,1,2:; cmapi_cookie_privacy=permit 1,2,3".into(), cmp(CmpName::Trustarc), [true, true, false, true]),
+        ("_iub_cs-50053366=%7B%22timestamp%22%3A%222025-02-05T15%3A40%3A00.391Z%22%2C%22version%22%3A%221.75.1%22%2C%22purposes%22%3A%7B%221%22%3Atrue%2C%223%22%3Atrue%2C%224%22%3Atrue%7D%2C%22id%22%3A50053366%2C%22cons%22%3A%7B%22rand%22%3A%22157518%22%7D%7D".into(), cmp(CmpName::Iubenda), [true, false, true, false]),
+        ("osano_consent=%7B%22ANALYTICS%22%3A%22ACCEPT%22%2C%22MARKETING%22%3A%22DENY%22%2C%22PERSONALIZATION%22%3A%22ACCEPT%22%2C%22ESSENTIAL%22%3A%22ACCEPT%22%7D".into(), cmp(CmpName::Osano), [true, true, true, false]),
+        ("borlabs-cookie=%7B%22consents%22%3A%7B%22essential%22%3A%5B%22borlabs-cookie%22%5D%2C%22statistics%22%3A%5B%22google-analytics%22%5D%2C%22marketing%22%3A%5B%22google-adsense%22%2C%22facebook-pixel%22%5D%7D%7D".into(), cmp(CmpName::Borlabs), [true, false, true, true]),
+        ("CookieScriptConsent=%7B%22bannershown%22%3A1%2C%22action%22%3A%22accept%22%2C%22consenttime%22%3A1759848972%2C%22categories%22%3A%22%5B%5C%22functionality%5C%22%2C%5C%22targeting%5C%22%2C%5C%22performance%5C%22%5D%22%7D".into(), cmp(CmpName::Cookiescript), [true, true, true, true]),
+        ("termly_consent=%7B%22essential%22%3Atrue%2C%22performance%22%3Atrue%2C%22analytics%22%3Afalse%2C%22advertising%22%3Afalse%7D".into(), cmp(CmpName::Termly), [true, true, false, false]),
+        ("CONSENTMGR=consent:true%7Cts:1678332400820%7Cc1:1%7Cc3:0%7Cc5:1%7Cc6:1%7Cc7:0%7Cc8:1%7Cc9:1".into(), cmp(CmpName::Tealium), [true, false, true, false]),
+        ("tarteaucitron=!analytics=true!gtag=true".into(), cmp(CmpName::Tarteaucitron), [true, false, true, false]),
+        ("cookiefirst-consent=%7B%22necessary%22%3Atrue%2C%22performance%22%3Afalse%2C%22functional%22%3Afalse%2C%22advertising%22%3Afalse%2C%22timestamp%22%3A1726706511%2C%22type%22%3A%22category%22%2C%22version%22%3A%22286ec2df-e5c4-4a7c-bcf5-9ef6ebc050df%22%7D".into(), cmp(CmpName::Cookiefirst), [true, false, false, false]),
+        ("_ketch_consent_v1_=eyJhbmFseXRpY3MiOnsic3RhdHVzIjoiZ3JhbnRlZCIsImNhbm9uaWNhbFB1cnBvc2VzIjpbImFuYWx5dGljcyJdfSwiYmVoYXZpb3JhbF9hZHZlcnRpc2luZyI6eyJzdGF0dXMiOiJncmFudGVkIiwiY2Fub25pY2FsUHVycG9zZXMiOlsiYmVoYXZpb3JhbF9hZHZlcnRpc2luZyJdfSwiZXNzZW50aWFsX3NlcnZpY2VzIjp7InN0YXR1cyI6ImdyYW50ZWQiLCJjYW5vbmljYWxQdXJwb3NlcyI6WyJlc3NlbnRpYWxfc2VydmljZXMiXX19".into(), cmp(CmpName::Ketch), [true, false, true, true]),
+        (format!("FCCDCF=%5Bnull%2Cnull%2Cnull%2C%5B%22{FC_TC}%22%2C%222~2072.70~dv.%22%2C%2293F3F4AF-7190-4BE3-8FDC-BFC6D18FD6EA%22%5D%5D"), cmp(CmpName::FundingChoices), [true, true, true, true]),
+        ("OTGPPConsent=DBABLA~BVQVAAAAAgA.QA".into(), cmp(CmpName::Gpp), [true, false, false, false]),
+        ("us_privacy=1YYN".into(), cmp(CmpName::Usp), [true, false, false, false]),
     ];
+    config.tcf.max_age_days = 0; // the Funding Choices string is from 2024
     for (cookie, signal, expected) in rows {
         let d = run(&config, Some(&cookie), None, Some("DE"));
         assert_eq!((d.signal, cats(&d)), (signal, expected), "{cookie}");
     }
 }
+
+/// The TC string of a csdn.net visitor's `FCCDCF` (Google CMP 300, 2024-05-04, every
+/// purpose consented), from a Cookie header captured in public code.
+const FC_TC: &str = "CP-FskAP-FskAEsACBENAzEoAP_gAEPgAARoINJB7D7FbSFCwH5zaLsAMAhHRsCAQoQAAASBAmABQAKQIAQCgkAQFASgBAACAAAAICZBIQIECAAACUAAQAAAAAAEAAAAAAAIIAAAgAEAAAAIAAACAAAAEAAIAAAAEAAAmAgAAIIACAAAhAAAAAAAAAAAAAAAAgAAAAAAAAAAAAAAAAAAAQOhQD2F2K2kKFkPCmQWYAQBCijYEAhQAAAAkCBIAAgAUgQAgFIIAgAIFAAAAAAAAAQEgCQAAQABAAAIACgAAAAAAIAAAAAAAQQAAAAAIAAAAAAAAEAAAAAAAQAAAAIAABEhCAAQQAEAAAAAAAQAAAAAAAAAAABAAA";
 
 fn base64_encode(s: &str) -> String {
     use base64::Engine;
@@ -313,7 +437,7 @@ fn a_100_kb_cookie_header_is_handled_without_a_signal() {
     assert_eq!(d.signal, Signal::None);
     h.push_str(OT_ACCEPT);
     let d = run(&ConsentConfig::default(), Some(&h), None, Some("DE"));
-    assert_eq!(d.signal, Signal::Onetrust);
+    assert_eq!(d.signal, cmp(CmpName::Onetrust));
 }
 
 #[test]
@@ -333,7 +457,23 @@ fn config_from_json_reads_every_documented_key() {
         "zaraz": {"cookie_name": "cf_consent", "purposes": {"marketing": ["rlae"]}},
         "didomi": {"cookie_name": "didomi_token", "purposes": {"analytics": ["analytics-x"]}},
         "axeptio": {"cookie_name": "axeptio_cookies", "vendors": {"marketing": ["google_ads"]}},
-        "klaro": {"cookie_name": "klaro", "services": {"marketing": ["google-ads"]}}
+        "klaro": {"cookie_name": "klaro", "services": {"marketing": ["google-ads"]}},
+        "primary": "cookiebot",
+        "opt_in_regions": ["US-CA"],
+        "opt_out_regions": ["FR-75"],
+        "trustarc": {"gdpr_prefs_cookie": "notice_gdpr_prefs", "cmapi_cookie": "cmapi_cookie_privacy", "levels": {"marketing": [2]}},
+        "iubenda": {"prefix": "_iub_cs-", "purposes": {"marketing": [5]}},
+        "osano": {"cookie_name": "osano_consentmanager", "bridge_cookie_name": "osano_consent"},
+        "borlabs": {"cookie_name": "borlabs-cookie", "groups": {"marketing": ["marketing"]}},
+        "cookiescript": {"cookie_name": "CookieScriptConsent"},
+        "termly": {"cookie_name": "termly_consent", "categories": {"marketing": ["advertising"]}},
+        "tealium": {"cookie_name": "CONSENTMGR", "categories": {"marketing": [3]}},
+        "tarteaucitron": {"cookie_name": "tarteaucitron", "services": {"marketing": ["facebookpixel"]}},
+        "cookiefirst": {"cookie_name": "cookiefirst-consent"},
+        "ketch": {"cookie_name": "_ketch_consent_v1_", "purposes": {"marketing": ["behavioral_advertising"]}},
+        "funding_choices": {"cookie_name": "FCCDCF"},
+        "gpp": {"cookie_names": ["__gpp"], "sid_cookie_name": "__gpp_sid", "honor_gpc_subsection": false},
+        "usp": {"cookie_names": ["us_privacy"]}
     }"#;
     let c = config_from_json("sites[0].consent", json).unwrap();
     assert_eq!(c.required_category, Category::Necessary);
@@ -343,6 +483,11 @@ fn config_from_json_reads_every_documented_key() {
     assert!(c.tc_privacy.categories.necessary.is_empty());
     assert_eq!(c.tcf.vendor_id, Some(755));
     assert!(c.onetrust.awaiting_reconsent_is_absent);
+    assert_eq!(c.tcf.cookie_names, ["euconsent-v2"]);
+    assert_eq!(c.primary, Some(CmpName::Cookiebot));
+    assert_eq!(c.opt_in_regions, ["US-CA"]);
+    assert!(!c.gpp.honor_gpc_subsection);
+    assert_eq!(c.tealium.categories.marketing, [3]);
     // an empty object is the default configuration
     assert_eq!(
         config_from_json("c", "{}").unwrap(),
@@ -391,4 +536,298 @@ fn config_validation_reports_full_key_paths() {
         ]
     );
     assert!(issues.iter().all(|i| i.hint.is_some()));
+}
+
+/// Issue 14: a GPP string or a `us_privacy` value recording an opt-out turns marketing off
+/// in an opt-out region, where "no signal" used to leave it on.
+#[test]
+fn us_privacy_signals_turn_marketing_off() {
+    for h in [
+        "__gpp=DBABLA~BVQVAAAAAgA.QA; __gpp_sid=7",
+        "OTGPPConsent=DBABLA~BVQVAAAAAgA.QA",
+        "us_privacy=1YYN",
+        "usprivacy=1yyn",
+    ] {
+        let d = run_in(
+            &ConsentConfig::default(),
+            Some(h),
+            None,
+            Some("US"),
+            Some("CA"),
+        );
+        assert_eq!(cats(&d), [true, true, true, false], "{h}");
+        assert!(!d.swap, "{h}");
+    }
+    let d = run(
+        &ConsentConfig::default(),
+        Some("us_privacy=1---"),
+        None,
+        Some("US"),
+    );
+    assert_eq!(d.signal, Signal::None);
+    assert!(d.swap);
+    assert_eq!(d.signals[0].status, SignalStatus::Silent);
+}
+
+#[test]
+fn state_section_beats_usnat_which_beats_usp() {
+    // usnat (no opt-out) and usca (opted out of sale and sharing), real sections (see
+    // cmp::gpp's tests); `DBABrw` is the header of [7, 8]
+    let gpp = "__gpp=DBABrw~BVQqAAAACgA.QA~BUUAAAGA.QA";
+    let d = run_in(
+        &ConsentConfig::default(),
+        Some(gpp),
+        None,
+        Some("US"),
+        Some("CA"),
+    );
+    assert!(!d.categories.marketing);
+    assert_eq!(d.signals[0].section, Some("usca"));
+    let d = run_in(
+        &ConsentConfig::default(),
+        Some(gpp),
+        None,
+        Some("US"),
+        Some("TX"),
+    );
+    assert!(d.categories.marketing);
+    assert_eq!(d.signals[0].section, Some("usnat"));
+    // usnat wins over USP: the opt-out in us_privacy is superseded
+    let h = "OTGPPConsent=DBABLA~BVQqAAAACgA.QA; us_privacy=1YYN";
+    let d = run_in(
+        &ConsentConfig::default(),
+        Some(h),
+        None,
+        Some("US"),
+        Some("NY"),
+    );
+    assert!(d.categories.marketing);
+    assert_eq!(d.signal, cmp(CmpName::Gpp));
+    let usp = d.signals.iter().find(|s| s.name == CmpName::Usp).unwrap();
+    assert_eq!(usp.status, SignalStatus::Ignored);
+    assert_eq!(usp.reason, Some("superseded by a GPP US section"));
+    // a usnat section saying nothing (every field not applicable) does not supersede USP
+    let h = "OTGPPConsent=DBABLA~BAAAAAAAAgA.QA; us_privacy=1YYN";
+    let d = run_in(
+        &ConsentConfig::default(),
+        Some(h),
+        None,
+        Some("US"),
+        Some("NY"),
+    );
+    assert_eq!(
+        (d.categories.marketing, d.signal),
+        (false, cmp(CmpName::Usp))
+    );
+    // without a US section, USP decides
+    let h = "us_privacy=1YYN; __gpp=DBABMA~CQbB_cAQbB_cAAHABBENCFFsAP_gAAAAAAAAHXwCAAIAAqABaAFsAUgBZgF5gOvAAAAKSgAwABBd8pABgACC75CADAAEF3x0AGAAILvhIAMAAQXf.f_wAAAAAAAAA";
+    let d = run_in(
+        &ConsentConfig::default(),
+        Some(h),
+        None,
+        Some("US"),
+        Some("NY"),
+    );
+    assert!(!d.categories.marketing);
+}
+
+#[test]
+fn gpc_is_honoured_everywhere_by_default() {
+    for (country, region) in [
+        ("US", Some("CA")),
+        ("US", Some("TX")),
+        ("DE", None),
+        ("BR", None),
+    ] {
+        let d = run_in(
+            &ConsentConfig::default(),
+            None,
+            Some("1"),
+            Some(country),
+            region,
+        );
+        assert!(!d.categories.marketing, "{country}");
+        assert_eq!(d.signal, Signal::Gpc);
+    }
+}
+
+#[test]
+fn regimes_per_state_and_the_report_of_country_and_state() {
+    let config = ConsentConfig {
+        opt_in_regions: vec!["US-CA".into()],
+        ..ConsentConfig::default()
+    };
+    let d = run_in(&config, None, None, Some("US"), Some("CA"));
+    assert_eq!((d.regime, d.swap), (Regime::OptIn, false));
+    assert_eq!(
+        (d.country.as_deref(), d.region.as_deref()),
+        (Some("US"), Some("CA"))
+    );
+    let d = run_in(&config, None, None, Some("US"), Some("NV"));
+    assert_eq!((d.regime, d.swap), (Regime::OptOut, true));
+    let d = run_in(&config, None, None, Some("US"), None);
+    assert_eq!(d.regime, Regime::OptOut);
+    assert_eq!(d.region, None);
+    let d = run_in(&config, None, None, Some("XX"), Some("CA"));
+    assert_eq!((d.regime, d.country.as_deref()), (Regime::OptIn, None));
+}
+
+#[test]
+fn gdpr_territories_and_crown_dependencies_are_opt_in() {
+    for c in [
+        "RE", "GP", "MQ", "GF", "YT", "MF", "BL", "PM", "AX", "GI", "JE", "GG", "IM",
+    ] {
+        let d = run(&ConsentConfig::default(), None, None, Some(c));
+        assert_eq!(d.regime, Regime::OptIn, "{c}");
+    }
+}
+
+/// Issue 14 item 8: a TC string consenting to purpose 1 only does not grant marketing.
+#[test]
+fn tcf_purpose_one_alone_does_not_grant_marketing() {
+    // a real Cookiebot TC string (`iab2`, 2024-05-14, policy 4) consents to no purpose;
+    // the decision with the Didomi accept-all string needs 1 and 7 (see cmp::tcf tests)
+    let h = "euconsent-v2=CP-mp8AP-mp8ACGABBENAzEgAAAAAEPgAAAAAAAUVALMNCogDrAkJYAAAAAAAAAAA";
+    let mut config = ConsentConfig::default();
+    config.tcf.max_age_days = 0;
+    let d = run(&config, Some(h), None, Some("DE"));
+    assert_eq!(cats(&d), [true, false, false, false]);
+    assert_eq!(config.tcf.purposes.marketing, [1, 7]);
+}
+
+#[test]
+fn every_read_is_reported_and_malformed_ones_listed_for_the_log() {
+    let h = format!("euconsent-v2=garbage!; {OT_ACCEPT}; cookieyes-consent=x; us_privacy=1YNN");
+    let d = run(&ConsentConfig::default(), Some(&h), None, Some("DE"));
+    let statuses: Vec<_> = d.signals.iter().map(|s| (s.name, s.status)).collect();
+    assert_eq!(
+        statuses,
+        [
+            (CmpName::Onetrust, SignalStatus::Verdict),
+            (CmpName::Tcf, SignalStatus::Malformed),
+            (CmpName::Cookieyes, SignalStatus::Malformed),
+            (CmpName::Usp, SignalStatus::Silent),
+        ]
+    );
+    let malformed: Vec<_> = d.malformed().map(|m| (m.cmp, m.cookie, m.reason)).collect();
+    assert_eq!(
+        malformed,
+        [
+            (CmpName::Tcf, "euconsent-v2", "TC string is not base64url"),
+            (
+                CmpName::Cookieyes,
+                "cookieyes-consent",
+                "an item is not key:value"
+            ),
+        ]
+    );
+    assert!(d.swap);
+}
+
+#[test]
+fn each_section_validation_is_reported_with_its_path() {
+    let json = r#"{
+        "tc_privacy": {"cookie_name": ""},
+        "onetrust": {"cookie_name": ""},
+        "cookiebot": {"cookie_name": ""},
+        "tcf": {"cookie_names": [""]},
+        "cookieyes": {"cookie_name": ""},
+        "complianz": {"prefix": ""},
+        "zaraz": {"cookie_name": ""},
+        "didomi": {"cookie_name": ""},
+        "axeptio": {"cookie_name": ""},
+        "klaro": {"cookie_name": ""},
+        "trustarc": {"cmapi_cookie": ""},
+        "iubenda": {"prefix": ""},
+        "osano": {"cookie_name": ""},
+        "borlabs": {"cookie_name": ""},
+        "cookiescript": {"cookie_name": ""},
+        "termly": {"cookie_name": ""},
+        "tealium": {"cookie_name": ""},
+        "tarteaucitron": {"cookie_name": ""},
+        "cookiefirst": {"cookie_name": ""},
+        "ketch": {"cookie_name": ""},
+        "funding_choices": {"cookie_name": ""},
+        "gpp": {"sid_cookie_name": ""},
+        "usp": {"cookie_names": [""]}
+    }"#;
+    let issues = config_from_json("s", json).unwrap_err();
+    let paths: Vec<_> = issues.iter().map(|i| i.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "s.tc_privacy.cookie_name",
+            "s.onetrust.cookie_name",
+            "s.cookiebot.cookie_name",
+            "s.tcf.cookie_names[0]",
+            "s.cookieyes.cookie_name",
+            "s.complianz.prefix",
+            "s.zaraz.cookie_name",
+            "s.didomi.cookie_name",
+            "s.axeptio.cookie_name",
+            "s.klaro.cookie_name",
+            "s.trustarc.cmapi_cookie",
+            "s.iubenda.prefix",
+            "s.osano.cookie_name",
+            "s.borlabs.cookie_name",
+            "s.cookiescript.cookie_name",
+            "s.termly.cookie_name",
+            "s.tealium.cookie_name",
+            "s.tarteaucitron.cookie_name",
+            "s.cookiefirst.cookie_name",
+            "s.ketch.cookie_name",
+            "s.funding_choices.cookie_name",
+            "s.gpp.sid_cookie_name",
+            "s.usp.cookie_names[0]",
+        ]
+    );
+    assert!(issues.iter().all(|i| i.hint.is_some()));
+    // names that cannot be cookie names (RFC 6265) are reported too
+    let issues = config_from_json(
+        "s",
+        r#"{"cookieyes": {"cookie_name": "cookie yes"}, "gpp": {"cookie_names": ["__gpp", "a;b"]}}"#,
+    )
+    .unwrap_err();
+    let found: Vec<_> = issues
+        .iter()
+        .map(|i| {
+            (
+                i.path.as_str(),
+                i.message.contains("cannot appear in a cookie name"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("s.cookieyes.cookie_name", true),
+            ("s.gpp.cookie_names[1]", true)
+        ]
+    );
+    // and the id maps
+    let json = r#"{
+        "onetrust": {"groups": {"analytics": ["x"], "marketing": ["x"]}},
+        "klaro": {"services": {"marketing": [""]}},
+        "axeptio": {"vendors": {"marketing": [""]}},
+        "didomi": {"purposes": {"marketing": [""]}},
+        "borlabs": {"groups": {"marketing": [""]}},
+        "termly": {"categories": {"marketing": [""]}},
+        "tarteaucitron": {"services": {"marketing": [""]}},
+        "ketch": {"purposes": {"marketing": [""]}}
+    }"#;
+    let issues = config_from_json("s", json).unwrap_err();
+    let paths: Vec<_> = issues.iter().map(|i| i.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "s.onetrust.groups.marketing[0]",
+            "s.didomi.purposes.marketing[0]",
+            "s.axeptio.vendors.marketing[0]",
+            "s.klaro.services.marketing[0]",
+            "s.borlabs.groups.marketing[0]",
+            "s.termly.categories.marketing[0]",
+            "s.tarteaucitron.services.marketing[0]",
+            "s.ketch.purposes.marketing[0]",
+        ]
+    );
 }

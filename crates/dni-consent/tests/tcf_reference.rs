@@ -13,6 +13,7 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
+
 use std::path::PathBuf;
 use std::process::Command;
 

@@ -60,6 +60,22 @@ pub(crate) struct NationalRules {
     pub trunk_after_country_code: bool,
 }
 
+/// National writing rules for a number: its country's ([`national_rules`]), except for
+/// national numbers dialled without the trunk prefix although the country has one:
+/// Australia's `13`, `1300` and `1800` numbers (ACMA, Telecommunications Numbering Plan 2015,
+/// Schedule 1: "local rate" and "freephone" numbers, dialled `13 xx xx`, `1300 xxx xxx`,
+/// `1800 xxx xxx` with no `0`).
+pub(crate) fn number_rules(cc: &str, nsn: &str) -> NationalRules {
+    if cc == "61" && nsn.starts_with('1') {
+        return NationalRules {
+            trunk: None,
+            bare: true,
+            trunk_after_country_code: false,
+        };
+    }
+    national_rules(cc)
+}
+
 /// National writing rules for a country code.
 pub(crate) fn national_rules(cc: &str) -> NationalRules {
     match cc {
@@ -94,7 +110,9 @@ pub(crate) fn national_rules(cc: &str) -> NationalRules {
 /// Group sizes for printing a national significant number `nsn` of country `cc`.
 ///
 /// NANP `3-3-4`; France `1-2-2-2-2`; UK London-style `2-4-4` (`20 ...`), `4-6` for `1...`
-/// and `7...`, else `3-3-4`; UK 9 digits `3-6` (`800 123456`); any other length: threes then a final four (or two fours).
+/// and `7...`, else `3-3-4`; UK 9 digits `3-6` (`800 123456`); Australia `4-3-3` (`1300`),
+/// `2-2-2` (`13`), `1-4-4` (area codes); any other length: threes then a final four (or two
+/// fours).
 pub(crate) fn standard_groups(cc: &str, nsn: &str) -> Vec<usize> {
     let n = nsn.len();
     let first = nsn.as_bytes().first().copied().unwrap_or(b'0');
@@ -109,6 +127,10 @@ pub(crate) fn standard_groups(cc: &str, nsn: &str) -> Vec<usize> {
             }
         }
         ("44", 9) => return vec![3, 6],
+        // Australia: `1300 346 227`, `13 12 34`, `02 9876 5432`, `0412 345 678`.
+        ("61", 10) if first == b'1' => return vec![4, 3, 3],
+        ("61", 6) => return vec![2, 2, 2],
+        ("61", 9) if first != b'4' => return vec![1, 4, 4],
         _ => {}
     }
     if n <= 4 {
@@ -159,6 +181,10 @@ mod tests {
         assert_eq!(national_rules("1").trunk, Some("1"));
         assert!(national_rules("1").bare);
         assert_eq!(national_rules("7").trunk, Some("8"));
+        assert_eq!(number_rules("61", "1300346227").trunk, None);
+        assert!(number_rules("61", "131234").bare);
+        assert_eq!(number_rules("61", "298765432").trunk, Some("0"));
+        assert_eq!(number_rules("44", "8001234567").trunk, Some("0"));
     }
 
     #[test]

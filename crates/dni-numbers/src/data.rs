@@ -10,7 +10,7 @@
 
 use crate::devalue::DevalueScanner;
 use crate::scan::{find_digit, run_start_before_digit, scan_run, Mode, Run};
-use crate::swapper::{leading_context_ok, RunSink};
+use crate::swapper::{leading_context_ok, RunRules, RunSink};
 use crate::NumberSwapper;
 
 /// The result of [`NumberSwapper::swap_in_data`].
@@ -138,6 +138,9 @@ pub struct DataStream {
     count: u32,
     skipped: u32,
     run: Run,
+    /// The input not yet returned starts with the last digit of an over-long run (more
+    /// than [`MAX_RUN_DIGITS`](crate::MAX_RUN_DIGITS) digits, nothing swapped in it).
+    overlong: bool,
 }
 
 impl DataStream {
@@ -214,6 +217,8 @@ impl DataStream {
         } else {
             find_digit(bytes, from)
         };
+        let mut first = self.overlong;
+        let mut overlong_next = false;
         while let Some(d) = next {
             if let Some(end) = escape_end_around(bytes, d) {
                 next = find_digit(bytes, end);
@@ -225,23 +230,39 @@ impl DataStream {
             }
             scan_run(bytes, start, Mode::Data, &mut self.run);
             let end = self.run.end().max(d + 1);
+            let continues = first && start == from;
+            first = false;
             if !last && end + HOLD_TAIL > len {
-                // The run may go on in the next chunk (a separator, then digits).
+                // The run may go on in the next chunk (a separator, then digits). Of an
+                // over-long run only its last digit is kept, to know where it ends.
                 cut = start;
+                if self.run.overlong || continues {
+                    cut = self.run.last_digit().unwrap_or(start).max(start);
+                    overlong_next = true;
+                }
                 break;
             }
-            if self.run.values.len() >= swapper.min_digits() && data_leading_ok(text, start) {
+            if !continues
+                && self.run.values.len() >= swapper.min_digits()
+                && data_leading_ok(text, start)
+            {
                 let mut sink = RunSink {
                     out: &mut out,
                     copied: &mut copied,
                     count: &mut self.count,
                     skipped: &mut self.skipped,
+                    shifts: None,
                 };
-                swapper.swap_in_run(text, &self.run, &mut sink, Some(&skip));
+                let rules = RunRules {
+                    skip: Some(&skip),
+                    reshape: &|_, _| false,
+                };
+                swapper.swap_in_run(text, &self.run, &mut sink, &rules);
             }
             cut = cut.max(end);
             next = find_digit(bytes, end);
         }
+        self.overlong = overlong_next && !last;
         while cut > from && !text.is_char_boundary(cut) {
             cut -= 1;
         }
@@ -410,6 +431,30 @@ mod tests {
         out += &st.finish(&s, &none);
         assert_eq!(st.count(), 2000);
         assert_eq!(out, chunk.replace("0142", "0170").repeat(2000));
+    }
+
+    #[test]
+    fn a_payload_of_digits_keeps_bounded_memory() {
+        // An over-long run (a hash, a page of digits): only its last digit is kept.
+        let s = swapper();
+        let digits = "5035550142".repeat(5000);
+        let data = format!("{{\"h\":\"{digits} 503 555 0142\",\"p\":\"(503) 555-0142\"}}");
+        let whole = s.swap_in_data(&data, &none);
+        assert_eq!(whole.count, 1);
+        for size in [1, 7, 4096] {
+            let mut st = DataStream::new();
+            let mut out = String::new();
+            for chunk in data.as_bytes().chunks(size) {
+                out += &st.push(&s, std::str::from_utf8(chunk).unwrap(), &none);
+                assert!(
+                    st.buf.len() <= CONTEXT + HOLD_TAIL + size + 64,
+                    "{}",
+                    st.buf.len()
+                );
+            }
+            out += &st.finish(&s, &none);
+            assert_eq!(Some(out), whole.text, "chunks of {size}");
+        }
     }
 
     #[test]

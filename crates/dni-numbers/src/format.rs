@@ -1,7 +1,7 @@
 //! Printing numbers: the prefix *styles* a printed number can have, standard grouped forms,
 //! and [`format_national`] / [`format_international`].
 
-use crate::country::{national_rules, standard_groups};
+use crate::country::{number_rules, standard_groups};
 use crate::E164;
 
 /// How a printed number begins.
@@ -10,8 +10,9 @@ pub(crate) enum Style {
     /// `+cc ...`; `trunk` when the national trunk prefix follows the country code, as in
     /// `+44 (0)20 7946 0018`.
     Plus { trunk: bool },
-    /// `00cc ...` (the international call prefix used in most of the world).
-    DoubleZero,
+    /// `00cc ...` (the international call prefix used in most of the world); `trunk` when the
+    /// national trunk prefix follows the country code, as in `0031 (0)111 461414`.
+    DoubleZero { trunk: bool },
     /// National form; `trunk` when it starts with the trunk prefix (`020 ...`, `1-555-...`).
     National { trunk: bool },
 }
@@ -20,10 +21,13 @@ pub(crate) enum Style {
 /// when `n` cannot be written in that style (a national style for a number of another
 /// country than `home_cc`, or a trunk style for a country without trunk prefix).
 pub(crate) fn style_digits(n: &E164, style: Style, home_cc: &str) -> Option<String> {
-    let rules = national_rules(n.country_code());
+    let rules = number_rules(n.country_code(), n.national_number());
     let mut out = String::with_capacity(20);
     match style {
-        Style::Plus { trunk } => {
+        Style::Plus { trunk } | Style::DoubleZero { trunk } => {
+            if matches!(style, Style::DoubleZero { .. }) {
+                out.push_str("00");
+            }
             out.push_str(n.country_code());
             if trunk {
                 if !rules.trunk_after_country_code {
@@ -31,10 +35,6 @@ pub(crate) fn style_digits(n: &E164, style: Style, home_cc: &str) -> Option<Stri
                 }
                 out.push_str(rules.trunk?);
             }
-        }
-        Style::DoubleZero => {
-            out.push_str("00");
-            out.push_str(n.country_code());
         }
         Style::National { trunk } => {
             if n.country_code() != home_cc {
@@ -53,19 +53,29 @@ pub(crate) fn style_digits(n: &E164, style: Style, home_cc: &str) -> Option<Stri
 
 /// A standard grouped form of `n` in `style` with `sep` between groups.
 ///
-/// `+cc<sep>groups`, `+cc<sep>(0)groups`, `00cc<sep>groups`, national `trunk+group<sep>...`.
-/// A style `n` cannot be written in falls back to `+cc<sep>groups`.
+/// `+cc<sep>groups`, `+cc<sep>(0)groups`, `00cc<sep>groups`, `00cc<sep>(0)groups`, national
+/// `trunk+group<sep>...`. A style `n` cannot be written in falls back to the nearest one it
+/// can: the other national style (`1300 ...` for `0412 ...` in Australia), the international
+/// style without `(0)`, else `+cc<sep>groups`.
 pub(crate) fn standard_form(n: &E164, style: Style, home_cc: &str, sep: &str) -> String {
-    let style = if style_digits(n, style, home_cc).is_some() {
-        style
-    } else {
-        Style::Plus { trunk: false }
+    let nearest = match style {
+        Style::National { trunk } => Style::National { trunk: !trunk },
+        Style::Plus { .. } => Style::Plus { trunk: false },
+        Style::DoubleZero { .. } => Style::DoubleZero { trunk: false },
     };
-    let rules = national_rules(n.country_code());
+    let style = [style, nearest, Style::Plus { trunk: false }]
+        .into_iter()
+        .find(|s| style_digits(n, *s, home_cc).is_some())
+        .unwrap_or(Style::Plus { trunk: false });
+    let rules = number_rules(n.country_code(), n.national_number());
     let mut out = String::with_capacity(24);
     match style {
-        Style::Plus { trunk } => {
-            out.push('+');
+        Style::Plus { trunk } | Style::DoubleZero { trunk } => {
+            out.push_str(if matches!(style, Style::Plus { .. }) {
+                "+"
+            } else {
+                "00"
+            });
             out.push_str(n.country_code());
             out.push_str(sep);
             if trunk {
@@ -73,11 +83,6 @@ pub(crate) fn standard_form(n: &E164, style: Style, home_cc: &str, sep: &str) ->
                 out.push_str(rules.trunk.unwrap_or(""));
                 out.push(')');
             }
-        }
-        Style::DoubleZero => {
-            out.push_str("00");
-            out.push_str(n.country_code());
-            out.push_str(sep);
         }
         Style::National { trunk } => {
             if trunk {
@@ -118,7 +123,9 @@ pub fn format_national(n: &E164) -> String {
         let (b, c) = rest.split_at(3.min(rest.len()));
         return format!("({a}) {b}-{c}");
     }
-    let trunk = national_rules(n.country_code()).trunk.is_some();
+    let trunk = number_rules(n.country_code(), n.national_number())
+        .trunk
+        .is_some();
     standard_form(n, Style::National { trunk }, n.country_code(), " ")
 }
 
@@ -161,8 +168,12 @@ mod tests {
             Some("4402079460018")
         );
         assert_eq!(
-            style_digits(&uk, Style::DoubleZero, "44").as_deref(),
+            style_digits(&uk, Style::DoubleZero { trunk: false }, "44").as_deref(),
             Some("00442079460018")
+        );
+        assert_eq!(
+            style_digits(&uk, Style::DoubleZero { trunk: true }, "44").as_deref(),
+            Some("004402079460018")
         );
         assert_eq!(
             style_digits(&uk, Style::National { trunk: true }, "44").as_deref(),
@@ -196,5 +207,22 @@ mod tests {
             standard_form(&uk, Style::Plus { trunk: true }, "44", " "),
             "+44 (0)20 7946 0018"
         );
+        let nl = n("+31111461414");
+        assert_eq!(
+            standard_form(&nl, Style::DoubleZero { trunk: true }, "31", " "),
+            "0031 (0)111 461 414"
+        );
+        // Australia: a `1300` number in the trunk style, a mobile in the bare style.
+        let au_1300 = n("+611300346227");
+        let au_mobile = n("+61412345678");
+        assert_eq!(
+            standard_form(&au_1300, Style::National { trunk: true }, "61", " "),
+            "1300 346 227"
+        );
+        assert_eq!(
+            standard_form(&au_mobile, Style::National { trunk: false }, "61", " "),
+            "0412 345 678"
+        );
+        assert_eq!(format_national(&au_1300), "1300 346 227");
     }
 }

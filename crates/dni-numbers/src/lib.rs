@@ -31,8 +31,11 @@ mod format;
 pub mod plan;
 mod scan;
 mod swapper;
+mod text;
 
 pub use data::{DataStream, DataSwapped, KEY_LOOKBACK};
 pub use e164::{ParseE164Error, E164};
 pub use format::{format_international, format_national};
+pub use scan::MAX_RUN_DIGITS;
 pub use swapper::{NumberSwapper, Swapped};
+pub use text::{Resolved, TextStep, TextStream};

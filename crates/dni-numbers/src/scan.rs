@@ -10,6 +10,12 @@
 /// At most this many separator tokens between two digits (`") - "` is three).
 pub(crate) const MAX_SEPARATOR_TOKENS: usize = 3;
 
+/// A run with more digits than this is not phone numbers (a page of digits, a serial, a
+/// hash): nothing in it is swapped. Three NANP numbers in a row with their `+1` are 33
+/// digits; the longest printed number (`00` + 15 digits + a trunk `0`) is 18. Bounds what a
+/// streaming scanner holds back.
+pub const MAX_RUN_DIGITS: usize = 48;
+
 /// Whether we scan page text, the number part of a `tel:` URI, or serialized data (JSON or
 /// JavaScript string literals, at any depth of escaping: `\u00a0` and `\\u00a0` stand for a
 /// no-break space there, as entities do in text).
@@ -44,19 +50,29 @@ pub(crate) struct DigitInfo {
 }
 
 /// A scanned run of digits.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Run {
     /// Byte offset of the `+` (or `%2B` in `tel:`), if the run starts with one.
     pub plus_at: Option<usize>,
-    /// The ASCII digits of the run.
+    /// The ASCII digits of the run (at most [`MAX_RUN_DIGITS`] + 1 of them).
     pub values: Vec<u8>,
     pub digits: Vec<DigitInfo>,
+    /// More than [`MAX_RUN_DIGITS`] digits: `values` and `digits` stop there, [`end`](Self::end)
+    /// and [`last_digit`](Self::last_digit) are the run's real end.
+    pub overlong: bool,
+    /// Byte offset of the last digit (of the whole run, also when over-long).
+    last: Option<usize>,
 }
 
 impl Run {
     /// Byte offset just after the last digit.
     pub fn end(&self) -> usize {
-        self.digits.last().map_or(0, |d| d.pos + 1)
+        self.last.map_or(0, |d| d + 1)
+    }
+
+    /// Byte offset of the last digit, if any.
+    pub fn last_digit(&self) -> Option<usize> {
+        self.last
     }
 
     /// Whether the run starts with an international prefix (`+` or `00`).
@@ -105,7 +121,9 @@ pub(crate) fn run_start_before_digit(b: &[u8], d: usize) -> usize {
     }
 }
 
-/// Recognises one separator token at `i`; returns its byte length and kind.
+/// Recognises one separator token at `i`; returns its byte length and kind. (Inlined into the
+/// scanners: the common bytes are decided here, the rare escapes out of line.)
+#[inline(always)]
 fn separator_at(b: &[u8], i: usize, mode: Mode) -> Option<(usize, SepKind)> {
     let c = *b.get(i)?;
     match c {
@@ -120,10 +138,28 @@ fn separator_at(b: &[u8], i: usize, mode: Mode) -> Option<(usize, SepKind)> {
         }
         b'&' if mode != Mode::Tel => entity_separator(b, i),
         b'\\' if mode == Mode::Data => escape_separator(b, i),
-        b'%' if mode == Mode::Tel => (b.get(i + 1) == Some(&b'2') && b.get(i + 2) == Some(&b'0'))
-            .then_some((3, SepKind::Space)),
+        b'%' if mode == Mode::Tel => percent_separator(b, i),
         _ => None,
     }
+}
+
+/// A percent-encoded separator in a `tel:` URI (RFC 3986 escapes, either case):
+/// `%20`, `%28`, `%29`, `%2D`, `%2E`, `%2F`, and `%C2%A0` (a no-break space).
+#[inline(never)]
+fn percent_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
+    let hex = |at: usize| {
+        let h = b.get(at..at + 2)?;
+        if !h.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        let s = std::str::from_utf8(h).ok()?;
+        u8::from_str_radix(s, 16).ok()
+    };
+    let byte = hex(i + 1)?;
+    if byte == 0xC2 && b.get(i + 3) == Some(&b'%') && hex(i + 4) == Some(0xA0) {
+        return Some((6, SepKind::Space));
+    }
+    Some((3, classify_code_point(u32::from(byte))?))
 }
 
 fn classify_code_point(cp: u32) -> Option<SepKind> {
@@ -137,6 +173,7 @@ fn classify_code_point(cp: u32) -> Option<SepKind> {
 }
 
 /// An HTML character reference that stands for a separator (`&nbsp;`, `&#160;`, `&#x2009;`).
+#[inline(never)]
 fn entity_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
     let rest = b.get(i + 1..)?;
     let semi = rest.iter().take(9).position(|&c| c == b';')?;
@@ -156,6 +193,7 @@ fn entity_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
 
 /// A JSON/JavaScript `\uXXXX` escape (behind any number of backslashes: payloads nest JSON
 /// in strings) that stands for a separator.
+#[inline(never)]
 fn escape_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
     let slashes = b.get(i..)?.iter().take_while(|&&c| c == b'\\').count();
     let at = i + slashes;
@@ -196,6 +234,8 @@ pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) {
     run.values.clear();
     run.digits.clear();
     run.plus_at = None;
+    run.overlong = false;
+    run.last = None;
     let mut pos = start;
     if let Some(len) = plus_at(b, pos, mode) {
         run.plus_at = Some(pos);
@@ -224,17 +264,72 @@ pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) {
         }
         match b.get(pos) {
             Some(&d) if d.is_ascii_digit() => {
-                run.values.push(d);
-                run.digits.push(DigitInfo {
-                    pos,
-                    sep_start,
-                    space_before,
-                    open_paren_before,
-                });
+                if run.values.len() > MAX_RUN_DIGITS {
+                    run.overlong = true;
+                } else {
+                    run.values.push(d);
+                    run.digits.push(DigitInfo {
+                        pos,
+                        sep_start,
+                        space_before,
+                        open_paren_before,
+                    });
+                }
+                run.last = Some(pos);
                 pos += 1;
             }
             _ => return,
         }
+    }
+}
+
+/// Whether `tail`, what follows a run's last digit up to the end of the input seen so far,
+/// may still go on with separators and another digit of the same run (so the run is not
+/// over yet): it is empty, or complete separator tokens (at most [`MAX_SEPARATOR_TOKENS`]),
+/// possibly followed by the beginning of one (`&nbs`, `\\u00`, `%2`).
+pub(crate) fn may_continue(tail: &[u8], mode: Mode) -> bool {
+    let mut pos = 0;
+    let mut tokens = 0;
+    loop {
+        if pos >= tail.len() {
+            return true;
+        }
+        if tokens == MAX_SEPARATOR_TOKENS {
+            return false;
+        }
+        match separator_at(tail, pos, mode) {
+            Some((len, _)) => {
+                pos += len;
+                tokens += 1;
+            }
+            None => return separator_prefix(tail.get(pos..).unwrap_or(&[]), mode),
+        }
+    }
+}
+
+/// `rest` (not empty) is the incomplete beginning of a separator token: an entity without
+/// its `;` yet, a JSON escape without all its hex digits, a `%` escape without its digits.
+fn separator_prefix(rest: &[u8], mode: Mode) -> bool {
+    let Some((&first, more)) = rest.split_first() else {
+        return false;
+    };
+    match first {
+        // The longest entity separator is `&NonBreakingSpace;` (18 bytes).
+        b'&' if mode != Mode::Tel => {
+            rest.len() < 18 && more.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'#')
+        }
+        b'\\' if mode == Mode::Data => {
+            let slashes = rest.iter().take_while(|&&c| c == b'\\').count();
+            match rest.get(slashes..) {
+                Some([]) | None => true,
+                Some([b'u' | b'U', hex @ ..]) => {
+                    hex.len() < 4 && hex.iter().all(u8::is_ascii_hexdigit)
+                }
+                Some(_) => false,
+            }
+        }
+        b'%' if mode == Mode::Tel => more.len() < 2 && more.iter().all(u8::is_ascii_hexdigit),
+        _ => false,
     }
 }
 
@@ -327,9 +422,41 @@ mod tests {
     }
 
     #[test]
+    fn a_run_may_continue_after_separators_and_their_beginnings() {
+        for tail in [
+            "", " ", "-", ") ", " - ", "&nbs", "&#16", "&", "\u{a0}", "\u{2009}",
+        ] {
+            assert!(may_continue(tail.as_bytes(), Mode::Text), "{tail:?}");
+        }
+        for tail in [" x", "x", ",", " - -", "&amp;", "&nbsp;x", "%20"] {
+            assert!(!may_continue(tail.as_bytes(), Mode::Text), "{tail:?}");
+        }
+        assert!(may_continue(b"\\\\u00", Mode::Data));
+        assert!(!may_continue(b"\\n", Mode::Data));
+        assert!(may_continue(b"%2", Mode::Tel));
+        assert!(may_continue(b"%20", Mode::Tel));
+    }
+
+    #[test]
+    fn runs_over_the_digit_limit_are_marked_and_scanned_to_their_end() {
+        let digits = "1 ".repeat(MAX_RUN_DIGITS + 10) + "x";
+        let mut run = Run::default();
+        scan_run(digits.as_bytes(), 0, Mode::Text, &mut run);
+        assert!(run.overlong);
+        assert_eq!(run.values.len(), MAX_RUN_DIGITS + 1);
+        assert_eq!(run.end(), digits.len() - 2);
+        scan_run(b"555 123 4567", 0, Mode::Text, &mut run);
+        assert!(!run.overlong);
+    }
+
+    #[test]
     fn tel_mode_percent_space_and_plus() {
         assert_eq!(digits("(555)%20123-4567", Mode::Tel), "5551234567");
         assert_eq!(digits("%2B15551234567", Mode::Tel), "15551234567");
         assert_eq!(digits("555&nbsp;123", Mode::Tel), "555");
+        assert_eq!(digits("%28555%29%20123%2D4567", Mode::Tel), "5551234567");
+        assert_eq!(digits("555%C2%A0123%2e4567", Mode::Tel), "5551234567");
+        assert_eq!(digits("555%2B123", Mode::Tel), "555");
+        assert_eq!(digits("555%+1123", Mode::Tel), "555");
     }
 }

@@ -5,10 +5,15 @@
 //! A run of digits and separators (see the scanner: spaces of every kind, `-`, `.`, `/`,
 //! parentheses, dashes, their HTML entities) whose digits are one of the target's forms:
 //! * international: `+1 555 123 4567`, `+44 20 7946 0018`, `+44 (0)20 7946 0018` (trunk after
-//!   the country code, for countries with a `0`-style trunk prefix), `0044 20 7946 0018`;
+//!   the country code, for countries with a `0`-style trunk prefix), `0044 20 7946 0018`,
+//!   `0031 (0)111 461414`;
 //! * national: NANP `555 123 4567` and `1-555-123-4567`; trunk-prefix countries `020 7946 0018`,
 //!   `01 23 45 67 89` (Russia `8`, Hungary `06`); countries without trunk prefix (Italy,
-//!   Spain, ...) the national number itself.
+//!   Spain, ...) the national number itself; national-only numbers as their country prints
+//!   them (`0800 123 4567`, `08 00 12 34 56`, `900 123 456`, Australia's `1300 346 227`
+//!   and `13 12 34` without the trunk `0`);
+//! * in `tel:` URIs also the country code and number without `+` or `00`
+//!   (`tel:442079460018`, a frequent mistake that phones dial as a national number anyway).
 //!
 //! # What never matches
 //! * Part of a longer number: the run must not go on with more digits after a tight
@@ -20,6 +25,8 @@
 //!   NANP form `1.555...` and matches.)
 //! * Digit-ish context after it: an ASCII letter, digit, `_`, `%`, or `,` before a digit.
 //! * A different number sharing digits: every digit of the printed form must match.
+//! * Anything in a run of more than [`MAX_RUN_DIGITS`](crate::MAX_RUN_DIGITS) digits (a
+//!   page of digits, a long reference).
 //!
 //! Several numbers in one run separated by spaces (`555 123 4567 555 987 6543`) are each
 //! found. A number ends before a space-like separator only, and only when another whole
@@ -38,9 +45,10 @@
 
 use std::cell::RefCell;
 
-use crate::country::{national_rules, NationalRules};
+use crate::country::{number_rules, NationalRules};
 use crate::format::{standard_form, style_digits, Style};
-use crate::scan::{find_digit, run_start_before_digit, scan_run, Mode, Run};
+use crate::scan::{scan_run, Mode, Run};
+use crate::text::scan_text;
 use crate::E164;
 
 /// Runs that start with `+`/`00` are only split into several numbers after this many digits.
@@ -74,6 +82,19 @@ pub(crate) struct RunSink<'a> {
     pub copied: &'a mut usize,
     pub count: &'a mut u32,
     pub skipped: &'a mut u32,
+    /// When set, every rewritten span that changed length: `(input offset of its end, output
+    /// length minus input length)`.
+    pub shifts: Option<&'a mut Vec<(usize, isize)>>,
+}
+
+/// How [`NumberSwapper::swap_in_run`] may change a run.
+pub(crate) struct RunRules<'a> {
+    /// Serialized data: numbers at these offsets are left alone (excluded keys).
+    pub skip: Option<&'a dyn Fn(usize) -> bool>,
+    /// Whether the printed span `[start, end)` of a number whose replacement does not fit
+    /// digit for digit may be rewritten in a standard form (not in data, not across an
+    /// element boundary); if not, the number is left and counted as skipped.
+    pub reshape: &'a dyn Fn(usize, usize) -> bool,
 }
 
 /// The result of [`NumberSwapper::swap_in_text`].
@@ -109,7 +130,7 @@ impl NumberSwapper {
             swaps.push(Swap {
                 target: *target,
                 replacement: *replacement,
-                rules: national_rules(target.country_code()),
+                rules: number_rules(target.country_code(), target.national_number()),
                 cc: target.country_code().into(),
                 nsn: target.national_number().into(),
             });
@@ -145,56 +166,38 @@ impl NumberSwapper {
     }
 
     /// Like [`replace_in_text`](Self::replace_in_text), also counting the numbers replaced.
+    /// The whole text is one piece: the same as a [`TextStream`](crate::TextStream) fed it in
+    /// any chunks.
     pub fn swap_in_text(&self, text: &str) -> Option<Swapped> {
-        let bytes = text.as_bytes();
         if self.swaps.is_empty() {
             return None;
         }
-        let mut d = find_digit(bytes, 0)?;
-        let mut out: Option<String> = None;
-        let mut copied = 0; // bytes of `text` already copied to `out`
-        let mut count = 0;
         let mut fresh = Run::default();
         let mut scratch = self.scratch.try_borrow_mut();
         let run = match scratch.as_deref_mut() {
             Ok(r) => r,
             Err(_) => &mut fresh,
         };
-        let mut ignored = 0;
-        loop {
-            let start = run_start_before_digit(bytes, d);
-            scan_run(bytes, start, Mode::Text, run);
-            let end = run.end().max(d + 1);
-            if run.values.len() >= self.min_digits && leading_context_ok(text, start) {
-                let mut sink = RunSink {
-                    out: &mut out,
-                    copied: &mut copied,
-                    count: &mut count,
-                    skipped: &mut ignored,
-                };
-                self.swap_in_run(text, run, &mut sink, None);
-            }
-            match find_digit(bytes, end) {
-                Some(next) => d = next,
-                None => break,
-            }
-        }
-        let mut out = out?;
-        out.push_str(text.get(copied..).unwrap_or(""));
-        (count > 0 && out != text).then_some(Swapped { text: out, count })
+        let scanned = scan_text(self, text, "", 0, None, run);
+        let out = scanned.out?;
+        (scanned.count > 0 && out != text).then_some(Swapped {
+            text: out,
+            count: scanned.count,
+        })
     }
 
-    /// Swaps every target found in `run`. With `data` (serialized data), only numbers whose
-    /// replacement fits digit for digit are swapped (lengths in a payload must not change) and
-    /// `data` says which spans must be left alone (excluded keys); the others are counted in
-    /// `skipped`.
+    /// Swaps every target found in `run` (nothing in an over-long run). `rules` says what
+    /// may change (see [`RunRules`]); numbers left are counted in `skipped`.
     pub(crate) fn swap_in_run(
         &self,
         text: &str,
         run: &Run,
         sink: &mut RunSink<'_>,
-        data: Option<&dyn Fn(usize) -> bool>,
+        rules: &RunRules<'_>,
     ) {
+        if run.overlong {
+            return;
+        }
         let n = run.values.len();
         let bytes = text.as_bytes();
         let mut a = 0;
@@ -204,18 +207,21 @@ impl NumberSwapper {
                 Some(next) => next.space_before && split_ok(bytes, run, a + len),
                 None => trailing_context_ok(bytes, run.end()),
             };
-            if let Some(found) = self.find(run, a, boundary_ok) {
+            if let Some(found) = self.find(run, a, false, boundary_ok) {
                 let at = run.digits.get(a).map_or(0, |d| d.pos);
-                if data.is_some_and(|skip| skip(at)) {
+                if rules.skip.is_some_and(|skip| skip(at)) {
                     *sink.skipped += 1;
                 } else {
                     let o = sink
                         .out
                         .get_or_insert_with(|| String::with_capacity(text.len() + 16));
-                    match self.render(text, run, a, &found, *sink.copied, o, data.is_some()) {
-                        Some(span_start) => {
-                            *sink.copied = span_start;
+                    match self.render(text, run, a, &found, *sink.copied, o, rules.reshape) {
+                        Some((span_end, shift)) => {
+                            *sink.copied = span_end;
                             *sink.count += 1;
+                            if let (Some(shifts), true) = (sink.shifts.as_deref_mut(), shift != 0) {
+                                shifts.push((span_end, shift));
+                            }
                         }
                         None => *sink.skipped += 1,
                     }
@@ -236,64 +242,107 @@ impl NumberSwapper {
     }
 
     /// Replaces target numbers in a `tel:` URI (RFC 3966), e.g. `tel:+1-555-123-4567;ext=12`,
-    /// `tel:(555)%20123-4567`, `TEL:5551234567`. The scheme's case, the number's style and
-    /// every parameter are kept. `None` when it is not a `tel:` URI or not a target.
+    /// `tel:(555)%20123-4567`, `TEL:5551234567`, `tel:%2B1%20(555)%20123-4567`,
+    /// `tel: +1 555 123 4567`, `tel://5551234567`, `tel:15551234567,,12` (a pause and an
+    /// extension). The scheme's case, the number's style and every parameter are kept. `None`
+    /// when it is not a `tel:` URI or not a target.
     pub fn replace_in_tel(&self, href: &str) -> Option<String> {
         let lead = href.len() - href.trim_start_matches(is_ascii_ws).len();
         let scheme = href.get(lead..lead + 4)?;
         if !scheme.eq_ignore_ascii_case("tel:") {
             return None;
         }
-        let num_start = lead + 4;
-        let rest = href.get(num_start..)?;
-        let num_len = rest.find([';', '?', '#']).unwrap_or(rest.len());
+        let after_scheme = href.get(lead + 4..)?;
+        let rest = after_scheme
+            .trim_start_matches('/')
+            .trim_start_matches(is_ascii_ws);
+        let num_start = href.len() - rest.len();
+        let num_len = rest.find([';', '?', '#', ',']).unwrap_or(rest.len());
         let number = rest.get(..num_len)?.trim_end_matches(is_ascii_ws);
         let b = number.as_bytes();
         let mut run = Run::default();
         scan_run(b, 0, Mode::Tel, &mut run);
         let n = run.values.len();
-        if n == 0 || run.end() != b.len() {
+        if n == 0 || run.end() != b.len() || run.overlong {
             return None;
         }
-        let found = self.find(&run, 0, |len| len == n)?;
+        let found = self.find(&run, 0, true, |len| len == n)?;
         let mut out = String::with_capacity(href.len() + 8);
         out.push_str(href.get(..num_start)?);
-        let start = self.render(number, &run, 0, &found, 0, &mut out, false)?;
-        debug_assert_eq!(start, b.len());
+        let (end, _) = self.render(number, &run, 0, &found, 0, &mut out, &|_, _| true)?;
+        debug_assert_eq!(end, b.len());
         out.push_str(href.get(num_start + number.len()..)?);
         Some(out)
     }
 
+    /// Replaces a target in a WhatsApp click-to-chat link: `https://wa.me/<number>`,
+    /// `https://api.whatsapp.com/send?phone=<number>` (also `/send/?phone=`, `web.whatsapp.com`,
+    /// `whatsapp://send?phone=`). WhatsApp's documentation asks for the full international
+    /// number with digits only (no `+`, `00`, spaces or dashes); a `+` or `%2B` before it is
+    /// tolerated and kept. The rest of the URL (`?text=...`) is kept. `None` when it is not
+    /// such a link or not a target.
+    pub fn replace_in_whatsapp(&self, href: &str) -> Option<String> {
+        let (start, len) = whatsapp_number(href)?;
+        let digits = href.get(start..start + len)?;
+        let swap = self.swaps.iter().find(|s| s.target.digits() == digits)?;
+        let mut out = String::with_capacity(href.len() + 4);
+        out.push_str(href.get(..start)?);
+        out.push_str(swap.replacement.digits());
+        out.push_str(href.get(start + len..)?);
+        Some(out)
+    }
+
     /// The first target whose printed form starts at digit `a` and ends where `boundary_ok`.
-    fn find(&self, run: &Run, a: usize, boundary_ok: impl Fn(usize) -> bool) -> Option<Found<'_>> {
+    /// `tel`: a `tel:` URI, where the country code without `+` or `00` is accepted too.
+    fn find(
+        &self,
+        run: &Run,
+        a: usize,
+        tel: bool,
+        boundary_ok: impl Fn(usize) -> bool,
+    ) -> Option<Found<'_>> {
         let d = run.values.get(a..)?;
         let plus = a == 0 && run.plus_at.is_some();
         for swap in &self.swaps {
             let cc = &*swap.cc;
             let nsn = &*swap.nsn;
-            let trunk = swap.rules.trunk.unwrap_or("");
-            let candidates: [(Style, [&str; 3], bool); 3] = if plus {
+            let rules = swap.rules;
+            let trunk = rules.trunk.unwrap_or("");
+            let after_cc = rules.trunk_after_country_code && rules.trunk.is_some();
+            let candidates: [(Style, [&str; 4], bool); 5] = if plus {
                 [
-                    (Style::Plus { trunk: false }, [cc, nsn, ""], true),
-                    (
-                        Style::Plus { trunk: true },
-                        [cc, trunk, nsn],
-                        swap.rules.trunk_after_country_code,
-                    ),
-                    (Style::DoubleZero, ["", "", ""], false),
+                    (Style::Plus { trunk: false }, [cc, nsn, "", ""], true),
+                    (Style::Plus { trunk: true }, [cc, trunk, nsn, ""], after_cc),
+                    (Style::Plus { trunk: false }, ["", "", "", ""], false),
+                    (Style::Plus { trunk: false }, ["", "", "", ""], false),
+                    (Style::Plus { trunk: false }, ["", "", "", ""], false),
                 ]
             } else {
                 [
-                    (Style::DoubleZero, ["00", cc, nsn], true),
+                    (
+                        Style::DoubleZero { trunk: false },
+                        ["00", cc, nsn, ""],
+                        true,
+                    ),
+                    (
+                        Style::DoubleZero { trunk: true },
+                        ["00", cc, trunk, nsn],
+                        after_cc,
+                    ),
                     (
                         Style::National { trunk: true },
-                        [trunk, nsn, ""],
-                        swap.rules.trunk.is_some(),
+                        [trunk, nsn, "", ""],
+                        rules.trunk.is_some(),
                     ),
                     (
                         Style::National { trunk: false },
-                        [nsn, "", ""],
-                        swap.rules.bare,
+                        [nsn, "", "", ""],
+                        rules.bare,
+                    ),
+                    (
+                        Style::Plus { trunk: false },
+                        [cc, nsn, "", ""],
+                        tel && a == 0,
                     ),
                 ]
             };
@@ -312,9 +361,10 @@ impl NumberSwapper {
     }
 
     /// Appends `text[copied..span_start]` and the replacement of the found number to `out`;
-    /// returns the byte offset just after the replaced span.
-    /// With `in_place_only`, `None` (nothing written) when the replacement does not fit
-    /// digit for digit.
+    /// returns the byte offset just after the replaced span and how much longer the output
+    /// of the span is than its input. A replacement that does not fit digit for digit
+    /// rewrites the span in a standard form when `reshape(start, end)` allows it; otherwise
+    /// `None` (nothing written).
     #[allow(clippy::too_many_arguments)]
     fn render(
         &self,
@@ -324,8 +374,8 @@ impl NumberSwapper {
         found: &Found<'_>,
         copied: usize,
         out: &mut String,
-        in_place_only: bool,
-    ) -> Option<usize> {
+        reshape: &dyn Fn(usize, usize) -> bool,
+    ) -> Option<(usize, isize)> {
         let digits = run.digits.get(a..a + found.len)?;
         let first = digits.first()?;
         let end = digits.last()?.pos + 1;
@@ -339,8 +389,8 @@ impl NumberSwapper {
                     out.push(char::from(new));
                     from = info.pos + 1;
                 }
+                Some((end, 0))
             }
-            _ if in_place_only => return None,
             _ => {
                 let mut start = if a == 0 {
                     run.plus_at.unwrap_or(first.pos)
@@ -352,6 +402,9 @@ impl NumberSwapper {
                         start = start.min(open);
                     }
                 }
+                if !reshape(start, end) {
+                    return None;
+                }
                 let sep = digits
                     .iter()
                     .skip(1)
@@ -359,20 +412,73 @@ impl NumberSwapper {
                     .find(|s| !s.is_empty() && !s.contains(['(', ')']))
                     .unwrap_or("");
                 out.push_str(text.get(copied..start)?);
-                out.push_str(&standard_form(
-                    &found.swap.replacement,
-                    found.style,
-                    home,
-                    sep,
-                ));
+                let form = standard_form(&found.swap.replacement, found.style, home, sep);
+                out.push_str(&form);
+                let shift = isize::try_from(form.len()).unwrap_or(0)
+                    - isize::try_from(end - start).unwrap_or(0);
+                Some((end, shift))
             }
         }
-        Some(end)
     }
 }
 
 fn is_ascii_ws(c: char) -> bool {
     c.is_ascii_whitespace()
+}
+
+/// Where the number of a WhatsApp click-to-chat link is: `(offset, length)` of its digits
+/// (after an optional `+` or `%2B`). The host and path are matched case-insensitively.
+fn whatsapp_number(href: &str) -> Option<(usize, usize)> {
+    let trimmed = href.trim_start_matches(is_ascii_ws);
+    let lead = href.len() - trimmed.len();
+    let lower = trimmed.to_ascii_lowercase();
+    let after_scheme = ["https://", "http://", "//"]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p).map(|r| lower.len() - r.len()));
+    let number_at = if let Some(s) = after_scheme {
+        let host_path = lower.get(s..)?;
+        let host_path = host_path.strip_prefix("www.").unwrap_or(host_path);
+        let skipped = lower.len() - host_path.len();
+        if let Some(r) = host_path.strip_prefix("wa.me/") {
+            skipped + host_path.len() - r.len()
+        } else {
+            let r = ["api.whatsapp.com/send", "web.whatsapp.com/send"]
+                .iter()
+                .find_map(|h| host_path.strip_prefix(h))?;
+            let query = r.strip_prefix("/").unwrap_or(r).strip_prefix('?')?;
+            skipped + host_path.len() - query.len() + phone_param(query)?
+        }
+    } else {
+        let r = lower.strip_prefix("whatsapp://send")?;
+        let query = r.strip_prefix("/").unwrap_or(r).strip_prefix('?')?;
+        lower.len() - query.len() + phone_param(query)?
+    };
+    let at = lead + number_at;
+    let rest = href.get(at..)?;
+    let plus = if rest.starts_with('+') {
+        1
+    } else if rest.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("%2b")) {
+        3
+    } else {
+        0
+    };
+    let digits = rest.get(plus..)?;
+    let len = digits.bytes().take_while(u8::is_ascii_digit).count();
+    let after = digits.as_bytes().get(len);
+    let ends = matches!(after, None | Some(b'?' | b'&' | b'#' | b'/'));
+    (len > 0 && ends).then_some((at + plus, len))
+}
+
+/// Offset of the value of the `phone` parameter in a query string (lower-cased).
+fn phone_param(query: &str) -> Option<usize> {
+    let mut at = 0;
+    for pair in query.split('&') {
+        if let Some(v) = pair.strip_prefix("phone=") {
+            return Some(at + pair.len() - v.len());
+        }
+        at += pair.len() + 1;
+    }
+    None
 }
 
 /// Whether a number may end before digit `k` of the run (which follows a space): when a
@@ -405,19 +511,25 @@ fn prefix_len(d: &[u8], parts: &[&str]) -> Option<usize> {
 pub(crate) fn leading_context_ok(text: &str, start: usize) -> bool {
     let before = text.get(..start).unwrap_or("");
     let mut chars = before.chars().rev();
-    let Some(prev) = chars.next() else {
+    leading_chars_ok(chars.next(), chars.next())
+}
+
+/// Nothing digit-ish in `prev` (the character right before a run) and `prev2` (the one
+/// before it).
+pub(crate) fn leading_chars_ok(prev: Option<char>, prev2: Option<char>) -> bool {
+    let Some(prev) = prev else {
         return true;
     };
     match prev {
         c if c.is_ascii_alphanumeric() || c == '_' => false,
         '#' | '$' | '%' | '@' | '=' | '+' | '£' | '€' | '¥' | '₹' => false,
-        '.' | ',' => !chars.next().is_some_and(|c| c.is_ascii_digit()),
+        '.' | ',' => !prev2.is_some_and(|c| c.is_ascii_digit()),
         _ => true,
     }
 }
 
 /// Nothing digit-ish right after a run ending at `end`.
-fn trailing_context_ok(b: &[u8], end: usize) -> bool {
+pub(crate) fn trailing_context_ok(b: &[u8], end: usize) -> bool {
     match b.get(end) {
         None => true,
         Some(c) if c.is_ascii_alphanumeric() || *c == b'_' || *c == b'%' => false,

@@ -3,19 +3,12 @@
 use dni_common::{ConfigIssue, Validate};
 use serde::Deserialize;
 
-/// Default for [`RewriteConfig::max_text_node_bytes`]: 64 KiB.
-pub const DEFAULT_MAX_TEXT_NODE_BYTES: usize = 64 * 1024;
-/// Smallest accepted `max_text_node_bytes`.
-pub const MIN_MAX_TEXT_NODE_BYTES: usize = 1024;
-/// Largest accepted `max_text_node_bytes` (16 MiB).
-pub const MAX_MAX_TEXT_NODE_BYTES: usize = 16 * 1024 * 1024;
-
 /// How pages are rewritten (`sites[i].rewrite`). Every key is optional.
 ///
 /// ```json
 /// { "attributes": ["aria-label", "title", "data-phone", "data-tel"],
 ///   "crawler_user_agents": ["MyInternalCrawler"],
-///   "max_text_node_bytes": 65536,
+///   "whatsapp_links": true,
 ///   "data_exclude_keys": ["invoiceId"],
 ///   "data_paths": ["/data/*.json"],
 ///   "hydration_guard": "auto" }
@@ -30,11 +23,16 @@ pub struct RewriteConfig {
     /// Case-insensitive `User-Agent` substrings of extra crawlers that must see the original
     /// numbers, on top of the built-in list (see [`crate::is_crawler`]). Default `[]`.
     pub crawler_user_agents: Vec<String>,
-    /// Largest text node (bytes, as decoded UTF-8) buffered to find numbers split across
-    /// chunks. A longer text node (megabytes of text without a tag) passes through unchanged
-    /// and is counted in [`crate::RewriteStats::text_nodes_passed_over`]. Default 65536
-    /// (64 KiB); accepted 1024 to 16 MiB.
-    pub max_text_node_bytes: usize,
+    /// Obsolete, accepted and ignored: text used to be buffered per text node up to this
+    /// many bytes. Text now streams with only a possible number held back, whatever the
+    /// length of a text node, so there is nothing to configure. (Kept so that existing
+    /// configurations still load.)
+    pub max_text_node_bytes: Option<usize>,
+    /// Also swap WhatsApp click-to-chat links to a target number (`https://wa.me/<number>`,
+    /// `https://api.whatsapp.com/send?phone=<number>`, `whatsapp://send?phone=`). Off by
+    /// default: a tracking number must be able to receive WhatsApp messages for this to
+    /// make sense. Default `false`.
+    pub whatsapp_links: bool,
     /// Swap numbers in the serialized data frameworks hydrate from (`__NEXT_DATA__`,
     /// `self.__next_f` rows, `__NUXT_DATA__`, `<astro-island props>`, `application/json`
     /// islands, `window.__remixContext`, ...) and in their data requests, digit for digit.
@@ -74,7 +72,8 @@ impl Default for RewriteConfig {
                 .map(String::from)
                 .to_vec(),
             crawler_user_agents: Vec::new(),
-            max_text_node_bytes: DEFAULT_MAX_TEXT_NODE_BYTES,
+            max_text_node_bytes: None,
+            whatsapp_links: false,
             data_swap: true,
             data_exclude_keys: Vec::new(),
             data_globals: Vec::new(),
@@ -175,19 +174,6 @@ impl Validate for RewriteConfig {
                 );
             }
         }
-        if !(MIN_MAX_TEXT_NODE_BYTES..=MAX_MAX_TEXT_NODE_BYTES).contains(&self.max_text_node_bytes)
-        {
-            issues.push(
-                ConfigIssue::new(
-                    format!("{path}.max_text_node_bytes"),
-                    format!(
-                        "{} is out of range {MIN_MAX_TEXT_NODE_BYTES}..={MAX_MAX_TEXT_NODE_BYTES}",
-                        self.max_text_node_bytes
-                    ),
-                )
-                .with_hint("the default, 65536, suits almost every site"),
-            );
-        }
     }
 }
 
@@ -207,7 +193,8 @@ mod tests {
         let c: RewriteConfig = serde_json::from_str("{}").unwrap();
         assert_eq!(c.attributes, ["aria-label", "title", "data-phone"]);
         assert!(c.crawler_user_agents.is_empty());
-        assert_eq!(c.max_text_node_bytes, 65536);
+        assert_eq!(c.max_text_node_bytes, None);
+        assert!(!c.whatsapp_links);
         assert!(c.data_swap);
         assert_eq!(c.hydration_guard, GuardMode::Auto);
         assert!(issues("{}").is_empty());
@@ -258,15 +245,13 @@ mod tests {
     }
 
     #[test]
-    fn short_crawler_substrings_and_bad_limits_are_reported() {
+    fn short_crawler_substrings_are_reported_and_the_obsolete_limit_is_ignored() {
         let v = issues(r#"{"crawler_user_agents":["ok-bot"," a "],"max_text_node_bytes":10}"#);
         let paths: Vec<_> = v.iter().map(|i| i.path.as_str()).collect();
-        assert_eq!(
-            paths,
-            [
-                "sites[0].rewrite.crawler_user_agents[1]",
-                "sites[0].rewrite.max_text_node_bytes"
-            ]
-        );
+        assert_eq!(paths, ["sites[0].rewrite.crawler_user_agents[1]"]);
+        let c: RewriteConfig =
+            serde_json::from_str(r#"{"max_text_node_bytes":65536,"whatsapp_links":true}"#).unwrap();
+        assert_eq!(c.max_text_node_bytes, Some(65536));
+        assert!(c.whatsapp_links);
     }
 }

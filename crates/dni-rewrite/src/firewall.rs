@@ -21,7 +21,7 @@ const BLANK_IMAGE: &str =
 pub(crate) struct NestedPlan {
     pub swaps: Vec<(E164, E164)>,
     pub attributes: Vec<String>,
-    pub max_text_node_bytes: usize,
+    pub whatsapp_links: bool,
 }
 
 /// The firewall's state during one rewrite.
@@ -250,7 +250,7 @@ impl Shared {
             }),
             consent_mode: None,
             data: None,
-            max_text_node_bytes: fw.nested.max_text_node_bytes,
+            whatsapp_links: fw.nested.whatsapp_links,
         };
         let Ok(mut rw) = StreamRewriter::new(plan, "text/html; charset=utf-8", usize::MAX) else {
             return String::new();

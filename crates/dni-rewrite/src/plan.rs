@@ -130,8 +130,8 @@ pub struct RewritePlan {
     pub firewall: Option<TagFirewall>,
     /// The Consent Mode default to insert, if any.
     pub consent_mode: Option<ConsentModeBlock>,
-    /// See [`RewriteConfig::max_text_node_bytes`].
-    pub max_text_node_bytes: usize,
+    /// Rewrite WhatsApp click-to-chat links (see [`RewriteConfig::whatsapp_links`]).
+    pub whatsapp_links: bool,
     /// Numbers in framework payloads, framework detection and the hydration guard (`None`:
     /// none of them).
     pub data: Option<DataPlan>,
@@ -149,7 +149,7 @@ impl RewritePlan {
             attributes: config.attributes.clone(),
             firewall,
             consent_mode: None,
-            max_text_node_bytes: config.max_text_node_bytes,
+            whatsapp_links: config.whatsapp_links,
             data: Some(DataPlan::from_config(config)),
         }
     }
@@ -193,8 +193,6 @@ pub struct RewriteStats {
     pub frames_disarmed: u32,
     /// The Consent Mode default was inserted.
     pub consent_mode_inserted: bool,
-    /// Text nodes longer than `max_text_node_bytes`, passed through unchanged.
-    pub text_nodes_passed_over: u32,
     /// lol_html hit its memory limit: the rest of the page after that point was passed
     /// through unchanged (graceful bail-out).
     pub bailed_out: bool,

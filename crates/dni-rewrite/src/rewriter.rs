@@ -9,8 +9,8 @@ use dni_numbers::NumberSwapper;
 use lol_html::errors::RewritingError;
 use lol_html::html_content::{ContentType, Element, EndTag, TextChunk};
 use lol_html::{
-    DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, MemorySettings, OutputSink,
-    Selector, Settings,
+    AsciiCompatibleEncoding, DocumentContentHandlers, ElementContentHandlers, HtmlRewriter,
+    MemorySettings, OutputSink, Selector, Settings,
 };
 
 use crate::config::is_valid_attribute_name;
@@ -73,6 +73,11 @@ impl OutputSink for SharedSink {
     fn handle_chunk(&mut self, chunk: &[u8]) {
         self.0.borrow_mut().push(chunk);
     }
+
+    /// Held number text is written in the encoding lol_html writes in.
+    fn set_encoding(&mut self, encoding: AsciiCompatibleEncoding) {
+        self.0.borrow_mut().set_encoding(encoding.into());
+    }
 }
 
 type Handlers = (Cow<'static, Selector>, ElementContentHandlers<'static>);
@@ -128,12 +133,7 @@ fn number_handlers(
             Ok(())
         }),
     ));
-    let mut selector = String::from("[href^=\"tel:\" i]");
-    for a in &numbers.attributes {
-        selector.push_str(", [");
-        selector.push_str(a);
-        selector.push(']');
-    }
+    let selector = numbers.attribute_selector();
     let s = shared.clone();
     out.extend(handlers(
         &selector,
@@ -145,13 +145,21 @@ fn number_handlers(
         }),
     ));
     let s = shared.clone();
+    let e = shared.clone();
     Some(
-        DocumentContentHandlers::default().text(move |t: &mut TextChunk<'_>| {
-            if let Some(n) = &s.numbers {
-                n.on_text(t, &s.stats);
-            }
-            Ok(())
-        }),
+        DocumentContentHandlers::default()
+            .text(move |t: &mut TextChunk<'_>| {
+                if let Some(n) = &s.numbers {
+                    n.on_text(t, &s.stats, &s.out);
+                }
+                Ok(())
+            })
+            .end(move |_: &mut lol_html::html_content::DocumentEnd<'_>| {
+                if let Some(n) = &e.numbers {
+                    n.on_end(&e.stats, &e.out);
+                }
+                Ok(())
+            }),
     )
 }
 
@@ -302,7 +310,7 @@ impl StreamRewriter {
         let nested = NestedPlan {
             swaps: plan.swaps.clone(),
             attributes: attributes.clone(),
-            max_text_node_bytes: plan.max_text_node_bytes,
+            whatsapp_links: plan.whatsapp_links,
         };
         let out = Rc::new(RefCell::new(Output::with_capacity(
             output_chunk_bytes.min(1 << 20),
@@ -311,7 +319,7 @@ impl StreamRewriter {
             numbers: Some(Numbers::new(
                 NumberSwapper::new(&plan.swaps),
                 attributes,
-                plan.max_text_node_bytes,
+                plan.whatsapp_links,
             )),
             firewall: plan.firewall.map(|f| Firewall::new(f, nested)),
             consent: plan
@@ -339,6 +347,15 @@ impl StreamRewriter {
         if let Some(numbers) = &shared.numbers {
             if let Some(doc) = number_handlers(&shared, numbers, &mut element_handlers) {
                 settings = settings.append_document_content_handler(doc);
+                // A bail-out flushes the rest of the input raw: held text goes out first.
+                let s = shared.clone();
+                settings = settings.append_bail_out_handler(
+                    move |_: &RewritingError, _: &mut lol_html::html_content::BailOut<'_>| {
+                        if let Some(n) = &s.numbers {
+                            n.on_end(&s.stats, &s.out);
+                        }
+                    },
+                );
             }
         }
         if shared.consent.is_some() {

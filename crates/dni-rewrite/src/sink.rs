@@ -1,13 +1,31 @@
 //! The rewriter's output: lol_html writes into it; [`Output`] coalesces it into large
 //! chunks and can hold back everything from a point (the top of `<head>`, while the Consent
-//! Mode block's place is undecided).
+//! Mode block's place is undecided; the text of a number in progress, see
+//! [`HeldText`]).
+
+use std::rc::Rc;
+
+use dni_numbers::{NumberSwapper, TextStream};
+use encoding_rs::{Encoding, UTF_8};
+
+use crate::held_text::HeldText;
 
 /// Output bytes not yet handed to the caller.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Output {
     buf: Vec<u8>,
     /// Bytes from this offset of `buf` on are held back.
     hold_from: Option<usize>,
+    /// Text held by the number matcher, and the markup after it.
+    held: HeldText,
+    /// The page's encoding as lol_html writes it (held text is encoded with it).
+    encoding: &'static Encoding,
+}
+
+impl Default for Output {
+    fn default() -> Self {
+        Output::with_capacity(0)
+    }
 }
 
 impl Output {
@@ -15,16 +33,56 @@ impl Output {
         Output {
             buf: Vec::with_capacity(n),
             hold_from: None,
+            held: HeldText::default(),
+            encoding: UTF_8,
         }
     }
 
     pub(crate) fn push(&mut self, bytes: &[u8]) {
         self.buf.extend_from_slice(bytes);
+        self.held.check_limit(&mut self.buf, self.encoding);
+    }
+
+    /// The encoding lol_html writes in (from its output sink's `set_encoding`).
+    pub(crate) fn set_encoding(&mut self, encoding: &'static Encoding) {
+        self.encoding = encoding;
+    }
+
+    /// Held number text: opens a slot at the end.
+    pub(crate) fn open_text_slot(&mut self) {
+        self.held.open_slot(&self.buf);
+    }
+
+    /// Held number text: open slots.
+    pub(crate) fn text_slots(&self) -> usize {
+        self.held.open()
+    }
+
+    /// Held number text: the markup written since the last slot.
+    pub(crate) fn markup_since_text(&self) -> &[u8] {
+        self.held.markup(&self.buf)
+    }
+
+    /// Held number text: fills the slots (see [`HeldText::fill`]).
+    pub(crate) fn fill_text_slots(&mut self, texts: &[String], open: bool) {
+        self.held.fill(&mut self.buf, texts, open, self.encoding);
+    }
+
+    /// The number matcher's state (kept with the held text it decides).
+    pub(crate) fn text_stream(&mut self, swapper: &Rc<NumberSwapper>) -> &mut TextStream {
+        self.held.stream(swapper)
+    }
+
+    /// Held number text: whether the markup limit ended it since the matcher last looked
+    /// (with the numbers swapped in it).
+    pub(crate) fn take_text_broken(&mut self) -> Option<u32> {
+        self.held.take_broken()
     }
 
     /// Bytes that may go out now.
     pub(crate) fn ready(&self) -> usize {
-        self.hold_from.unwrap_or(self.buf.len())
+        let held = self.held.from().unwrap_or(self.buf.len());
+        self.hold_from.unwrap_or(self.buf.len()).min(held)
     }
 
     #[cfg(test)]
@@ -57,6 +115,7 @@ impl Output {
         let start = from + at;
         self.buf
             .splice(start..start + marker.len(), with.iter().copied());
+        self.held.spliced(start, marker.len(), with.len());
         true
     }
 
@@ -76,12 +135,14 @@ impl Output {
         if let Some(h) = self.hold_from.as_mut() {
             *h = h.saturating_sub(ready);
         }
+        self.held.drained(ready);
         Some(out)
     }
 
     /// Everything, held or not (the end of the document).
     pub(crate) fn take_all(&mut self) -> Vec<u8> {
         self.hold_from = None;
+        self.held.give_up(&mut self.buf, self.encoding);
         std::mem::take(&mut self.buf)
     }
 }

@@ -128,8 +128,9 @@ struct PlanFile {
     swaps: Vec<(E164, E164)>,
     /// `rewrite.attributes`; default: `RewriteConfig`'s default list.
     attributes: Option<Vec<String>>,
-    /// `rewrite.max_text_node_bytes`; default: `RewriteConfig`'s default.
-    max_text_node_bytes: Option<usize>,
+    /// `rewrite.whatsapp_links`; default `false`.
+    #[serde(default)]
+    whatsapp_links: bool,
     /// The script policy; absent = no category declined.
     scripts: Option<ScriptsFile>,
     /// `rewrite.data_exclude_keys`; default none.
@@ -257,7 +258,6 @@ fn split_src(src: &str) -> (Option<&str>, String) {
 struct StatsFile {
     numbers_swapped: u32,
     scripts_neutralised: u32,
-    text_nodes_passed_over: u32,
     bailed_out: bool,
     data_numbers_swapped: u32,
     data_numbers_skipped: u32,
@@ -271,7 +271,6 @@ impl From<RewriteStats> for StatsFile {
         StatsFile {
             numbers_swapped: s.numbers_swapped,
             scripts_neutralised: s.scripts_neutralised,
-            text_nodes_passed_over: s.text_nodes_passed_over,
             bailed_out: s.bailed_out,
             data_numbers_swapped: s.data_numbers_swapped,
             data_numbers_skipped: s.data_numbers_skipped,
@@ -336,10 +335,7 @@ impl Case {
         let defaults = RewriteConfig::default();
         let config = RewriteConfig {
             attributes: self.plan.attributes.clone().unwrap_or(defaults.attributes),
-            max_text_node_bytes: self
-                .plan
-                .max_text_node_bytes
-                .unwrap_or(defaults.max_text_node_bytes),
+            whatsapp_links: self.plan.whatsapp_links,
             data_exclude_keys: self.plan.data_exclude_keys.clone(),
             data_swap: self.plan.data_swap.unwrap_or(true),
             ..RewriteConfig::default()

@@ -1,7 +1,6 @@
 //! The landing request, parsed once: what source rules and attribution look at.
 
 use crate::bounded::{truncate, MAX_NAME_LEN, MAX_PARAMS, MAX_URL_LEN, MAX_VALUE_LEN};
-use crate::token::{TokenLanding, MAX_TOKEN_LANDING_REFERRER, MAX_TOKEN_LANDING_URL};
 use crate::url::{decode_component, normalize_host, query_pairs, split_url};
 
 /// A session's first page view: landing URL, `Referer` and time, parsed with bounds (at
@@ -159,6 +158,23 @@ fn same_site(a: &str, b: &str) -> bool {
             && x.as_bytes().get(x.len() - y.len() - 1) == Some(&b'.')
     };
     a == b || sub(a, b) || sub(b, a)
+}
+
+/// Longest landing URL kept in a token, in bytes.
+pub const MAX_TOKEN_LANDING_URL: usize = 1024;
+/// Longest landing referrer kept in a token, in bytes.
+pub const MAX_TOKEN_LANDING_REFERRER: usize = 512;
+
+/// The landing facts a session keeps in its token while a target has no lease yet: the
+/// landing URL (reduced to what classification and attribution read, see
+/// [`Landing::for_token`](crate::Landing::for_token)), its referrer and when it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenLanding {
+    /// At most [`MAX_TOKEN_LANDING_URL`] bytes.
+    pub url: String,
+    /// At most [`MAX_TOKEN_LANDING_REFERRER`] bytes.
+    pub referrer: Option<String>,
+    pub landed_at_ms: i64,
 }
 
 #[cfg(test)]

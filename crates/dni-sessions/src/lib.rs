@@ -92,7 +92,7 @@ pub use config::{
     validate_site, LeaseRequires, PathMatch, ReferrerMatch, SessionConfig, SourceConfig,
     SourceMatch, TargetConfig, ValueMatch,
 };
-pub use landing::Landing;
+pub use landing::{Landing, TokenLanding, MAX_TOKEN_LANDING_REFERRER, MAX_TOKEN_LANDING_URL};
 pub use number_role::{find_number, NumberRole, PoolName};
 pub use pool::{
     LeaseOutcome, LeasePolicy, LeaseRecord, MemoryPoolStore, NumberSlot, Pool, PoolStore,
@@ -100,7 +100,6 @@ pub use pool::{
 };
 pub use set_cookie::{session_expire_cookie, session_set_cookie};
 pub use token::{
-    ParseSessionIdError, SessionId, SessionToken, TokenError, TokenLanding, TokenLease,
-    DEFAULT_MAX_AGE_MS, MAX_TOKEN_LANDING_REFERRER, MAX_TOKEN_LANDING_URL, MAX_TOKEN_LEASES,
-    MIN_SECRET_LEN, TOKEN_VERSION, TOKEN_VERSION_1,
+    ParseSessionIdError, SessionId, SessionToken, TokenError, TokenLease, DEFAULT_MAX_AGE_MS,
+    MAX_TOKEN_LEASES, MIN_SECRET_LEN, TOKEN_VERSION, TOKEN_VERSION_1,
 };

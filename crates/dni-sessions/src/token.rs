@@ -36,15 +36,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use crate::bounded::MAX_TOKEN_LEASES;
 use crate::config::TargetConfig;
+use crate::landing::{TokenLanding, MAX_TOKEN_LANDING_REFERRER, MAX_TOKEN_LANDING_URL};
 
 /// The current token format version (first byte).
 pub const TOKEN_VERSION: u8 = 2;
 /// The previous version, still read (no landing block).
 pub const TOKEN_VERSION_1: u8 = 1;
-/// Longest landing URL kept in a token, in bytes.
-pub const MAX_TOKEN_LANDING_URL: usize = 1024;
-/// Longest landing referrer kept in a token, in bytes.
-pub const MAX_TOKEN_LANDING_REFERRER: usize = 512;
 /// Bytes of HMAC-SHA256 kept as the tag (128 bits).
 pub const TAG_LEN: usize = 16;
 /// The shortest secret the shell should accept for `DNI_SECRET`, in bytes.
@@ -146,18 +143,6 @@ impl TokenLease {
     pub fn needs_renewal(&self, now_ms: i64, renew_before_ms: i64) -> bool {
         self.is_live(now_ms) && self.until_ms.saturating_sub(now_ms) < renew_before_ms
     }
-}
-
-/// The landing facts a session keeps in its token while a target has no lease yet: the
-/// landing URL (reduced to what classification and attribution read, see
-/// [`Landing::for_token`](crate::Landing::for_token)), its referrer and when it happened.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenLanding {
-    /// At most [`MAX_TOKEN_LANDING_URL`] bytes.
-    pub url: String,
-    /// At most [`MAX_TOKEN_LANDING_REFERRER`] bytes.
-    pub referrer: Option<String>,
-    pub landed_at_ms: i64,
 }
 
 /// The decoded, verified session cookie.

@@ -188,7 +188,8 @@ fn tokens_live_30_days_and_tolerate_5_minutes_of_clock_skew() {
 
 #[test]
 fn the_largest_token_reads_and_longer_values_are_refused_unread() {
-    // 16 leases of 15-digit numbers (the E.164 maximum): 442 bytes, 590 characters.
+    // 16 leases of 15-digit numbers (the E.164 maximum), no landing: 443 bytes (header 26,
+    // leases 16 x 25, the landing flag 1, tag 16), 591 characters.
     let mut t = SessionToken::new([3u8; 16], NOW);
     for i in 0..MAX_TOKEN_LEASES {
         t.leases.push(TokenLease {
@@ -198,16 +199,17 @@ fn the_largest_token_reads_and_longer_values_are_refused_unread() {
         });
     }
     let value = t.encode(SECRET);
-    assert_eq!(value.len(), 590);
+    assert_eq!(value.len(), 591);
     assert_eq!(SessionToken::decode(&value, SECRET, NOW), Ok(t));
-    // Up to 592 characters (442 bytes rounded up to whole base64 quanta) are decoded and
+    // The longest token also keeps a landing (1 + 8 + 2 + 1024 URL bytes + 2 + 512 referrer
+    // bytes): 1,991 bytes. Up to 2,656 characters (whole base64 quanta) are decoded and
     // judged on their content; one more is refused before decoding.
     assert_eq!(
-        SessionToken::decode(&"A".repeat(592), SECRET, NOW),
+        SessionToken::decode(&"A".repeat(2656), SECRET, NOW),
         Err(TokenError::UnsupportedVersion(0))
     );
     assert_eq!(
-        SessionToken::decode(&"A".repeat(593), SECRET, NOW),
+        SessionToken::decode(&"A".repeat(2657), SECRET, NOW),
         Err(TokenError::Malformed("too long"))
     );
     // The shortest body read is the header (26 bytes) and the tag (16 bytes).

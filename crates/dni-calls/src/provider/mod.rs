@@ -12,6 +12,7 @@
 //! nor a signature gets 401 with `WWW-Authenticate: Basic` (Twilio then retries with the
 //! URL's credentials); wrong credentials or a signature that does not verify get 403.
 
+mod api;
 mod plivo;
 mod twilio;
 mod vonage;
@@ -27,9 +28,9 @@ pub use plivo::plivo_v3_signature;
 pub use twilio::twilio_signature;
 pub use vonage::{verify_vonage_jwt, VonageClaims, VONAGE_MAX_AGE_MS};
 
-use crate::api;
-use crate::record::CallStatus;
 use crate::request::{Refusal, WebhookRequest};
+use crate::status::CallStatus;
+pub use api::Lookup;
 
 /// A telephony provider whose webhooks are read directly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

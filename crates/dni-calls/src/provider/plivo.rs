@@ -17,8 +17,8 @@ use sha2::Sha256;
 
 use super::{no_signature, CallEvent, IncomingCall, Provider, StatusUpdate};
 use crate::form;
-use crate::record::CallStatus;
 use crate::request::{bounded, provider_number, Refusal, WebhookRequest, MAX_FIELD};
+use crate::status::CallStatus;
 
 /// Sorted by name, then value (repeated names).
 fn sorted(pairs: &[(String, String)]) -> Vec<&(String, String)> {

@@ -16,8 +16,8 @@ use sha2::{Digest, Sha256};
 
 use super::{hex, no_signature, CallEvent, IncomingCall, Provider, StatusUpdate};
 use crate::form;
-use crate::record::CallStatus;
 use crate::request::{bounded, provider_number, Refusal, WebhookRequest, MAX_FIELD};
+use crate::status::CallStatus;
 
 /// The `X-Twilio-Signature` of a POST to `url` with form `params`, keyed by `auth_token`.
 pub fn twilio_signature(auth_token: &str, url: &str, params: &[(String, String)]) -> String {

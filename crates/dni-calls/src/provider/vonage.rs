@@ -18,8 +18,8 @@ use sha2::{Digest, Sha256};
 
 use super::{hex, no_signature, CallEvent, IncomingCall, Provider, StatusUpdate};
 use crate::form;
-use crate::record::CallStatus;
 use crate::request::{bounded, provider_number, Refusal, WebhookRequest, MAX_FIELD};
+use crate::status::CallStatus;
 
 /// Oldest accepted token (`iat`), in milliseconds: Vonage signs each request as it sends it.
 pub const VONAGE_MAX_AGE_MS: i64 = 5 * 60 * 1000;

@@ -7,9 +7,9 @@
 use dni_common::{ConfigIssue, Validate};
 use serde::Deserialize;
 
+use super::{check_cookie_name, CookieRead, Outcome};
 use crate::category_map::{string_map, CategoryMap};
-use crate::cookie_value::{json_object, merge_values};
-use crate::verdict::CmpVerdict;
+use crate::cookie_value::{json_object, read_cookie, Jar};
 
 /// Configuration of the Axeptio parser (`consent.axeptio`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -38,60 +38,71 @@ impl Default for AxeptioConfig {
 
 impl Validate for AxeptioConfig {
     fn validate(&self, path: &str, issues: &mut Vec<ConfigIssue>) {
-        if self.cookie_name.trim().is_empty() {
-            issues.push(
-                ConfigIssue::new(format!("{path}.cookie_name"), "empty cookie name")
-                    .with_hint("Axeptio's cookie is axeptio_cookies"),
-            );
-        }
+        check_cookie_name(
+            path,
+            "cookie_name",
+            &self.cookie_name,
+            "Axeptio's cookie is axeptio_cookies",
+            issues,
+        );
         self.vendors
             .validate_ids(&format!("{path}.vendors"), issues);
     }
 }
 
-/// Reads the Axeptio cookie: `None` when absent, malformed, unfinished or unmapped.
-pub fn parse(config: &AxeptioConfig, cookie_header: &str) -> Option<CmpVerdict> {
-    merge_values(cookie_header, &config.cookie_name, |raw| {
-        let map = json_object(raw)?;
+/// Reads the Axeptio cookie. An unfinished widget (`$$completed: false`) is silent.
+pub fn read(config: &AxeptioConfig, jar: &Jar, out: &mut Vec<CookieRead>) {
+    read_cookie(jar, &config.cookie_name, out, |raw| {
+        let map = match json_object(raw) {
+            Ok(m) => m,
+            Err(reason) => return Outcome::Malformed(reason),
+        };
         if map.get("$$completed").and_then(|v| v.as_bool()) == Some(false) {
-            return None;
+            return Outcome::Silent;
         }
-        Some(config.vendors.verdict(|id| map.get(id)?.as_bool()))
-    })
+        Outcome::from_verdict(config.vendors.verdict(|id| map.get(id)?.as_bool()))
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cmp::testing::{outcome, verdict};
     use crate::verdict::Consent::*;
-    use dni_common::Category;
+
+    fn run(h: &str) -> Option<[crate::verdict::Consent; 3]> {
+        verdict(h, |jar, out| read(&AxeptioConfig::default(), jar, out))
+    }
 
     #[test]
     fn real_completed_refusal() {
         let h = "axeptio_cookies={%22$$token%22:%22h1gr263utwgrlqk71r2ii%22%2C%22$$date%22:%222021-08-08T10:41:59.523Z%22%2C%22$$completed%22:true%2C%22ContentSquare%22:false%2C%22google_analytics%22:false%2C%22facebook_pixel%22:false}";
-        let v = parse(&AxeptioConfig::default(), h).unwrap();
-        assert_eq!(v.get(Category::Analytics), Denied);
-        assert_eq!(v.get(Category::Marketing), Denied);
+        assert_eq!(run(h), Some([Unset, Denied, Denied]));
     }
 
     #[test]
     fn real_unfinished_widget_is_absent() {
         let h = "axeptio_cookies={%22$$token%22:%22a3on45kc8vq9cizl2fhbsf%22%2C%22$$date%22:%222023-03-21T00:47:53.316Z%22%2C%22$$completed%22:false}; axeptio_authorized_vendors=%2C%2C";
-        assert!(parse(&AxeptioConfig::default(), h).is_none());
+        let o = outcome(h, |jar, out| read(&AxeptioConfig::default(), jar, out));
+        assert_eq!(o, Outcome::Silent);
     }
 
     #[test]
     fn fully_encoded_acceptance() {
         let h = "axeptio_cookies=%7B%22%24%24completed%22%3Atrue%2C%22google_ads%22%3Atrue%2C%22facebook_pixel%22%3Atrue%7D";
-        let v = parse(&AxeptioConfig::default(), h).unwrap();
-        assert_eq!(v.get(Category::Marketing), Granted);
-        assert_eq!(v.get(Category::Analytics), Unset);
+        assert_eq!(run(h), Some([Unset, Unset, Granted]));
     }
 
     #[test]
     fn malformed_values_are_absent() {
-        for v in ["%2C%2C", "{", "[true]"] {
-            assert!(parse(&AxeptioConfig::default(), &format!("axeptio_cookies={v}")).is_none());
+        for (v, reason) in [
+            ("%2C%2C", "not JSON"),
+            ("{", "not JSON"),
+            ("[true]", "JSON but not an object"),
+        ] {
+            let h = format!("axeptio_cookies={v}");
+            let o = outcome(&h, |jar, out| read(&AxeptioConfig::default(), jar, out));
+            assert_eq!(o, Outcome::Malformed(reason), "{v}");
         }
     }
 }

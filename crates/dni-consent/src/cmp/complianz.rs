@@ -7,13 +7,14 @@
 //! resolve to the most restrictive value. When none of these cookies says anything, the
 //! signal is absent (the regime decides, as Complianz does with its consent type).
 
-use dni_common::{cookie_header::cookie_pairs, Category, ConfigIssue, Validate};
+use dni_common::{Category, ConfigIssue, Validate};
 use serde::Deserialize;
 
-use crate::cookie_value::{unquote, MAX_DUPLICATES};
+use super::{check_cookie_name, CookieRead, Outcome};
+use crate::cookie_value::{read_value, unquote, Jar, MAX_DUPLICATES};
 use crate::verdict::{CmpVerdict, Consent};
 
-/// Configuration of the Complianz parser (`consent.complianz`).
+/// Configuration of the Complianz reader (`consent.complianz`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ComplianzConfig {
@@ -31,90 +32,64 @@ impl Default for ComplianzConfig {
 
 impl Validate for ComplianzConfig {
     fn validate(&self, path: &str, issues: &mut Vec<ConfigIssue>) {
-        if self.prefix.trim().is_empty() {
-            issues.push(
-                ConfigIssue::new(format!("{path}.prefix"), "empty cookie prefix")
-                    .with_hint("Complianz's default prefix is cmplz_"),
-            );
-        }
+        check_cookie_name(
+            path,
+            "prefix",
+            &self.prefix,
+            "Complianz's default prefix is cmplz_",
+            issues,
+        );
     }
 }
 
-fn category_of(suffix: &str) -> Option<Category> {
-    match suffix {
-        "functional" | "preferences" => Some(Category::Functional),
-        "statistics" | "stats" => Some(Category::Analytics),
-        "marketing" => Some(Category::Marketing),
-        _ => None,
-    }
-}
+/// The category of each `cmplz_<suffix>` cookie read.
+const COOKIES: [(&str, Category); 5] = [
+    ("functional", Category::Functional),
+    ("preferences", Category::Functional),
+    ("statistics", Category::Analytics),
+    ("stats", Category::Analytics),
+    ("marketing", Category::Marketing),
+];
 
-/// Reads the `cmplz_*` cookies: `None` when none states a choice.
-pub fn parse(config: &ComplianzConfig, cookie_header: &str) -> Option<CmpVerdict> {
-    // states[name index] collected per cookie name, most restrictive across duplicates
-    const NAMES: [&str; 5] = [
-        "functional",
-        "preferences",
-        "statistics",
-        "stats",
-        "marketing",
-    ];
-    let mut states = [Consent::Unset; 5];
-    let mut counts = [0usize; 5];
-    for pair in cookie_pairs(cookie_header) {
+/// Reads the `cmplz_*` cookies: one read per cookie (at most [`MAX_DUPLICATES`] per name),
+/// each a verdict on its category. The reads combine as one platform's
+/// ([`crate::cookie_value::combined`]): duplicates of one cookie resolve to the most
+/// restrictive, and `cmplz_functional` and `cmplz_preferences` must both allow when both
+/// are present.
+pub fn read(config: &ComplianzConfig, jar: &Jar, out: &mut Vec<CookieRead>) {
+    let mut counts = [0usize; COOKIES.len()];
+    for pair in jar.pairs() {
         let Some(suffix) = pair.name.strip_prefix(config.prefix.as_str()) else {
             continue;
         };
-        let Some(i) = NAMES.iter().position(|n| *n == suffix) else {
+        let Some((i, &(_, category))) = COOKIES.iter().enumerate().find(|(_, (s, _))| *s == suffix)
+        else {
             continue;
         };
-        let (Some(count), Some(slot)) = (counts.get_mut(i), states.get_mut(i)) else {
+        let Some(count) = counts.get_mut(i) else {
             continue;
         };
         if *count >= MAX_DUPLICATES {
             continue;
         }
         *count += 1;
-        let state = match unquote(pair.value) {
-            "allow" => Consent::Granted,
-            "deny" => Consent::Denied,
-            _ => continue,
-        };
-        *slot = if *count == 1 || *slot == Consent::Unset {
-            state
-        } else {
-            slot.most_restrictive(state)
-        };
+        let outcome = read_value(pair.value, |raw| match unquote(raw) {
+            "allow" => Outcome::Verdict(CmpVerdict::new().with(category, Consent::Granted)),
+            "deny" => Outcome::Verdict(CmpVerdict::new().with(category, Consent::Denied)),
+            _ => Outcome::Malformed("not allow or deny"),
+        });
+        out.push(CookieRead::new(pair.name, outcome));
     }
-    let mut verdict = CmpVerdict::new();
-    for c in [
-        Category::Functional,
-        Category::Analytics,
-        Category::Marketing,
-    ] {
-        let members = NAMES
-            .iter()
-            .zip(states)
-            .filter(|(n, _)| category_of(n) == Some(c))
-            .map(|(_, s)| s);
-        verdict.set(c, Consent::all_of(members));
-    }
-    verdict.is_informative().then_some(verdict)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cmp::testing::{reads, verdict};
     use Consent::*;
 
     fn run(h: &str) -> Option<[Consent; 3]> {
-        parse(&ComplianzConfig::default(), h).map(|v| {
-            [
-                v.get(Category::Functional),
-                v.get(Category::Analytics),
-                v.get(Category::Marketing),
-            ]
-        })
+        verdict(h, |jar, out| read(&ComplianzConfig::default(), jar, out))
     }
 
     #[test]
@@ -143,27 +118,43 @@ mod tests {
         let c = ComplianzConfig {
             prefix: "cmplz_rt_".into(),
         };
-        assert!(parse(&c, "cmplz_marketing=allow").is_none());
+        assert!(reads("cmplz_marketing=allow", |jar, out| read(&c, jar, out)).is_empty());
         assert_eq!(
-            parse(&c, "cmplz_rt_marketing=allow").map(|v| v.get(Category::Marketing)),
-            Some(Granted)
-        );
-    }
-
-    #[test]
-    fn duplicates_resolve_to_deny() {
-        assert_eq!(
-            run("cmplz_marketing=allow; cmplz_marketing=deny"),
-            Some([Unset, Unset, Denied])
-        );
-        assert_eq!(
-            run("cmplz_marketing=junk; cmplz_marketing=allow"),
+            verdict("cmplz_rt_marketing=allow", |jar, out| read(&c, jar, out)),
             Some([Unset, Unset, Granted])
         );
     }
 
     #[test]
-    fn no_choice_is_absent() {
+    fn the_most_restrictive_duplicate_wins() {
+        for h in [
+            "cmplz_marketing=allow; cmplz_marketing=deny",
+            "cmplz_marketing=deny; cmplz_marketing=allow",
+            "cmplz_marketing=allow; cmplz_statistics=allow; cmplz_marketing=deny",
+        ] {
+            assert_eq!(run(h).map(|s| s[2]), Some(Denied), "{h}");
+        }
+        assert_eq!(
+            run("cmplz_marketing=junk; cmplz_marketing=allow"),
+            Some([Unset, Unset, Granted])
+        );
+        let r = reads("cmplz_marketing=junk; cmplz_marketing=allow", |jar, out| {
+            read(&ComplianzConfig::default(), jar, out)
+        });
+        assert_eq!(r[0].outcome, Outcome::Malformed("not allow or deny"));
+        assert_eq!(r[0].cookie, "cmplz_marketing");
+    }
+
+    #[test]
+    fn at_most_four_copies_of_one_cookie_are_read() {
+        let h = "cmplz_marketing=allow; ".repeat(4) + "cmplz_marketing=deny; cmplz_statistics=deny";
+        assert_eq!(run(&h), Some([Unset, Denied, Granted]));
+        let r = reads(&h, |jar, out| read(&ComplianzConfig::default(), jar, out));
+        assert_eq!(r.len(), 5);
+    }
+
+    #[test]
+    fn no_choice_gives_no_verdict() {
         for h in [
             "",
             "cmplz_banner-status=dismissed",
@@ -172,5 +163,10 @@ mod tests {
         ] {
             assert_eq!(run(h), None, "{h}");
         }
+        let r = reads("cmplz_marketing=; cmplz_policy_id=14", |jar, out| {
+            read(&ComplianzConfig::default(), jar, out)
+        });
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].outcome, Outcome::Silent);
     }
 }

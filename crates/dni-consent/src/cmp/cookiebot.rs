@@ -12,7 +12,8 @@
 use dni_common::{Category, ConfigIssue, Validate};
 use serde::Deserialize;
 
-use crate::cookie_value::{merge_values, percent_decode, unquote};
+use super::{check_cookie_name, CookieRead, Outcome};
+use crate::cookie_value::{percent_decode, read_cookie, unquote, Jar};
 use crate::verdict::{CmpVerdict, Consent};
 
 /// Configuration of the Cookiebot parser (`consent.cookiebot`).
@@ -33,31 +34,39 @@ impl Default for CookiebotConfig {
 
 impl Validate for CookiebotConfig {
     fn validate(&self, path: &str, issues: &mut Vec<ConfigIssue>) {
-        if self.cookie_name.trim().is_empty() {
-            issues.push(
-                ConfigIssue::new(format!("{path}.cookie_name"), "empty cookie name")
-                    .with_hint("Cookiebot's cookie is CookieConsent"),
-            );
-        }
+        check_cookie_name(
+            path,
+            "cookie_name",
+            &self.cookie_name,
+            "Cookiebot's cookie is CookieConsent",
+            issues,
+        );
     }
 }
 
-/// Reads the `CookieConsent` cookie: `None` when absent or malformed.
-pub fn parse(config: &CookiebotConfig, cookie_header: &str) -> Option<CmpVerdict> {
-    merge_values(cookie_header, &config.cookie_name, decode)
+/// Reads the `CookieConsent` cookie.
+pub fn read(config: &CookiebotConfig, jar: &Jar, out: &mut Vec<CookieRead>) {
+    read_cookie(jar, &config.cookie_name, out, |raw| match decode(raw) {
+        Ok(v) => Outcome::from_verdict(v),
+        Err(reason) => Outcome::Malformed(reason),
+    });
 }
 
 /// Decodes one raw `CookieConsent` value.
-pub fn decode(raw: &str) -> Option<CmpVerdict> {
+pub fn decode(raw: &str) -> Result<CmpVerdict, &'static str> {
     match unquote(raw) {
-        "-1" => return Some(CmpVerdict::uniform(true)),
-        "0" => return Some(CmpVerdict::uniform(false)),
+        "-1" => return Ok(CmpVerdict::uniform(true)),
+        "0" => return Ok(CmpVerdict::uniform(false)),
         _ => {}
     }
     let text = percent_decode(unquote(raw))?;
-    let body = text.trim().strip_prefix('{')?.strip_suffix('}')?;
+    let body = text
+        .trim()
+        .strip_prefix('{')
+        .and_then(|b| b.strip_suffix('}'))
+        .ok_or("not -1, 0 or an object")?;
     let mut verdict = CmpVerdict::new();
-    for member in top_level_members(body)? {
+    for member in top_level_members(body).ok_or("a quoted string is not closed")? {
         let Some((key, value)) = member.split_once(':') else {
             continue;
         };
@@ -70,11 +79,11 @@ pub fn decode(raw: &str) -> Option<CmpVerdict> {
         let state = match value.trim() {
             "true" => Consent::Granted,
             "false" => Consent::Denied,
-            _ => return None,
+            _ => return Err("a category is not true or false"),
         };
         verdict.set(category, state);
     }
-    Some(verdict)
+    Ok(verdict)
 }
 
 /// Splits an object body at top-level commas, skipping `'...'` and `"..."` strings.
@@ -89,7 +98,7 @@ fn top_level_members(body: &str) -> Option<Vec<&str>> {
             Some(_) => {}
             None if b == b'\'' || b == b'"' => quote = Some(b),
             None if b == b',' => {
-                members.push(&body[start..i]);
+                members.push(body.get(start..i)?);
                 start = i + 1;
             }
             None => {}
@@ -98,23 +107,18 @@ fn top_level_members(body: &str) -> Option<Vec<&str>> {
     if quote.is_some() {
         return None;
     }
-    members.push(&body[start..]);
+    members.push(body.get(start..)?);
     Some(members)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cmp::testing::{outcome, verdict};
     use Consent::*;
 
     fn run(h: &str) -> Option<[Consent; 3]> {
-        parse(&CookiebotConfig::default(), h).map(|v| {
-            [
-                v.get(Category::Functional),
-                v.get(Category::Analytics),
-                v.get(Category::Marketing),
-            ]
-        })
+        verdict(h, |jar, out| read(&CookiebotConfig::default(), jar, out))
     }
 
     #[test]
@@ -158,18 +162,52 @@ mod tests {
     }
 
     #[test]
-    fn malformed_values_are_absent() {
-        for v in [
-            "1",
-            "{}",
-            "{necessary:true}",
-            "{marketing:maybe}",
-            "{stamp:'unterminated,marketing:true}",
-            "marketing:true",
-            "{marketing:true",
-            "%FF",
+    fn malformed_values_are_reported() {
+        for (v, expected) in [
+            ("1", Outcome::Malformed("not -1, 0 or an object")),
+            ("{}", Outcome::Silent),
+            ("{necessary:true}", Outcome::Silent),
+            (
+                "{marketing:maybe}",
+                Outcome::Malformed("a category is not true or false"),
+            ),
+            (
+                "{stamp:'unterminated,marketing:true}",
+                Outcome::Malformed("a quoted string is not closed"),
+            ),
+            (
+                "marketing:true",
+                Outcome::Malformed("not -1, 0 or an object"),
+            ),
+            (
+                "{marketing:true",
+                Outcome::Malformed("not -1, 0 or an object"),
+            ),
+            ("%FF", Outcome::Malformed("not UTF-8 once percent-decoded")),
         ] {
-            assert_eq!(run(&format!("CookieConsent={v}")), None, "{v}");
+            let h = format!("CookieConsent={v}");
+            let o = outcome(&h, |jar, out| read(&CookiebotConfig::default(), jar, out));
+            assert_eq!(o, expected, "{v}");
         }
+    }
+
+    #[test]
+    fn members_without_colon_and_quoted_values_are_skipped() {
+        let h = "CookieConsent={stamp:%22a,b%22%2Cflag%2Cmarketing:true}";
+        assert_eq!(run(h), Some([Unset, Unset, Granted]));
+        assert_eq!(
+            run("CookieConsent=\"-1\""),
+            Some([Granted, Granted, Granted])
+        );
+        assert_eq!(run("CookieConsent=\"0\""), Some([Denied, Denied, Denied]));
+    }
+
+    #[test]
+    fn a_several_kilobyte_value_with_a_long_tc_string_is_read() {
+        // a Cookiebot value embeds the TC string (`iab2`); with many vendors it grows past 1 KB
+        let tc = "C".repeat(3000);
+        let h = format!("CookieConsent={{stamp:%27x%27%2Cnecessary:true%2Cpreferences:false%2Cstatistics:true%2Cmarketing:false%2Ciab2:%27{tc}%27}}");
+        assert!(h.len() > 3000);
+        assert_eq!(run(&h), Some([Denied, Granted, Denied]));
     }
 }

@@ -9,10 +9,11 @@
 use dni_common::{Category, ConfigIssue, Validate};
 use serde::Deserialize;
 
-use crate::cookie_value::{merge_values, percent_decode, unquote};
+use super::{check_cookie_name, CookieRead, Outcome};
+use crate::cookie_value::{percent_decode, read_cookie, unquote, Jar};
 use crate::verdict::{CmpVerdict, Consent};
 
-/// Configuration of the CookieYes parser (`consent.cookieyes`).
+/// Configuration of the CookieYes reader (`consent.cookieyes`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CookieYesConfig {
@@ -30,63 +31,68 @@ impl Default for CookieYesConfig {
 
 impl Validate for CookieYesConfig {
     fn validate(&self, path: &str, issues: &mut Vec<ConfigIssue>) {
-        if self.cookie_name.trim().is_empty() {
-            issues.push(
-                ConfigIssue::new(format!("{path}.cookie_name"), "empty cookie name")
-                    .with_hint("CookieYes's cookie is cookieyes-consent"),
-            );
-        }
+        check_cookie_name(
+            path,
+            "cookie_name",
+            &self.cookie_name,
+            "CookieYes's cookie is cookieyes-consent",
+            issues,
+        );
     }
 }
 
-/// Reads the `cookieyes-consent` cookie: `None` when absent or malformed.
-pub fn parse(config: &CookieYesConfig, cookie_header: &str) -> Option<CmpVerdict> {
-    merge_values(cookie_header, &config.cookie_name, decode)
+/// Reads the `cookieyes-consent` cookie.
+pub fn read(config: &CookieYesConfig, jar: &Jar, out: &mut Vec<CookieRead>) {
+    read_cookie(jar, &config.cookie_name, out, decode);
 }
 
 /// Decodes one raw value.
-pub fn decode(raw: &str) -> Option<CmpVerdict> {
-    let text = percent_decode(unquote(raw))?;
+pub fn decode(raw: &str) -> Outcome {
+    let text = match percent_decode(unquote(raw)) {
+        Ok(t) => t,
+        Err(reason) => return Outcome::Malformed(reason),
+    };
     let mut verdict = CmpVerdict::new();
-    let mut analytics = Vec::with_capacity(2);
+    let mut analytics = [Consent::Unset; 2];
     let mut seen_consent_key = false;
     for item in text.split(',') {
-        let (key, value) = item.split_once(':')?;
+        let Some((key, value)) = item.split_once(':') else {
+            return Outcome::Malformed("an item is not key:value");
+        };
+        let key = key.trim();
+        if key == "consentid" {
+            continue;
+        }
         let state = match value.trim() {
             "yes" => Consent::Granted,
             "no" => Consent::Denied,
             "" => Consent::Unset,
-            _ if key == "consentid" => continue,
-            _ => return None,
+            _ => return Outcome::Malformed("a value is not yes, no or empty"),
         };
-        match key.trim() {
+        match key {
             "consent" => seen_consent_key = true,
             "functional" => verdict.set(Category::Functional, state),
-            "analytics" | "performance" => analytics.push(state),
+            "analytics" => analytics[0] = state,
+            "performance" => analytics[1] = state,
             "advertisement" => verdict.set(Category::Marketing, state),
             _ => {}
         }
     }
     if !seen_consent_key {
-        return None;
+        return Outcome::Malformed("no consent key");
     }
     verdict.set(Category::Analytics, Consent::all_of(analytics));
-    Some(verdict)
+    Outcome::from_verdict(verdict)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cmp::testing::{outcome, verdict};
     use Consent::*;
 
     fn run(h: &str) -> Option<[Consent; 3]> {
-        parse(&CookieYesConfig::default(), h).map(|v| {
-            [
-                v.get(Category::Functional),
-                v.get(Category::Analytics),
-                v.get(Category::Marketing),
-            ]
-        })
+        verdict(h, |jar, out| read(&CookieYesConfig::default(), jar, out))
     }
 
     #[test]
@@ -108,9 +114,11 @@ mod tests {
     }
 
     #[test]
-    fn real_all_empty_is_absent() {
+    fn real_all_empty_is_silent() {
         let h = "cookieyes-consent=consentid:YjZOOUV4T2h6UkFoTUwzM2ZpWGE0SFFpZXZaUXFhMk8,consent:,action:,necessary:,functional:,analytics:,performance:,advertisement:,other:";
         assert_eq!(run(h), None);
+        let o = outcome(h, |jar, out| read(&CookieYesConfig::default(), jar, out));
+        assert_eq!(o, Outcome::Silent);
     }
 
     #[test]
@@ -123,6 +131,10 @@ mod tests {
     fn analytics_needs_both_analytics_and_performance() {
         let h = "cookieyes-consent=consent:yes,analytics:yes,performance:no,advertisement:yes";
         assert_eq!(run(h), Some([Unset, Denied, Granted]));
+        let h = "cookieyes-consent=consent:yes,analytics:no,performance:yes";
+        assert_eq!(run(h), Some([Unset, Denied, Unset]));
+        let h = "cookieyes-consent=consent:yes,analytics:yes,performance:yes";
+        assert_eq!(run(h), Some([Unset, Granted, Unset]));
     }
 
     #[test]
@@ -132,15 +144,39 @@ mod tests {
     }
 
     #[test]
-    fn malformed_values_are_absent() {
-        for v in [
-            "yes",
-            "consent:yes,advertisement:maybe",
-            "advertisement:yes",
-            "consent:yes,,x",
-            "%FF",
+    fn malformed_values_are_reported_with_their_reason() {
+        for (v, reason) in [
+            ("yes", "an item is not key:value"),
+            (
+                "consent:yes,advertisement:maybe",
+                "a value is not yes, no or empty",
+            ),
+            ("advertisement:yes", "no consent key"),
+            ("consent:yes,,x", "an item is not key:value"),
+            ("%FF", "not UTF-8 once percent-decoded"),
         ] {
-            assert_eq!(run(&format!("cookieyes-consent={v}")), None, "{v}");
+            let h = format!("cookieyes-consent={v}");
+            let o = outcome(&h, |jar, out| read(&CookieYesConfig::default(), jar, out));
+            assert_eq!(o, Outcome::Malformed(reason), "{v}");
         }
+    }
+
+    #[test]
+    fn consent_id_may_hold_anything_and_a_custom_name_is_read() {
+        let c = CookieYesConfig {
+            cookie_name: "cky".into(),
+        };
+        let h = "cky=consentid:a:b:c,consent:yes,advertisement:no";
+        assert_eq!(
+            verdict(h, |jar, out| read(&c, jar, out)),
+            Some([Unset, Unset, Denied])
+        );
+        assert_eq!(run(h), None);
+        let mut issues = Vec::new();
+        CookieYesConfig {
+            cookie_name: " ".into(),
+        }
+        .validate("c", &mut issues);
+        assert_eq!(issues[0].path, "c.cookie_name");
     }
 }

@@ -10,9 +10,9 @@ use base64::{alphabet, Engine};
 use dni_common::{ConfigIssue, Validate};
 use serde::Deserialize;
 
+use super::{check_cookie_name, CookieRead, Outcome};
 use crate::category_map::CategoryMap;
-use crate::cookie_value::{merge_values, percent_decode, unquote};
-use crate::verdict::CmpVerdict;
+use crate::cookie_value::{percent_decode, read_cookie, unquote, Jar};
 
 /// Configuration of the Didomi parser (`consent.didomi`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -36,12 +36,13 @@ impl Default for DidomiConfig {
 
 impl Validate for DidomiConfig {
     fn validate(&self, path: &str, issues: &mut Vec<ConfigIssue>) {
-        if self.cookie_name.trim().is_empty() {
-            issues.push(
-                ConfigIssue::new(format!("{path}.cookie_name"), "empty cookie name")
-                    .with_hint("Didomi's cookie is didomi_token"),
-            );
-        }
+        check_cookie_name(
+            path,
+            "cookie_name",
+            &self.cookie_name,
+            "Didomi's cookie is didomi_token",
+            issues,
+        );
         self.purposes
             .validate_ids(&format!("{path}.purposes"), issues);
     }
@@ -53,15 +54,19 @@ const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
 const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
 const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
 
-/// The decoded token: purpose id -> enabled.
-fn decode_token(raw: &str) -> Option<serde_json::Value> {
+/// The decoded token, a JSON object.
+fn decode_token(raw: &str) -> Result<serde_json::Value, &'static str> {
     let text = percent_decode(unquote(raw))?;
     let text = text.trim();
     let bytes = STANDARD
         .decode(text)
         .or_else(|_| URL_SAFE.decode(text))
-        .ok()?;
-    serde_json::from_slice(&bytes).ok()
+        .map_err(|_| "not base64")?;
+    match serde_json::from_slice(&bytes) {
+        Ok(v @ serde_json::Value::Object(_)) => Ok(v),
+        Ok(_) => Err("JSON but not an object"),
+        Err(_) => Err("not base64 of JSON"),
+    }
 }
 
 fn listed(token: &serde_json::Value, list: &str, id: &str) -> bool {
@@ -72,15 +77,18 @@ fn listed(token: &serde_json::Value, list: &str, id: &str) -> bool {
         .is_some_and(|l| l.iter().any(|v| v.as_str() == Some(id)))
 }
 
-/// Reads the Didomi token: `None` when absent, malformed or naming no mapped purpose.
-pub fn parse(config: &DidomiConfig, cookie_header: &str) -> Option<CmpVerdict> {
+/// Reads the Didomi token (nothing while the purpose map is empty); a token naming no
+/// mapped purpose is silent.
+pub fn read(config: &DidomiConfig, jar: &Jar, out: &mut Vec<CookieRead>) {
     if config.purposes.is_empty() {
-        return None;
+        return;
     }
-    merge_values(cookie_header, &config.cookie_name, |raw| {
-        let token = decode_token(raw)?;
-        token.as_object()?;
-        Some(config.purposes.verdict(|id| {
+    read_cookie(jar, &config.cookie_name, out, |raw| {
+        let token = match decode_token(raw) {
+            Ok(t) => t,
+            Err(reason) => return Outcome::Malformed(reason),
+        };
+        Outcome::from_verdict(config.purposes.verdict(|id| {
             if listed(&token, "disabled", id) {
                 Some(false)
             } else if listed(&token, "enabled", id) {
@@ -89,16 +97,20 @@ pub fn parse(config: &DidomiConfig, cookie_header: &str) -> Option<CmpVerdict> {
                 None
             }
         }))
-    })
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::category_map::string_map;
+    use crate::cmp::testing::{outcome, reads, verdict};
     use crate::verdict::Consent::*;
     use base64::engine::general_purpose::STANDARD as B64;
-    use dni_common::Category;
+
+    fn run(h: &str) -> Option<[crate::verdict::Consent; 3]> {
+        verdict(h, |jar, out| read(&cfg(), jar, out))
+    }
 
     fn cfg() -> DidomiConfig {
         DidomiConfig {
@@ -111,19 +123,15 @@ mod tests {
     fn documented_token_enables_mapped_purposes() {
         let json = r#"{"user_id":"1784114c-f8b3-6590-a6df-b9fb240bdea5","created":"2021-03-17T16:46:32.344Z","updated":"2021-03-17T16:46:32.344Z","vendors":{"enabled":["amazon","google","c:reseauxso-VFepKrLR"]},"purposes":{"enabled":["p4em9a8m","partenaire-cAsDe8jC","CL-T1Rgm7","M9NRHJe3G","q4zlJqdcD"]},"vendors_li":{"enabled":["google"]},"version":2}"#;
         let h = format!("didomi_token={}", B64.encode(json));
-        let v = parse(&cfg(), &h).unwrap();
-        assert_eq!(v.get(Category::Functional), Granted);
-        assert_eq!(v.get(Category::Analytics), Unset);
-        assert_eq!(v.get(Category::Marketing), Granted);
+        assert_eq!(run(&h), Some([Granted, Unset, Granted]));
     }
 
     #[test]
     fn disabled_purposes_are_denied_and_padding_may_be_encoded() {
         let json = r#"{"purposes":{"enabled":["q4zlJqdcD"],"disabled":["p4em9a8m","analytics-NGqxWbmn"]}}"#;
         let encoded = B64.encode(json).replace('=', "%3D");
-        let v = parse(&cfg(), &format!("didomi_token={encoded}")).unwrap();
-        assert_eq!(v.get(Category::Analytics), Denied);
-        assert_eq!(v.get(Category::Marketing), Denied);
+        let h = format!("didomi_token={encoded}");
+        assert_eq!(run(&h), Some([Granted, Denied, Denied]));
     }
 
     #[test]
@@ -132,13 +140,41 @@ mod tests {
             "didomi_token={}",
             B64.encode(r#"{"purposes":{"enabled":["x"]}}"#)
         );
-        assert!(parse(&DidomiConfig::default(), &h).is_none());
+        assert!(reads(&h, |jar, out| read(&DidomiConfig::default(), jar, out)).is_empty());
     }
 
     #[test]
     fn malformed_tokens_are_absent() {
-        for v in ["!!!", "e30", &B64.encode("[1,2]"), &B64.encode("{not json")] {
-            assert!(parse(&cfg(), &format!("didomi_token={v}")).is_none(), "{v}");
+        for (v, expected) in [
+            ("!!!".to_string(), Outcome::Malformed("not base64")),
+            ("e30".to_string(), Outcome::Silent), // {}
+            (
+                B64.encode("[1,2]"),
+                Outcome::Malformed("JSON but not an object"),
+            ),
+            (
+                B64.encode("{not json"),
+                Outcome::Malformed("not base64 of JSON"),
+            ),
+            (
+                "%FF".to_string(),
+                Outcome::Malformed("not UTF-8 once percent-decoded"),
+            ),
+        ] {
+            let h = format!("didomi_token={v}");
+            assert_eq!(
+                outcome(&h, |jar, out| read(&cfg(), jar, out)),
+                expected,
+                "{v}"
+            );
         }
+        // URL-safe alphabet without padding is accepted too
+        let url_safe = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(r#"{"purposes":{"enabled":["p4em9a8m"]},"x":"??>"}"#);
+        assert!(url_safe.contains('_') || url_safe.contains('-'));
+        assert_eq!(
+            run(&format!("didomi_token={url_safe}")),
+            Some([Unset, Unset, Granted])
+        );
     }
 }

@@ -5,9 +5,9 @@
 use dni_common::{ConfigIssue, Validate};
 use serde::Deserialize;
 
+use super::{check_cookie_name, CookieRead, Outcome};
 use crate::category_map::{string_map, CategoryMap};
-use crate::cookie_value::{json_object, merge_values};
-use crate::verdict::CmpVerdict;
+use crate::cookie_value::{json_object, read_cookie, Jar};
 
 /// Configuration of the Klaro parser (`consent.klaro`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -31,38 +31,39 @@ impl Default for KlaroConfig {
 
 impl Validate for KlaroConfig {
     fn validate(&self, path: &str, issues: &mut Vec<ConfigIssue>) {
-        if self.cookie_name.trim().is_empty() {
-            issues.push(
-                ConfigIssue::new(format!("{path}.cookie_name"), "empty cookie name")
-                    .with_hint("Klaro's default cookie is klaro"),
-            );
-        }
+        check_cookie_name(
+            path,
+            "cookie_name",
+            &self.cookie_name,
+            "Klaro's default cookie is klaro",
+            issues,
+        );
         self.services
             .validate_ids(&format!("{path}.services"), issues);
     }
 }
 
-/// Reads the Klaro cookie: `None` when absent, malformed or naming no mapped service.
-pub fn parse(config: &KlaroConfig, cookie_header: &str) -> Option<CmpVerdict> {
-    merge_values(cookie_header, &config.cookie_name, |raw| {
-        let map = json_object(raw)?;
-        Some(config.services.verdict(|id| map.get(id)?.as_bool()))
-    })
+/// Reads the Klaro cookie; a value naming no mapped service is silent.
+pub fn read(config: &KlaroConfig, jar: &Jar, out: &mut Vec<CookieRead>) {
+    read_cookie(jar, &config.cookie_name, out, |raw| {
+        match json_object(raw) {
+            Ok(map) => Outcome::from_verdict(config.services.verdict(|id| map.get(id)?.as_bool())),
+            Err(reason) => Outcome::Malformed(reason),
+        }
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cmp::testing::{outcome, verdict};
     use crate::verdict::Consent::*;
-    use dni_common::Category;
 
     #[test]
     fn real_value_refusing_analytics_and_ads() {
         let h = "klaro=%7B%22necessary-cookies%22%3Atrue%2C%22preferences%22%3Afalse%2C%22google-analytics%22%3Afalse%2C%22google-ads%22%3Afalse%7D";
-        let v = parse(&KlaroConfig::default(), h).unwrap();
-        assert_eq!(v.get(Category::Analytics), Denied);
-        assert_eq!(v.get(Category::Marketing), Denied);
-        assert_eq!(v.get(Category::Functional), Unset);
+        let v = verdict(h, |jar, out| read(&KlaroConfig::default(), jar, out));
+        assert_eq!(v, Some([Unset, Denied, Denied]));
     }
 
     #[test]
@@ -71,18 +72,23 @@ mod tests {
             services: string_map(&[], &["preferences"], &[], &["matomo-ads"]),
             ..KlaroConfig::default()
         };
-        let v = parse(&c, r#"klaro={"preferences":true,"matomo-ads":true}"#).unwrap();
-        assert_eq!(v.get(Category::Functional), Granted);
-        assert_eq!(v.get(Category::Marketing), Granted);
+        let h = r#"klaro={"preferences":true,"matomo-ads":true}"#;
+        let v = verdict(h, |jar, out| read(&c, jar, out));
+        assert_eq!(v, Some([Granted, Unset, Granted]));
     }
 
     #[test]
     fn malformed_or_unrelated_values_are_absent() {
-        for v in ["", "true", "%7B%22google-ads%22", r#"{"other":true}"#] {
-            assert!(
-                parse(&KlaroConfig::default(), &format!("klaro={v}")).is_none(),
-                "{v}"
-            );
+        for (v, expected) in [
+            ("", Outcome::Silent),
+            ("true", Outcome::Malformed("JSON but not an object")),
+            ("%7B%22google-ads%22", Outcome::Malformed("not JSON")),
+            (r#"{"other":true}"#, Outcome::Silent),
+            (r#"{"google-ads":"yes"}"#, Outcome::Silent),
+        ] {
+            let h = format!("klaro={v}");
+            let o = outcome(&h, |jar, out| read(&KlaroConfig::default(), jar, out));
+            assert_eq!(o, expected, "{v}");
         }
     }
 }

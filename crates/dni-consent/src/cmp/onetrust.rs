@@ -14,9 +14,10 @@
 use dni_common::{Category, ConfigIssue, Validate};
 use serde::Deserialize;
 
+use super::{check_cookie_name, CookieRead, Outcome};
 use crate::category_map::{string_map, CategoryMap};
-use crate::cookie_value::{form_decode, merge_values, unquote};
-use crate::verdict::{CmpVerdict, Consent};
+use crate::cookie_value::{form_decode, read_cookie, unquote, Jar};
+use crate::verdict::Consent;
 
 /// Most groups read from one cookie.
 const MAX_GROUPS: usize = 128;
@@ -55,12 +56,13 @@ impl Default for OneTrustConfig {
 
 impl Validate for OneTrustConfig {
     fn validate(&self, path: &str, issues: &mut Vec<ConfigIssue>) {
-        if self.cookie_name.trim().is_empty() {
-            issues.push(
-                ConfigIssue::new(format!("{path}.cookie_name"), "empty cookie name")
-                    .with_hint("OneTrust's cookie is OptanonConsent"),
-            );
-        }
+        check_cookie_name(
+            path,
+            "cookie_name",
+            &self.cookie_name,
+            "OneTrust's cookie is OptanonConsent",
+            issues,
+        );
         self.groups.validate_ids(&format!("{path}.groups"), issues);
     }
 }
@@ -77,8 +79,8 @@ pub struct OptanonConsent {
 }
 
 impl OptanonConsent {
-    /// Decodes a raw cookie value; `None` when `groups` is missing, empty or malformed.
-    pub fn decode(raw: &str) -> Option<OptanonConsent> {
+    /// Decodes a raw cookie value; an error when `groups` is missing, empty or malformed.
+    pub fn decode(raw: &str) -> Result<OptanonConsent, &'static str> {
         let mut out = OptanonConsent::default();
         let mut groups_seen = false;
         for pair in unquote(raw).split('&') {
@@ -93,7 +95,10 @@ impl OptanonConsent {
                 _ => {}
             }
         }
-        (!out.groups.is_empty()).then_some(out)
+        if out.groups.is_empty() {
+            return Err("no groups");
+        }
+        Ok(out)
     }
 
     /// The state of group `id`, if the cookie mentions it.
@@ -102,57 +107,60 @@ impl OptanonConsent {
     }
 }
 
-fn parse_groups(list: &str) -> Option<Vec<(String, bool)>> {
+fn parse_groups(list: &str) -> Result<Vec<(String, bool)>, &'static str> {
     let mut groups = Vec::new();
     for item in list.split(',') {
         let item = item.trim();
         if item.is_empty() {
             continue;
         }
-        let (id, state) = item.rsplit_once(':')?;
+        let (id, state) = item.rsplit_once(':').ok_or("a group has no state")?;
         let consented = match state {
             "1" => true,
             "0" => false,
-            _ => return None,
+            _ => return Err("a group state is not 0 or 1"),
         };
-        if id.is_empty() || groups.len() >= MAX_GROUPS {
-            return None;
+        if id.is_empty() {
+            return Err("a group has no id");
+        }
+        if groups.len() >= MAX_GROUPS {
+            return Err("more than 128 groups");
         }
         groups.push((id.to_string(), consented));
     }
-    Some(groups)
+    Ok(groups)
 }
 
-/// Reads the `OptanonConsent` cookie: `None` when absent or malformed.
-pub fn parse(config: &OneTrustConfig, cookie_header: &str) -> Option<CmpVerdict> {
-    merge_values(cookie_header, &config.cookie_name, |raw| {
-        let value = OptanonConsent::decode(raw)?;
+/// Reads the `OptanonConsent` cookie.
+pub fn read(config: &OneTrustConfig, jar: &Jar, out: &mut Vec<CookieRead>) {
+    read_cookie(jar, &config.cookie_name, out, |raw| {
+        let value = match OptanonConsent::decode(raw) {
+            Ok(v) => v,
+            Err(reason) => return Outcome::Malformed(reason),
+        };
         if value.awaiting_reconsent && config.awaiting_reconsent_is_absent {
-            return None;
+            return Outcome::Ignored("awaiting reconsent");
         }
         let mut v = config.groups.verdict(|id| value.group(id));
         if value.gpc_enabled && config.honor_is_gpc_enabled {
             v.set(Category::Marketing, Consent::Denied);
         }
-        Some(v)
-    })
+        Outcome::from_verdict(v)
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cmp::testing::{outcome, verdict};
     use Consent::*;
 
-    fn states(v: CmpVerdict) -> [Consent; 3] {
-        [
-            v.get(Category::Functional),
-            v.get(Category::Analytics),
-            v.get(Category::Marketing),
-        ]
+    fn with(c: &OneTrustConfig, h: &str) -> Option<[Consent; 3]> {
+        verdict(h, |jar, out| read(c, jar, out))
     }
 
     fn run(h: &str) -> Option<[Consent; 3]> {
-        parse(&OneTrustConfig::default(), h).map(states)
+        with(&OneTrustConfig::default(), h)
     }
 
     #[test]
@@ -202,7 +210,7 @@ mod tests {
             honor_is_gpc_enabled: false,
             ..OneTrustConfig::default()
         };
-        assert_eq!(parse(&c, h).map(states), Some([Granted, Granted, Granted]));
+        assert_eq!(with(&c, h), Some([Granted, Granted, Granted]));
     }
 
     #[test]
@@ -213,23 +221,69 @@ mod tests {
             awaiting_reconsent_is_absent: true,
             ..OneTrustConfig::default()
         };
-        assert!(parse(&c, h).is_none());
+        assert_eq!(
+            outcome(h, |jar, out| read(&c, jar, out)),
+            Outcome::Ignored("awaiting reconsent")
+        );
     }
 
     #[test]
-    fn malformed_or_missing_groups_are_absent() {
-        for v in [
-            "isGpcEnabled=0",
-            "groups=",
-            "groups=C0001",
-            "groups=C0001%3A2",
-            "groups=%3A1",
-            "groups=C0001%3A1%2CC0004%3Ayes",
-            "groups=%FF%3A1",
-            "groups=C0001%3A1", // only necessary: states nothing else
+    fn malformed_or_missing_groups_are_reported() {
+        for (v, expected) in [
+            ("isGpcEnabled=0", Outcome::Malformed("no groups")),
+            ("groups=", Outcome::Malformed("no groups")),
+            ("groups=C0001", Outcome::Malformed("a group has no state")),
+            (
+                "groups=C0001%3A2",
+                Outcome::Malformed("a group state is not 0 or 1"),
+            ),
+            ("groups=%3A1", Outcome::Malformed("a group has no id")),
+            (
+                "groups=C0001%3A1%2CC0004%3Ayes",
+                Outcome::Malformed("a group state is not 0 or 1"),
+            ),
+            (
+                "groups=%FF%3A1",
+                Outcome::Malformed("not UTF-8 once percent-decoded"),
+            ),
+            // only necessary: states nothing else
+            ("groups=C0001%3A1", Outcome::Silent),
+            // the second groups key is ignored
+            ("groups=C0001%3A1&groups=C0004%3A1", Outcome::Silent),
         ] {
-            assert_eq!(run(&format!("OptanonConsent={v}")), None, "{v}");
+            let h = format!("OptanonConsent={v}");
+            let o = outcome(&h, |jar, out| read(&OneTrustConfig::default(), jar, out));
+            assert_eq!(o, expected, "{v}");
         }
+    }
+
+    #[test]
+    fn at_most_128_groups() {
+        let list = |n: usize| {
+            (0..n)
+                .map(|i| format!("G{i}%3A1"))
+                .collect::<Vec<_>>()
+                .join("%2C")
+        };
+        let h = format!("OptanonConsent=groups=C0004%3A0%2C{}", list(127));
+        assert_eq!(run(&h), Some([Unset, Unset, Denied]));
+        let h = format!("OptanonConsent=groups=C0004%3A0%2C{}", list(128));
+        assert_eq!(
+            outcome(&h, |jar, out| read(&OneTrustConfig::default(), jar, out)),
+            Outcome::Malformed("more than 128 groups")
+        );
+    }
+
+    #[test]
+    fn a_multi_kilobyte_cookie_is_read() {
+        // OneTrust values grow with hosts and vendor lists; several KB must still be read
+        let hosts = (0..400)
+            .map(|i| format!("H{i}%3A1"))
+            .collect::<Vec<_>>()
+            .join("%2C");
+        let h = format!("OptanonConsent=isGpcEnabled=0&hosts={hosts}&groups=C0001%3A1%2CC0004%3A0");
+        assert!(h.len() > 4000);
+        assert_eq!(run(&h), Some([Unset, Unset, Denied]));
     }
 
     #[test]
@@ -239,6 +293,6 @@ mod tests {
             ..OneTrustConfig::default()
         };
         let h = "OptanonConsent=groups=C0004%3A0%2CC0007%3A1";
-        assert_eq!(parse(&c, h).map(states), Some([Unset, Unset, Granted]));
+        assert_eq!(with(&c, h), Some([Unset, Unset, Granted]));
     }
 }

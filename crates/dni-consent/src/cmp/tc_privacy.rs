@@ -10,8 +10,9 @@
 use dni_common::{Category, ConfigIssue, Validate};
 use serde::Deserialize;
 
+use super::{check_cookie_name, CookieRead, Outcome};
 use crate::category_map::CategoryMap;
-use crate::cookie_value::{merge_values, percent_decode, unquote};
+use crate::cookie_value::{percent_decode, read_cookie, unquote, Jar};
 use crate::verdict::{CmpVerdict, Consent};
 
 /// Longest accepted list of category ids in one field.
@@ -48,12 +49,13 @@ impl Default for TcPrivacyConfig {
 
 impl Validate for TcPrivacyConfig {
     fn validate(&self, path: &str, issues: &mut Vec<ConfigIssue>) {
-        if self.cookie_name.trim().is_empty() {
-            issues.push(
-                ConfigIssue::new(format!("{path}.cookie_name"), "empty cookie name")
-                    .with_hint("Commanders Act's default is TC_PRIVACY"),
-            );
-        }
+        check_cookie_name(
+            path,
+            "cookie_name",
+            &self.cookie_name,
+            "Commanders Act's default is TC_PRIVACY",
+            issues,
+        );
         let sep_ok = !self.separator.is_empty()
             && self.separator.len() <= 4
             && !self
@@ -116,17 +118,17 @@ pub struct TcPrivacyValue {
 }
 
 impl TcPrivacyValue {
-    /// Decodes a raw cookie value. `None` when it is malformed.
-    pub fn decode(raw: &str, separator: &str) -> Option<TcPrivacyValue> {
+    /// Decodes a raw cookie value; an error names what is malformed.
+    pub fn decode(raw: &str, separator: &str) -> Result<TcPrivacyValue, &'static str> {
         let decoded = percent_decode(unquote(raw))?;
         let mut fields = decoded.split(separator);
-        let opt_out = match fields.next()?.trim() {
+        let opt_out = match fields.next().unwrap_or_default().trim() {
             "0" => false,
             "1" => true,
-            _ => return None,
+            _ => return Err("status is not 0 or 1"),
         };
-        let version = fields.next()?.to_string();
-        let categories = match fields.next()?.trim() {
+        let version = fields.next().ok_or("fewer than three fields")?.to_string();
+        let categories = match fields.next().ok_or("fewer than three fields")?.trim() {
             "ALL" => CategoryList::All,
             list => CategoryList::Ids(parse_ids(list)?),
         };
@@ -138,7 +140,7 @@ impl TcPrivacyValue {
             Some(ts) => parse_timestamps(ts)?,
             None => None,
         };
-        Some(TcPrivacyValue {
+        Ok(TcPrivacyValue {
             opt_out,
             version,
             categories,
@@ -162,51 +164,55 @@ impl TcPrivacyValue {
     }
 }
 
-fn parse_ids(list: &str) -> Option<Vec<u32>> {
+fn parse_ids(list: &str) -> Result<Vec<u32>, &'static str> {
     let mut ids = Vec::new();
     for item in list.split(',') {
         let item = item.trim();
         if item.is_empty() {
             continue;
         }
-        if ids.len() >= MAX_IDS || !item.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
+        if ids.len() >= MAX_IDS {
+            return Err("more than 256 category ids");
         }
-        ids.push(item.parse().ok()?);
+        if !item.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("a category id is not a number");
+        }
+        ids.push(item.parse().map_err(|_| "a category id is too large")?);
     }
-    Some(ids)
+    Ok(ids)
 }
 
 /// `updated,created,expires` (or a single legacy timestamp, or nothing). Returns the
 /// expiry when there is one.
-fn parse_timestamps(field: &str) -> Option<Option<i64>> {
+fn parse_timestamps(field: &str) -> Result<Option<i64>, &'static str> {
     let field = field.trim();
     if field.is_empty() {
-        return Some(None);
+        return Ok(None);
     }
-    let mut parts = field.split(',');
-    let mut values = [None; 3];
-    for slot in values.iter_mut() {
-        match parts.next() {
-            Some(p) if !p.is_empty() && p.len() <= 15 && p.bytes().all(|b| b.is_ascii_digit()) => {
-                *slot = Some(p.parse::<i64>().ok()?);
-            }
-            Some(_) => return None,
-            None => break,
+    let mut expires = None;
+    for (i, p) in field.split(',').take(3).enumerate() {
+        if p.is_empty() || p.len() > 15 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("a timestamp is not a number of milliseconds");
+        }
+        if i == 2 {
+            expires = p.parse::<i64>().ok();
         }
     }
-    Some(values[2])
+    Ok(expires)
 }
 
-/// Reads the `TC_PRIVACY` cookie: `None` when absent, malformed or expired.
-pub fn parse(config: &TcPrivacyConfig, cookie_header: &str, now_ms: i64) -> Option<CmpVerdict> {
-    merge_values(cookie_header, &config.cookie_name, |raw| {
-        let value = TcPrivacyValue::decode(raw, &config.separator)?;
+/// Reads the `TC_PRIVACY` cookie; a value past its expiry is ignored.
+pub fn read(config: &TcPrivacyConfig, jar: &Jar, now_ms: i64, out: &mut Vec<CookieRead>) {
+    read_cookie(jar, &config.cookie_name, out, |raw| {
+        let value = match TcPrivacyValue::decode(raw, &config.separator) {
+            Ok(v) => v,
+            Err(reason) => return Outcome::Malformed(reason),
+        };
         if value.expires_ms.is_some_and(|exp| now_ms > exp) {
-            return None;
+            return Outcome::Ignored("expired");
         }
-        Some(verdict(config, &value))
-    })
+        Outcome::from_verdict(verdict(config, &value))
+    });
 }
 
 fn verdict(config: &TcPrivacyConfig, value: &TcPrivacyValue) -> CmpVerdict {
@@ -225,9 +231,15 @@ fn verdict(config: &TcPrivacyConfig, value: &TcPrivacyValue) -> CmpVerdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cmp::testing::{outcome, states};
     use Consent::*;
 
     const NOW: i64 = 1_600_000_000_000;
+
+    fn parse(config: &TcPrivacyConfig, header: &str, now: i64) -> Option<CmpVerdict> {
+        let reads = crate::cmp::testing::reads(header, |jar, out| read(config, jar, now, out));
+        crate::cookie_value::combined(&reads)
+    }
 
     fn cfg(n: &[u32], f: &[u32], a: &[u32], m: &[u32]) -> TcPrivacyConfig {
         TcPrivacyConfig {
@@ -239,14 +251,6 @@ mod tests {
             },
             ..TcPrivacyConfig::default()
         }
-    }
-
-    fn states(v: CmpVerdict) -> [Consent; 3] {
-        [
-            v.get(Category::Functional),
-            v.get(Category::Analytics),
-            v.get(Category::Marketing),
-        ]
     }
 
     #[test]
@@ -298,9 +302,15 @@ mod tests {
     }
 
     #[test]
-    fn expired_value_counts_as_absent() {
+    fn expired_value_is_ignored() {
         let h = "TC_PRIVACY=0%40032%7C13%7C1665%402%2C3%2C4%2C5%401%401701350442246%2C1701350442246%2C1735046442246%40";
-        assert!(parse(&TcPrivacyConfig::default(), h, 1_735_046_442_247).is_none());
+        let c = TcPrivacyConfig::default();
+        assert_eq!(
+            outcome(h, |jar, out| read(&c, jar, 1_735_046_442_247, out)),
+            Outcome::Ignored("expired")
+        );
+        // the expiry millisecond itself still counts
+        assert!(parse(&c, h, 1_735_046_442_246).is_some());
     }
 
     #[test]
@@ -369,29 +379,67 @@ mod tests {
     }
 
     #[test]
-    fn malformed_values_are_absent() {
-        for raw in [
-            "",
-            "2@001@1@",
-            "0",
-            "0@001",
-            "x@001@1@",
-            "0@001@1,a@",
-            "0@001@1@2@abc",
-            "0@001@1@@1,2,x",
-            "%40%40%40",
-            "0@001@1@@1,,2",
+    fn malformed_values_are_reported() {
+        for (raw, reason) in [
+            ("2@001@1@", "status is not 0 or 1"),
+            ("0", "fewer than three fields"),
+            ("0@001", "fewer than three fields"),
+            ("x@001@1@", "status is not 0 or 1"),
+            ("0@001@1,a@", "a category id is not a number"),
+            (
+                "0@001@1@2@abc",
+                "a timestamp is not a number of milliseconds",
+            ),
+            (
+                "0@001@1@@1,2,x",
+                "a timestamp is not a number of milliseconds",
+            ),
+            ("%40%40%40", "status is not 0 or 1"),
+            (
+                "0@001@1@@1,,2",
+                "a timestamp is not a number of milliseconds",
+            ),
+            (
+                "0@001@1@@1234567890123456",
+                "a timestamp is not a number of milliseconds",
+            ),
+            ("0@001@99999999999@", "a category id is too large"),
+            ("0@001@1@x", "a category id is not a number"),
+            ("%FF@001@1@", "not UTF-8 once percent-decoded"),
         ] {
-            assert!(
-                parse(
-                    &TcPrivacyConfig::default(),
-                    &format!("TC_PRIVACY={raw}"),
-                    NOW
-                )
-                .is_none(),
-                "{raw}"
-            );
+            let h = format!("TC_PRIVACY={raw}");
+            let o = outcome(&h, |jar, out| {
+                read(&TcPrivacyConfig::default(), jar, NOW, out)
+            });
+            assert_eq!(o, Outcome::Malformed(reason), "{raw}");
         }
+        let ids = (0..257)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let h = format!("TC_PRIVACY=0@001@{ids}@");
+        let o = outcome(&h, |jar, out| {
+            read(&TcPrivacyConfig::default(), jar, NOW, out)
+        });
+        assert_eq!(o, Outcome::Malformed("more than 256 category ids"));
+        let ids = (0..256)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        assert!(parse(
+            &TcPrivacyConfig::default(),
+            &format!("TC_PRIVACY=0@001@{ids}@"),
+            NOW
+        )
+        .is_some());
+    }
+
+    #[test]
+    fn a_fourth_timestamp_is_ignored_and_two_give_no_expiry() {
+        let v = TcPrivacyValue::decode("0@001@4@@1,2,3,x", "@").unwrap();
+        assert_eq!(v.expires_ms, Some(3));
+        let v = TcPrivacyValue::decode("0@001@4@@1,2", "@").unwrap();
+        assert_eq!(v.expires_ms, None);
     }
 
     #[test]
@@ -414,5 +462,31 @@ mod tests {
         let mut issues = Vec::new();
         TcPrivacyConfig::default().validate("p", &mut issues);
         assert!(issues.is_empty());
+        for (separator, ok) in [
+            ("#", true),
+            ("@@", true),
+            ("|~|~", true),
+            ("", false),
+            ("a", false),
+            ("1", false),
+            (",", false),
+            ("%", false),
+            (";", false),
+            ("@@@@@", false),
+        ] {
+            let c = TcPrivacyConfig {
+                separator: separator.into(),
+                ..TcPrivacyConfig::default()
+            };
+            let mut issues = Vec::new();
+            c.validate("p", &mut issues);
+            assert_eq!(issues.is_empty(), ok, "{separator:?}");
+        }
+    }
+
+    #[test]
+    fn fifteen_digit_timestamps_are_accepted() {
+        let v = TcPrivacyValue::decode("0@001@4@@1,2,123456789012345", "@").unwrap();
+        assert_eq!(v.expires_ms, Some(123_456_789_012_345));
     }
 }

@@ -10,9 +10,9 @@
 use dni_common::{ConfigIssue, Validate};
 use serde::Deserialize;
 
+use super::{check_cookie_name, CookieRead, Outcome};
 use crate::category_map::CategoryMap;
-use crate::cookie_value::{json_object, merge_values};
-use crate::verdict::CmpVerdict;
+use crate::cookie_value::{json_object, read_cookie, Jar};
 
 /// Configuration of the Zaraz parser (`consent.zaraz`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -35,34 +35,37 @@ impl Default for ZarazConfig {
 
 impl Validate for ZarazConfig {
     fn validate(&self, path: &str, issues: &mut Vec<ConfigIssue>) {
-        if self.cookie_name.trim().is_empty() {
-            issues.push(
-                ConfigIssue::new(format!("{path}.cookie_name"), "empty cookie name")
-                    .with_hint("Zaraz's default consent cookie is cf_consent"),
-            );
-        }
+        check_cookie_name(
+            path,
+            "cookie_name",
+            &self.cookie_name,
+            "Zaraz's default consent cookie is cf_consent",
+            issues,
+        );
         self.purposes
             .validate_ids(&format!("{path}.purposes"), issues);
     }
 }
 
-/// Reads the Zaraz consent cookie: `None` when absent, malformed or unmapped.
-pub fn parse(config: &ZarazConfig, cookie_header: &str) -> Option<CmpVerdict> {
+/// Reads the Zaraz consent cookie (nothing while the purpose map is empty).
+pub fn read(config: &ZarazConfig, jar: &Jar, out: &mut Vec<CookieRead>) {
     if config.purposes.is_empty() {
-        return None;
+        return;
     }
-    merge_values(cookie_header, &config.cookie_name, |raw| {
-        let map = json_object(raw)?;
-        Some(config.purposes.verdict(|id| map.get(id)?.as_bool()))
-    })
+    read_cookie(jar, &config.cookie_name, out, |raw| {
+        match json_object(raw) {
+            Ok(map) => Outcome::from_verdict(config.purposes.verdict(|id| map.get(id)?.as_bool())),
+            Err(reason) => Outcome::Malformed(reason),
+        }
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::category_map::string_map;
+    use crate::cmp::testing::{outcome, reads, verdict};
     use crate::verdict::Consent::*;
-    use dni_common::Category;
 
     fn cfg() -> ZarazConfig {
         ZarazConfig {
@@ -74,29 +77,39 @@ mod tests {
     #[test]
     fn encoded_purpose_map_is_read_through_the_config() {
         let h = "cf_consent=%7B%22hfWn%22%3Atrue%2C%22yybb%22%3Afalse%2C%22rlae%22%3Atrue%7D";
-        let v = parse(&cfg(), h).unwrap();
-        assert_eq!(v.get(Category::Functional), Granted);
-        assert_eq!(v.get(Category::Analytics), Denied);
-        assert_eq!(v.get(Category::Marketing), Granted);
+        let v = verdict(h, |jar, out| read(&cfg(), jar, out));
+        assert_eq!(v, Some([Granted, Denied, Granted]));
     }
 
     #[test]
     fn unmapped_or_non_boolean_purposes_say_nothing() {
-        let v = parse(&cfg(), r#"cf_consent={"rlae":false,"yybb":"yes"}"#).unwrap();
-        assert_eq!(v.get(Category::Analytics), Unset);
-        assert_eq!(v.get(Category::Marketing), Denied);
-        assert!(parse(&cfg(), r#"cf_consent={"other":true}"#).is_none());
+        let h = r#"cf_consent={"rlae":false,"yybb":"yes"}"#;
+        let v = verdict(h, |jar, out| read(&cfg(), jar, out));
+        assert_eq!(v, Some([Unset, Unset, Denied]));
+        let h = r#"cf_consent={"other":true}"#;
+        assert_eq!(
+            outcome(h, |jar, out| read(&cfg(), jar, out)),
+            Outcome::Silent
+        );
     }
 
     #[test]
     fn without_a_purpose_map_zaraz_never_decides() {
-        assert!(parse(&ZarazConfig::default(), r#"cf_consent={"rlae":true}"#).is_none());
+        let h = r#"cf_consent={"rlae":true}"#;
+        assert!(reads(h, |jar, out| read(&ZarazConfig::default(), jar, out)).is_empty());
     }
 
     #[test]
     fn malformed_values_are_absent() {
-        for v in ["true", "%7B", "[]", "{\"rlae\":1"] {
-            assert!(parse(&cfg(), &format!("cf_consent={v}")).is_none(), "{v}");
+        for (v, reason) in [
+            ("true", "JSON but not an object"),
+            ("%7B", "not JSON"),
+            ("[]", "JSON but not an object"),
+            ("{\"rlae\":1", "not JSON"),
+        ] {
+            let h = format!("cf_consent={v}");
+            let o = outcome(&h, |jar, out| read(&cfg(), jar, out));
+            assert_eq!(o, Outcome::Malformed(reason), "{v}");
         }
     }
 }

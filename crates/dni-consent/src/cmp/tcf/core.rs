@@ -1,8 +1,8 @@
 //! The core segment of a TC string (TCF v2.2/2.3).
 
-use super::bits::BitReader;
 use super::error::TcfError;
 use super::vendors::{read_publisher_restrictions, PublisherRestriction, VendorSet};
+use crate::bits::BitReader;
 
 /// A set of up to 24 purpose (or 12 special-feature) ids: bit `id - 1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -14,7 +14,7 @@ impl IdBits {
         let mut bits = 0u32;
         for i in 0..n.min(32) {
             if r.bool(field)? {
-                bits |= 1 << i;
+                bits += 1 << i; // each bit once: + is |
             }
         }
         Ok(IdBits(bits))

@@ -8,13 +8,11 @@
 //! below `min_policy_version` (TCF 2.2 made strings with a policy version below 4 invalid
 //! after 30 September 2023), or when it is older than `max_age_days`.
 
-mod bits;
 mod core;
 mod error;
 mod publisher;
 mod vendors;
 
-pub use self::bits::BitReader;
 pub use self::core::{CoreSegment, IdBits};
 pub use self::error::TcfError;
 pub use self::publisher::PublisherSegment;
@@ -23,8 +21,10 @@ pub use self::vendors::{PublisherRestriction, VendorSet};
 use dni_common::{Category, ConfigIssue, Validate};
 use serde::Deserialize;
 
+use super::{check_cookie_name, CookieRead, Outcome};
+use crate::bits::BitReader;
 use crate::category_map::CategoryMap;
-use crate::cookie_value::{merge_values, unquote};
+use crate::cookie_value::{read_cookie, unquote, Jar};
 use crate::verdict::{CmpVerdict, Consent};
 
 /// Longest TC string decoded (bytes).
@@ -72,15 +72,21 @@ impl TcString {
     }
 }
 
-/// Configuration of the TCF parser (`consent.tcf`).
+/// Configuration of the TCF reader (`consent.tcf`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TcfConfig {
-    /// Cookie name (default `euconsent-v2`).
-    pub cookie_name: String,
+    /// Cookies holding a TC string (default `["euconsent-v2"]`; CMPs also use
+    /// `eupubconsent-v2`, `dm-euconsent-v2`...). `cookie_name = "x"` is accepted for one.
+    #[serde(alias = "cookie_name", deserialize_with = "one_or_many")]
+    pub cookie_names: Vec<String>,
     /// TCF purposes whose consent each category needs (all of them). Default:
-    /// `functional [1]`, `analytics [1, 8]` (storage, measure content performance),
-    /// `marketing [1]` (storage). TCF has no category concept; adjust to the site.
+    /// `functional [1]` (store and/or access information on a device), `analytics [1, 8]`
+    /// (plus measure content performance), `marketing [1, 7]` (plus measure advertising
+    /// performance: call attribution is advertising measurement, and Google's consent mode
+    /// maps ad_storage to purpose 1 and ad_user_data to purposes 1 and 7). Purpose 1
+    /// alone never grants marketing. TCF has no category concept; a configured map
+    /// replaces these defaults as a whole.
     pub purposes: CategoryMap<u8>,
     /// A GVL vendor id whose consent marketing also needs (default: none).
     pub vendor_id: Option<u16>,
@@ -94,15 +100,32 @@ pub struct TcfConfig {
     pub use_publisher_segment: bool,
 }
 
+/// Accepts a string or a list of strings.
+pub(crate) fn one_or_many<'de, D>(deserializer: D) -> Result<Vec<String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
+}
+
 impl Default for TcfConfig {
     fn default() -> Self {
         TcfConfig {
-            cookie_name: "euconsent-v2".into(),
+            cookie_names: vec!["euconsent-v2".into()],
             purposes: CategoryMap {
                 necessary: vec![],
                 functional: vec![1],
                 analytics: vec![1, 8],
-                marketing: vec![1],
+                marketing: vec![1, 7],
             },
             vendor_id: None,
             min_policy_version: 4,
@@ -114,10 +137,19 @@ impl Default for TcfConfig {
 
 impl Validate for TcfConfig {
     fn validate(&self, path: &str, issues: &mut Vec<ConfigIssue>) {
-        if self.cookie_name.trim().is_empty() {
+        if self.cookie_names.is_empty() {
             issues.push(
-                ConfigIssue::new(format!("{path}.cookie_name"), "empty cookie name")
+                ConfigIssue::new(format!("{path}.cookie_names"), "no cookie name")
                     .with_hint("the usual TCF cookie is euconsent-v2"),
+            );
+        }
+        for (i, name) in self.cookie_names.iter().enumerate() {
+            check_cookie_name(
+                path,
+                &format!("cookie_names[{i}]"),
+                name,
+                "the usual TCF cookie is euconsent-v2",
+                issues,
             );
         }
         for c in Category::ALL {
@@ -155,17 +187,20 @@ impl Validate for TcfConfig {
     }
 }
 
-/// The verdict of one decoded string under `config` at `now_ms`; `None` when the string
-/// is not acceptable (service-specific flag, policy version, age).
-pub fn verdict(config: &TcfConfig, tc: &TcString, now_ms: i64) -> Option<CmpVerdict> {
+/// The outcome of one decoded string under `config` at `now_ms`: ignored when the string
+/// is not acceptable (not service-specific, policy version, age).
+pub fn verdict(config: &TcfConfig, tc: &TcString, now_ms: i64) -> Outcome {
     let core = &tc.core;
-    if !core.is_service_specific || core.policy_version < config.min_policy_version {
-        return None;
+    if !core.is_service_specific {
+        return Outcome::Ignored("TC string is not service-specific");
+    }
+    if core.policy_version < config.min_policy_version {
+        return Outcome::Ignored("TC string policy version below min_policy_version");
     }
     if config.max_age_days > 0
         && now_ms.saturating_sub(core.last_updated_ms()) > i64::from(config.max_age_days) * DAY_MS
     {
-        return None;
+        return Outcome::Ignored("TC string older than max_age_days");
     }
     let purposes = match (&tc.publisher, config.use_publisher_segment) {
         (Some(p), true) => p.purposes_consent,
@@ -185,15 +220,22 @@ pub fn verdict(config: &TcfConfig, tc: &TcString, now_ms: i64) -> Option<CmpVerd
         }
         v.set(c, Consent::from_bool(granted));
     }
-    Some(v)
+    Outcome::from_verdict(v)
 }
 
-/// Reads the TC string cookie: `None` when absent, invalid or not acceptable.
-pub fn parse(config: &TcfConfig, cookie_header: &str, now_ms: i64) -> Option<CmpVerdict> {
-    merge_values(cookie_header, &config.cookie_name, |raw| {
-        let tc = TcString::decode(unquote(raw).trim()).ok()?;
-        verdict(config, &tc, now_ms)
-    })
+/// Decodes one raw TC string value (quotes and surrounding spaces tolerated) and judges it.
+pub fn decode(config: &TcfConfig, raw: &str, now_ms: i64) -> Outcome {
+    match TcString::decode(unquote(raw).trim()) {
+        Ok(tc) => verdict(config, &tc, now_ms),
+        Err(e) => Outcome::Malformed(e.reason()),
+    }
+}
+
+/// Reads every configured TC string cookie.
+pub fn read(config: &TcfConfig, jar: &Jar, now_ms: i64, out: &mut Vec<CookieRead>) {
+    for name in &config.cookie_names {
+        read_cookie(jar, name, out, |raw| decode(config, raw, now_ms));
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! The optional segments after the core one: disclosed/allowed vendors and PublisherTC.
 
-use super::bits::BitReader;
 use super::core::IdBits;
 use super::error::TcfError;
+use crate::bits::BitReader;
 
 /// The PublisherTC segment: the publisher's own purposes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -29,7 +29,7 @@ impl PublisherSegment {
             let mut out = 0u64;
             for i in 0..n {
                 if r.bool(field)? {
-                    out |= 1 << i;
+                    out += 1 << i; // each bit once: + is |
                 }
             }
             Ok(out)

@@ -2,7 +2,18 @@
 //! from the reference notes, section 4.
 
 use super::*;
+use crate::cmp::testing::reads;
+use crate::cookie_value::combined;
 use crate::verdict::Consent::*;
+
+/// The verdict of `tc`, `None` when ignored.
+fn judged(config: &TcfConfig, tc: &TcString, now: i64) -> Option<CmpVerdict> {
+    verdict(config, tc, now).verdict().copied()
+}
+
+fn parse(config: &TcfConfig, header: &str, now: i64) -> Option<CmpVerdict> {
+    combined(&reads(header, |jar, out| read(config, jar, now, out)))
+}
 
 fn decode(s: &str) -> TcString {
     TcString::decode(s).unwrap_or_else(|e| panic!("{s}: {e}"))
@@ -145,7 +156,7 @@ fn real_8_didomi_reject_all() {
     assert!(tc.core.is_service_specific);
     assert_eq!(tc.core.purposes_consent, IdBits(0));
     assert!(tc.core.vendor_consents.is_empty());
-    let v = verdict(&TcfConfig::default(), &tc, 1_730_000_000_000).unwrap();
+    let v = judged(&TcfConfig::default(), &tc, 1_730_000_000_000).unwrap();
     assert_eq!(v.get(Category::Marketing), Denied);
     assert_eq!(v.get(Category::Analytics), Denied);
 }
@@ -172,7 +183,7 @@ fn real_9_didomi_accept_all() {
         ids(tc.publisher.as_ref().unwrap().purposes_consent.ids()),
         (1..=11).collect::<Vec<u32>>()
     );
-    let v = verdict(&TcfConfig::default(), &tc, NOW).unwrap();
+    let v = judged(&TcfConfig::default(), &tc, NOW).unwrap();
     assert_eq!(
         [
             v.get(Category::Functional),
@@ -193,7 +204,7 @@ fn real_10_sourcepoint_legitimate_interest_only_is_not_consent() {
         [2, 7, 8, 9, 10, 11]
     );
     assert_eq!(tc.core.vendor_legitimate_interests.ids().count(), 18);
-    let v = verdict(&TcfConfig::default(), &tc, 1_730_000_000_000).unwrap();
+    let v = judged(&TcfConfig::default(), &tc, 1_730_000_000_000).unwrap();
     assert_eq!(v.get(Category::Marketing), Denied);
 }
 
@@ -204,9 +215,9 @@ fn vendor_id_is_also_required_for_marketing() {
         vendor_id: Some(id),
         ..TcfConfig::default()
     };
-    let v = verdict(&with(755), &tc, NOW).unwrap();
+    let v = judged(&with(755), &tc, NOW).unwrap();
     assert_eq!(v.get(Category::Marketing), Granted);
-    let v = verdict(&with(756), &tc, NOW).unwrap();
+    let v = judged(&with(756), &tc, NOW).unwrap();
     assert_eq!(v.get(Category::Marketing), Denied);
     assert_eq!(v.get(Category::Analytics), Granted);
 }
@@ -216,12 +227,15 @@ fn old_policy_global_scope_and_stale_strings_are_absent() {
     // policy version 2
     let spec =
         decode("CQSbk4AQSbk4ANwAAAENAwCgAAAAAAAAAAYgACPAAAAA.IDKQA4AAgAKAGQAygAAA.YAAAAAAAAAAA");
-    assert!(verdict(&TcfConfig::default(), &spec, NOW).is_none());
+    assert_eq!(
+        verdict(&TcfConfig::default(), &spec, NOW),
+        Outcome::Ignored("TC string policy version below min_policy_version")
+    );
     let lenient = TcfConfig {
         min_policy_version: 2,
         ..TcfConfig::default()
     };
-    assert!(verdict(&lenient, &spec, 1_749_000_000_000).is_some());
+    assert!(judged(&lenient, &spec, 1_749_000_000_000).is_some());
     // IsServiceSpecific = 0
     let global = decode("COtybn4PA_zT4KjACBENAPCIAEBAAECAAIAAAAAAAAAA");
     let any_policy = TcfConfig {
@@ -229,20 +243,36 @@ fn old_policy_global_scope_and_stale_strings_are_absent() {
         max_age_days: 0,
         ..TcfConfig::default()
     };
-    assert!(verdict(&any_policy, &global, NOW).is_none());
+    assert_eq!(
+        verdict(&any_policy, &global, NOW),
+        Outcome::Ignored("TC string is not service-specific")
+    );
     // older than max_age_days: accept of 2025-11-17 read 400 days later
     let accept = decode(DIDOMI_ACCEPT);
-    assert!(verdict(
-        &TcfConfig::default(),
-        &accept,
-        1_763_337_600_000 + 400 * DAY_MS
-    )
-    .is_none());
+    assert_eq!(
+        verdict(
+            &TcfConfig::default(),
+            &accept,
+            1_763_337_600_000 + 400 * DAY_MS
+        ),
+        Outcome::Ignored("TC string older than max_age_days")
+    );
+    // exactly max_age_days old still counts, one millisecond more does not
+    let last_updated = accept.core.last_updated_ms();
+    let limit = last_updated + 396 * DAY_MS;
+    assert!(judged(&TcfConfig::default(), &accept, limit).is_some());
+    assert!(judged(&TcfConfig::default(), &accept, limit + 1).is_none());
+    // the policy version itself is accepted
+    let exact = TcfConfig {
+        min_policy_version: 5,
+        ..TcfConfig::default()
+    };
+    assert!(judged(&exact, &accept, NOW).is_some());
     let no_limit = TcfConfig {
         max_age_days: 0,
         ..TcfConfig::default()
     };
-    assert!(verdict(&no_limit, &accept, 1_763_337_600_000 + 400 * DAY_MS).is_some());
+    assert!(judged(&no_limit, &accept, 1_763_337_600_000 + 400 * DAY_MS).is_some());
 }
 
 #[test]
@@ -253,14 +283,14 @@ fn publisher_segment_can_drive_purposes() {
         ..TcfConfig::default()
     };
     assert_eq!(
-        verdict(&cfg, &tc, NOW).unwrap().get(Category::Marketing),
+        judged(&cfg, &tc, NOW).unwrap().get(Category::Marketing),
         Granted
     );
     // empty PublisherTC segment: nothing consented
     let h = "CQbB_cAQbB_cAAHABBENCFFsAP_gAAAAAAAAHXwCAAIAAqABaAFsAUgBZgF5gOvAAAAKSgAwABBd8pABgACC75CADAAEF3x0AGAAILvhIAMAAQXf.YAAAAAAAAAAA";
     let tc = decode(h);
     assert_eq!(
-        verdict(&cfg, &tc, NOW).unwrap().get(Category::Marketing),
+        judged(&cfg, &tc, NOW).unwrap().get(Category::Marketing),
         Denied
     );
 }
@@ -315,6 +345,11 @@ fn invalid_strings_are_errors() {
         TcString::decode(&"C".repeat(MAX_TC_STRING_LEN + 1)),
         Err(TcfError::TooLong(_))
     ));
+    // exactly the limit is decoded
+    assert!(!matches!(
+        TcString::decode(&"C".repeat(MAX_TC_STRING_LEN)),
+        Err(TcfError::TooLong(_))
+    ));
     // a segment of unknown type (0 = a second core segment)
     assert_eq!(
         TcString::decode(&format!("{DIDOMI_REJECT}.AAAA")).unwrap_err(),
@@ -347,4 +382,138 @@ fn config_validation_reports_purposes_vendor_and_policy() {
             "consent.tcf.min_policy_version"
         ]
     );
+}
+
+#[test]
+fn purpose_one_alone_does_not_grant_marketing() {
+    // the Didomi accept-all string with its purposes narrowed: the defaults need purpose 7
+    // (measure advertising performance) for marketing and 8 for analytics
+    let tc = decode(DIDOMI_ACCEPT);
+    let mut only_p1 = tc.clone();
+    only_p1.core.purposes_consent = IdBits(0b1);
+    let v = judged(&TcfConfig::default(), &only_p1, NOW).unwrap();
+    assert_eq!(v.get(Category::Functional), Granted);
+    assert_eq!(v.get(Category::Analytics), Denied);
+    assert_eq!(v.get(Category::Marketing), Denied);
+    let mut p1_p7 = tc;
+    p1_p7.core.purposes_consent = IdBits(0b100_0001);
+    let v = judged(&TcfConfig::default(), &p1_p7, NOW).unwrap();
+    assert_eq!(v.get(Category::Marketing), Granted);
+    assert_eq!(v.get(Category::Analytics), Denied);
+}
+
+#[test]
+fn tc_strings_over_one_kilobyte_are_read() {
+    // strings with many vendors in bit-field encoding pass 1 KB: the header of the real
+    // Didomi accept-all string, then a 6 000-vendor bit field of consents
+    let big_vendor_field = {
+        let header_bits = 213;
+        let mut bits = String::new();
+        let mut r = crate::bits::BitReader::new(DIDOMI_ACCEPT.split('.').next().unwrap()).unwrap();
+        for _ in 0..header_bits {
+            bits.push(if r.bool("b").unwrap() { '1' } else { '0' });
+        }
+        bits.push_str(&format!("{:016b}", 6000));
+        bits.push('0');
+        bits.push_str(&"1".repeat(6000));
+        bits.push_str(&format!("{:016b}", 0)); // LI MaxVendorId 0
+        bits.push('0');
+        bits.push_str(&"0".repeat(12)); // NumPubRestrictions
+        crate::bits::base64url_from_bits(&bits)
+    };
+    assert!(big_vendor_field.len() > 1024);
+    let tc = TcString::decode(&big_vendor_field).unwrap();
+    assert_eq!(tc.core.vendor_consents.ids().count(), 6000);
+    let config = TcfConfig {
+        vendor_id: Some(5999),
+        ..TcfConfig::default()
+    };
+    let h = format!("euconsent-v2={big_vendor_field}");
+    assert_eq!(
+        parse(&config, &h, NOW).unwrap().get(Category::Marketing),
+        Granted
+    );
+}
+
+#[test]
+fn every_configured_cookie_name_is_read() {
+    let config = TcfConfig {
+        cookie_names: vec!["euconsent-v2".into(), "eupubconsent-v2".into()],
+        max_age_days: 0,
+        ..TcfConfig::default()
+    };
+    let h = format!("eupubconsent-v2={DIDOMI_REJECT}");
+    assert_eq!(
+        parse(&config, &h, NOW).unwrap().get(Category::Marketing),
+        Denied
+    );
+    let h = format!("euconsent-v2={DIDOMI_ACCEPT}; eupubconsent-v2={DIDOMI_REJECT}");
+    let r = reads(&h, |jar, out| read(&config, jar, NOW, out));
+    assert_eq!(r.len(), 2);
+    assert_eq!(
+        (r[0].cookie.as_str(), r[1].cookie.as_str()),
+        ("euconsent-v2", "eupubconsent-v2")
+    );
+    assert_eq!(
+        parse(&config, &h, NOW).unwrap().get(Category::Marketing),
+        Denied
+    );
+    assert!(parse(
+        &TcfConfig::default(),
+        &format!("eupubconsent-v2={DIDOMI_ACCEPT}"),
+        NOW
+    )
+    .is_none());
+}
+
+#[test]
+fn malformed_strings_are_reported_with_a_static_reason() {
+    let config = TcfConfig::default();
+    assert_eq!(
+        super::decode(&config, "BOPnWgIOPnWgIAAABAENAI4AAAAA0ABA", NOW),
+        Outcome::Malformed("TC string version is not 2")
+    );
+    assert_eq!(
+        super::decode(&config, "CQGiOUAQ", NOW),
+        Outcome::Malformed("TC string ends inside a field")
+    );
+    assert_eq!(
+        super::decode(&config, &format!("\" {DIDOMI_ACCEPT} \""), NOW)
+            .verdict()
+            .map(|v| v.get(Category::Marketing)),
+        Some(Granted)
+    );
+}
+
+#[test]
+fn the_highest_policy_version_field_value_is_valid() {
+    let mut issues = Vec::new();
+    TcfConfig {
+        min_policy_version: 63,
+        ..TcfConfig::default()
+    }
+    .validate("t", &mut issues);
+    assert!(issues.is_empty(), "{issues:?}");
+}
+
+#[test]
+fn cookie_names_accept_a_string_or_a_list() {
+    let c: TcfConfig = serde_json::from_str(r#"{"cookie_name": "x"}"#).unwrap();
+    assert_eq!(c.cookie_names, ["x"]);
+    let c: TcfConfig = serde_json::from_str(r#"{"cookie_names": ["a", "b"]}"#).unwrap();
+    assert_eq!(c.cookie_names, ["a", "b"]);
+    assert!(serde_json::from_str::<TcfConfig>(r#"{"cookie_names": 3}"#).is_err());
+    let mut issues = Vec::new();
+    TcfConfig {
+        cookie_names: vec![],
+        ..TcfConfig::default()
+    }
+    .validate("t", &mut issues);
+    TcfConfig {
+        cookie_names: vec!["ok".into(), " ".into()],
+        ..TcfConfig::default()
+    }
+    .validate("t", &mut issues);
+    let paths: Vec<_> = issues.iter().map(|i| i.path.as_str()).collect();
+    assert_eq!(paths, ["t.cookie_names", "t.cookie_names[1]"]);
 }

@@ -1,7 +1,7 @@
 //! Vendor sections: bit field or range encoding, and publisher restrictions.
 
-use super::bits::BitReader;
 use super::error::TcfError;
+use crate::bits::BitReader;
 
 /// A set of vendor ids, kept as sorted, non-overlapping inclusive ranges.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -153,6 +153,36 @@ pub fn read_publisher_restrictions(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bits::base64url_from_bits;
+
+    #[test]
+    fn counts_the_remaining_bits_cannot_hold_are_refused_up_front() {
+        // range encoding claiming 100 entries (each at least 17 bits) with 200 bits left
+        let bits = format!("{:016b}1{:012b}{}", 500, 100, "0".repeat(200));
+        let mut r = BitReader::new(&base64url_from_bits(&bits)).unwrap();
+        assert_eq!(
+            VendorSet::read(&mut r),
+            Err(TcfError::Truncated("range entries"))
+        );
+        // 11 entries of 17 bits fit in 200: read one by one
+        let bits = format!("{:016b}1{:012b}{}", 500, 11, "0".repeat(200));
+        let mut r = BitReader::new(&base64url_from_bits(&bits)).unwrap();
+        assert_eq!(VendorSet::read(&mut r).map(|v| v.ids().count()), Ok(1));
+        // 100 publisher restrictions (each at least 20 bits) with 300 bits left
+        let bits = format!("{:012b}{}", 100, "0".repeat(300));
+        let mut r = BitReader::new(&base64url_from_bits(&bits)).unwrap();
+        assert_eq!(
+            read_publisher_restrictions(&mut r),
+            Err(TcfError::Truncated("publisher restrictions"))
+        );
+        // a bit field longer than the bits left
+        let bits = format!("{:016b}0{}", 500, "1".repeat(100));
+        let mut r = BitReader::new(&base64url_from_bits(&bits)).unwrap();
+        assert_eq!(
+            VendorSet::read(&mut r),
+            Err(TcfError::Truncated("BitField"))
+        );
+    }
 
     #[test]
     fn merged_ranges_answer_membership() {
@@ -160,5 +190,15 @@ mod tests {
         assert_eq!(s.ids().collect::<Vec<_>>().len(), 1 + 4 + 11);
         assert!(s.contains(1) && s.contains(13) && s.contains(25));
         assert!(!s.contains(2) && !s.contains(14) && !s.contains(31));
+        assert!(!s.is_empty());
+        assert!(VendorSet::from_ranges(0, true, vec![]).is_empty());
+        // adjacent and overlapping ranges merge: no id twice, the fewest ranges
+        assert_eq!(s.ranges, [(1, 1), (10, 13), (20, 30)]);
+        let o = VendorSet::from_ranges(0, true, vec![(1, 5), (5, 9), (3, 4), (11, 12)]);
+        assert_eq!(o.ranges, [(1, 9), (11, 12)]);
+        assert_eq!(
+            o.ids().collect::<Vec<_>>(),
+            [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12]
+        );
     }
 }

@@ -10,8 +10,8 @@
 use dni_numbers::E164;
 use serde::Deserialize;
 
+use super::{digest_eq, CallEvent, IncomingCall, Provider};
 use crate::form;
-use crate::provider::{digest_eq, CallEvent, IncomingCall, Provider};
 use crate::request::{bounded, provider_number, Refusal, WebhookRequest, MAX_FIELD};
 use crate::time::parse_rfc3339_ms;
 
