@@ -15,6 +15,10 @@ pub struct UpstreamPlan {
     pub cookie: Option<Option<String>>,
     /// Drop `If-None-Match`, `If-Modified-Since`, `If-Match` and `If-Range`.
     pub unconditional: bool,
+    /// Drop `Range`: a page load asks for the whole page (a fragment would be rewritten into
+    /// a body that no longer matches its `Content-Range`, and would escape the firewall if
+    /// it were not).
+    pub whole: bool,
     /// How many cookies were withheld (for the log line).
     pub cookies_withheld: u32,
 }
@@ -29,8 +33,20 @@ impl UpstreamPlan {
         UpstreamPlan {
             cookie: None,
             unconditional: false,
+            whole: false,
             cookies_withheld: 0,
         }
+    }
+
+    /// Whether the request header `name` is left out upstream (the shell then sets the
+    /// `Cookie` of [`UpstreamPlan::cookie`]).
+    pub fn drops(&self, name: &str) -> bool {
+        (name.eq_ignore_ascii_case("cookie") && self.cookie.is_some())
+            || (self.unconditional
+                && CONDITIONAL_HEADERS
+                    .iter()
+                    .any(|h| name.eq_ignore_ascii_case(h)))
+            || (self.whole && name.eq_ignore_ascii_case("range"))
     }
 }
 
@@ -38,6 +54,7 @@ impl UpstreamPlan {
 pub fn plan_upstream(site: &Site, facts: &RequestFacts, declined: &[Category]) -> UpstreamPlan {
     let mut plan = UpstreamPlan {
         unconditional: facts.navigation,
+        whole: facts.navigation && facts.accepts_html(),
         ..UpstreamPlan::untouched()
     };
     if let Some(cookie) = &facts.cookie {

@@ -17,7 +17,7 @@ use consent_dni::api;
 use consent_dni::observe::SwapOutcome;
 use consent_dni::pool::{MemoryPools, PoolOp, PoolReply};
 use consent_dni::request::{EdgeFacts, RequestFacts};
-use consent_dni::response::{plan_response, OriginHead};
+use consent_dni::response::{plan_response, HeaderEdit, OriginHead};
 use consent_dni::runtime::{Runtime, Site};
 use consent_dni::session::{numbers_for, Numbers, SessionInputs};
 use consent_dni::upstream::plan_upstream;
@@ -62,6 +62,7 @@ fn site(rt: &Runtime) -> &Site {
 
 struct View<'a> {
     url: &'a str,
+    referer: Option<&'a str>,
     cookie: Option<String>,
     dest: &'a str,
     ua: &'a str,
@@ -72,11 +73,18 @@ impl<'a> View<'a> {
     fn nav(url: &'a str, cookie: Option<String>, now: i64) -> View<'a> {
         View {
             url,
+            referer: None,
             cookie,
             dest: "document",
             ua: "Mozilla/5.0 Firefox/140.0",
             now,
         }
+    }
+
+    /// The same view, following a link from `referer`.
+    fn after_page(mut self, referer: &'a str) -> View<'a> {
+        self.referer = Some(referer);
+        self
     }
 
     fn facts(&self) -> RequestFacts {
@@ -98,6 +106,9 @@ impl<'a> View<'a> {
         ];
         if let Some(c) = &self.cookie {
             headers.push(("cookie", c));
+        }
+        if let Some(r) = self.referer {
+            headers.push(("referer", r));
         }
         let edge = EdgeFacts {
             country: Some("DE".into()),
@@ -483,7 +494,7 @@ fn the_upstream_request_withholds_declined_cookies_and_is_unconditional_for_navi
     let decision = facts.decide(site);
     let plan = plan_upstream(site, &facts, &decision.declined());
     assert_eq!(plan.cookies_withheld, 2);
-    let sent = plan.cookie.unwrap().unwrap();
+    let sent = plan.cookie.clone().unwrap().unwrap();
     assert!(
         sent.contains("cart=42")
             && sent.contains("OptanonConsent=")
@@ -491,15 +502,27 @@ fn the_upstream_request_withholds_declined_cookies_and_is_unconditional_for_navi
             && !sent.contains("_fbp"),
         "{sent}"
     );
-    assert!(plan.unconditional);
+    assert!(plan.unconditional && plan.whole);
+    for (header, dropped) in [
+        ("If-None-Match", true),
+        ("if-range", true),
+        ("Range", true),
+        ("Cookie", true),
+        ("Accept", false),
+        ("Referer", false),
+    ] {
+        assert_eq!(plan.drops(header), dropped, "{header}");
+    }
     let mut sub = View::nav("https://x.test/a.css", Some(ACCEPT.into()), T0);
     sub.dest = "style";
     let facts = sub.facts();
     let plan = plan_upstream(site, &facts, &facts.decide(site).declined());
     assert_eq!(
-        (plan.cookie, plan.unconditional, plan.cookies_withheld),
-        (None, false, 0)
+        (&plan.cookie, plan.unconditional, plan.cookies_withheld),
+        (&None, false, 0)
     );
+    // A video's range requests stay ranged.
+    assert!(!plan.whole && !plan.drops("range") && !plan.drops("if-none-match"));
 }
 
 fn origin<'a>(status: u16, content_type: &'a str, set_cookies: &'a [String]) -> OriginHead<'a> {
@@ -510,6 +533,7 @@ fn origin<'a>(status: u16, content_type: &'a str, set_cookies: &'a [String]) -> 
         vary: Some("Accept-Encoding"),
         cache_control: Some("public, max-age=600, s-maxage=3600"),
         csp: &[],
+        link: None,
     }
 }
 
@@ -551,7 +575,10 @@ fn the_response_plan_filters_cookies_expires_withdrawn_ones_and_keeps_personal_p
         .iter()
         .any(|c| c.starts_with("ct1001=;") && c.contains("Max-Age=0")));
     assert!(plan.rewrite && plan.counts_view);
-    assert_eq!(plan.vary.as_deref(), Some("Accept-Encoding, Cookie"));
+    assert_eq!(
+        plan.vary.as_deref(),
+        Some("Accept-Encoding, Cookie, Sec-GPC")
+    );
     let cc = plan.cache_control.unwrap();
     assert!(
         cc.contains("private") && !cc.contains("public") && !cc.contains("s-maxage"),
@@ -1181,7 +1208,10 @@ fn data_requests_are_rewritten_as_data_for_the_same_visitor_without_a_session() 
     assert_eq!(plan.data, Some(dni_rewrite::Framework::NextPages));
     assert!(plan.rewrite && !plan.counts_view);
     assert!(plan.consent_mode.is_none() && plan.hydration_guard.is_none());
-    assert_eq!(plan.vary.as_deref(), Some("Accept-Encoding, Cookie"));
+    assert_eq!(
+        plan.vary.as_deref(),
+        Some("Accept-Encoding, Cookie, Sec-GPC")
+    );
     assert!(plan.cache_control.unwrap().contains("private"));
     // A visitor without a session gets no session from a data request.
     let mut anonymous = View::nav("https://x.test/_next/data/build-1/contact.json", None, T0);
@@ -1402,4 +1432,111 @@ fn a_batch_answers_exactly_as_the_same_operations_one_by_one() {
         ops: vec![PoolOp::Batch { ops: vec![] }],
     };
     assert!(ready(batched.send(ads, ads.request(nested, T0))).is_err());
+}
+
+#[test]
+fn consent_given_on_the_landing_page_keeps_the_ad_click_of_the_page_before() {
+    // An opt-in banner: the ad click lands without consent (fallback, no session, nothing
+    // stored), the visitor accepts there, and the next page is the first view with consent.
+    let rt = runtime(&["+15035550150"]);
+    let site = site(&rt);
+    let pools = MemoryPools::new();
+    let landing = "https://x.test/offer?gclid=G7&utm_source=google&utm_campaign=spring";
+    let first = numbers(site, &View::nav(landing, None, T0), &pools);
+    assert_eq!(first.outcome, SwapOutcome::Fallback);
+    assert!(pools.calls().is_empty() && first.set_cookie.is_none());
+
+    let next = numbers(
+        site,
+        &View::nav("https://x.test/contact", Some(ACCEPT.into()), T0 + MIN).after_page(landing),
+        &pools,
+    );
+    assert_eq!(shown(&next), n("+15035550150"));
+    let (pool, request) = &pools.calls()[0];
+    assert_eq!(pool.as_str(), "t/+15035550142/google_ads");
+    match &request.op {
+        PoolOp::Lease { attribution, .. } => {
+            assert_eq!(attribution.source.as_deref(), Some("google_ads"));
+            assert_eq!(
+                attribution.click_ids,
+                [("gclid".to_string(), "G7".to_string())]
+            );
+            assert_eq!(attribution.utm_campaign.as_deref(), Some("spring"));
+            assert!(
+                attribution.landing_url.contains("/offer?"),
+                "{}",
+                attribution.landing_url
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Only the site's own pages count, and only when this URL carries nothing itself.
+    for (url, referer, source) in [
+        (
+            "https://x.test/contact",
+            "https://other.test/?gclid=X",
+            "default",
+        ),
+        (
+            "https://x.test/contact",
+            "http://x.test/offer?gclid=X",
+            "default",
+        ),
+        (
+            "https://x.test/contact?utm_source=news",
+            "https://x.test/?gclid=X",
+            "default",
+        ),
+        (
+            "https://x.test/contact",
+            "https://X.TEST/offer?gclid=Y",
+            "google_ads",
+        ),
+    ] {
+        let pools = MemoryPools::new();
+        numbers(
+            site,
+            &View::nav(url, Some(ACCEPT.into()), T0).after_page(referer),
+            &pools,
+        );
+        let (pool, _) = &pools.calls()[0];
+        assert_eq!(
+            pool.as_str(),
+            format!("t/+15035550142/{source}"),
+            "{url} from {referer}"
+        );
+    }
+}
+
+#[test]
+fn declined_vendors_preload_hints_leave_the_link_header() {
+    let rt = runtime(&["+15035550150"]);
+    let site = site(&rt);
+    let pools = MemoryPools::new();
+    let link = "</app.css>; rel=preload; as=style, \
+                <https://connect.facebook.net/en_US/fbevents.js>; rel=preload; as=script";
+    let plan_for = |cookie: &str| {
+        let view = View::nav("https://x.test/", Some(cookie.to_string()), T0);
+        let facts = view.facts();
+        let decision = facts.decide(site);
+        let numbers = numbers(site, &view, &pools);
+        let head = OriginHead {
+            link: Some(link),
+            ..origin(200, "text/html", &[])
+        };
+        plan_response(site, &facts, &decision, &numbers, &head)
+    };
+    let declined = plan_for(DECLINE);
+    assert_eq!(
+        declined.link,
+        Some(Some("</app.css>; rel=preload; as=style".to_string()))
+    );
+    assert_eq!(declined.link_hints_removed, 1);
+    assert!(declined.header_edits().contains(&HeaderEdit::Set(
+        "link",
+        "</app.css>; rel=preload; as=style".into()
+    )));
+    let accepted = plan_for(ACCEPT);
+    assert_eq!((accepted.link, accepted.link_hints_removed), (None, 0));
 }

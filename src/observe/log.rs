@@ -73,6 +73,8 @@ pub struct LogLine {
     /// firewall gave up there).
     pub rewriter_bailed_out: bool,
     pub set_cookies_removed: u32,
+    /// `Link` header entries removed (declined vendors' preload and preconnect hints).
+    pub link_hints_removed: u32,
     pub cookies_expired: u32,
     pub cookies_withheld: u32,
     pub ms_to_headers: u32,
@@ -112,6 +114,7 @@ impl LogLine {
             consent_mode: "off",
             rewriter_bailed_out: false,
             set_cookies_removed: 0,
+            link_hints_removed: 0,
             cookies_expired: 0,
             cookies_withheld: 0,
             ms_to_headers: 0,

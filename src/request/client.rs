@@ -86,7 +86,8 @@ impl RequestFacts {
                 .is_some_and(|l| !l.trim().is_empty())
     }
 
-    fn accepts_html(&self) -> bool {
+    /// `Accept` asks for HTML (a page load).
+    pub fn accepts_html(&self) -> bool {
         self.accept
             .as_deref()
             .is_some_and(|a| a.to_ascii_lowercase().contains("text/html"))

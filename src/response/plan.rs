@@ -34,6 +34,8 @@ pub struct OriginHead<'a> {
     pub cache_control: Option<&'a str>,
     /// Every `Content-Security-Policy(-Report-Only)` header: `(name, value)`.
     pub csp: &'a [(String, String)],
+    /// `Link` (preload and preconnect hints; Early Hints on Cloudflare).
+    pub link: Option<&'a str>,
 }
 
 /// The origin's headers the plan reads, owned (the shell collects them from the runtime's
@@ -44,6 +46,7 @@ pub struct OriginHeaders {
     pub vary: Option<String>,
     pub cache_control: Option<String>,
     pub csp: Vec<(String, String)>,
+    pub link: Option<String>,
 }
 
 impl OriginHeaders {
@@ -57,6 +60,7 @@ impl OriginHeaders {
                 "content-type" => h.content_type = Some(value),
                 "vary" => h.vary = Some(value),
                 "cache-control" => h.cache_control = Some(value),
+                "link" => h.link = Some(value),
                 n if n.starts_with("content-security-policy") => h.csp.push((name, value)),
                 _ => {}
             }
@@ -73,6 +77,7 @@ impl OriginHeaders {
             vary: self.vary.as_deref(),
             cache_control: self.cache_control.as_deref(),
             csp: &self.csp,
+            link: self.link.as_deref(),
         }
     }
 }
@@ -121,6 +126,10 @@ pub struct ResponsePlan {
     pub hydration_guard_outcome: GuardOutcome,
     /// `Some`: replace the CSP headers with these (the inserted scripts' hashes added).
     pub csp_headers: Option<Vec<(String, String)>>,
+    /// `Some`: the origin's `Link` without declined vendors' hints (`Some(None)`: remove it).
+    pub link: Option<Option<String>>,
+    /// `Link` entries removed.
+    pub link_hints_removed: u32,
 }
 
 /// One change to the response's headers (applied in order by the shell).
@@ -147,6 +156,11 @@ impl ResponsePlan {
         if let Some(cc) = &self.cache_control {
             edits.push(HeaderEdit::Set("cache-control", cc.clone()));
         }
+        match &self.link {
+            Some(Some(kept)) => edits.push(HeaderEdit::Set("link", kept.clone())),
+            Some(None) => edits.push(HeaderEdit::Delete("link")),
+            None => {}
+        }
         if let Some(csp) = &self.csp_headers {
             edits.push(HeaderEdit::Delete("content-security-policy"));
             edits.push(HeaderEdit::Delete("content-security-policy-report-only"));
@@ -167,6 +181,7 @@ impl ResponsePlan {
     pub fn log_into(&self, status: u16, line: &mut LogLine) {
         line.status = status;
         line.set_cookies_removed = self.set_cookies_removed;
+        line.link_hints_removed = self.link_hints_removed;
         line.cookies_expired = self.cookies_expired;
         line.consent_mode = match self.consent_mode_outcome {
             ConsentModeOutcome::None => "off",
@@ -380,6 +395,9 @@ fn plan_cookies(
     }
 }
 
+/// What a rewritten or personal response depends on, added to the origin's `Vary`.
+const VARY: &[&str] = &["Cookie", "Sec-GPC"];
+
 /// The plan of a page response on `site` to a visitor under `decision`, shown `numbers`,
 /// to which the origin answered `origin`. Every HTML response with a body is rewritten
 /// (error pages share the site's template), whatever its status; only 200 navigations count
@@ -413,9 +431,11 @@ pub fn plan_response(
     // The page depends on the visitor's cookies; with a tracking number or a cookie of its
     // own it is personal and must not be stored by a shared cache.
     let personal = numbers.personal || cookies.added > 0;
+    let link = plan_link(site, facts, origin, &declined);
     ResponsePlan {
         set_cookies: cookies.set_cookies,
-        vary: (rewrite || personal).then(|| dni_privacy::vary_with_cookie(origin.vary)),
+        // The decision reads the consent cookies and `Sec-GPC`.
+        vary: (rewrite || personal).then(|| dni_privacy::vary_with(origin.vary, VARY)),
         cache_control: personal.then(|| dni_privacy::private_cache_control(origin.cache_control)),
         rewrite,
         data,
@@ -427,5 +447,23 @@ pub fn plan_response(
         hydration_guard: inserted.guard,
         hydration_guard_outcome: inserted.guard_outcome,
         csp_headers: inserted.csp_headers,
+        link_hints_removed: link.as_ref().map_or(0, |l| l.removed),
+        link: link.map(|l| l.kept),
     }
+}
+
+/// The origin's `Link` header without declined vendors' hints; `None` when nothing changes.
+fn plan_link(
+    site: &Site,
+    facts: &RequestFacts,
+    origin: &OriginHead<'_>,
+    declined: &[Category],
+) -> Option<dni_privacy::LinkFilter> {
+    let value = origin.link?;
+    if declined.iter().all(|c| *c == Category::Necessary) {
+        return None;
+    }
+    let (path, _) = crate::response::path_and_query(&facts.url);
+    let filtered = dni_privacy::filter_link_header(value, &site.catalog, declined, path);
+    (filtered.removed > 0).then_some(filtered)
 }

@@ -232,13 +232,17 @@ pub fn plan_session<'a>(
 
 impl<'a> SessionPlan<'a> {
     /// The landing the session classifies and attributes from: the one its token kept
-    /// (an earlier view got no lease), else this request's.
+    /// (an earlier view got no lease), else this request's, else the page of this site it
+    /// came from (see [`landing_in_referer`]).
     fn landing(&self) -> Landing {
         let facts = self.inputs.facts;
-        match &self.token.landing {
-            Some(kept) => Landing::from_token(kept),
-            None => Landing::parse(&facts.url, facts.referer.as_deref(), facts.now_ms),
+        if let Some(kept) = &self.token.landing {
+            return Landing::from_token(kept);
         }
+        let here = Landing::parse(&facts.url, facts.referer.as_deref(), facts.now_ms);
+        let targets = &self.inputs.site.config.targets;
+        landing_in_referer(&here, facts, |name| is_kept_landing_param(targets, name))
+            .unwrap_or(here)
     }
 
     fn plan_targets(&mut self, returning: bool) {
@@ -397,4 +401,36 @@ impl<'a> SessionPlan<'a> {
             note: refused.map(LeaseRefusal::as_str),
         }
     }
+}
+
+/// Where consent comes after the landing (an opt-in banner: the ad click lands without
+/// consent, gets no session, and the visitor accepts on that page), the first view with
+/// consent is the next page, whose URL has lost the click ids and UTM values. When this
+/// request's URL carries none, and its `Referer` is a page of the same origin that carries
+/// some, that page is the landing (its own referrer is unknown). Nothing is stored before
+/// consent: the browser's `Referer` carries it.
+fn landing_in_referer(
+    here: &Landing,
+    facts: &RequestFacts,
+    kept: impl Fn(&str) -> bool,
+) -> Option<Landing> {
+    let attributes = |l: &Landing| l.params().iter().any(|(name, _)| kept(name));
+    if attributes(here) {
+        return None;
+    }
+    let referer = facts.referer.as_deref()?;
+    if origin_of(referer)? != origin_of(&facts.url)? {
+        return None;
+    }
+    let earlier = Landing::parse(referer, None, facts.now_ms);
+    attributes(&earlier).then_some(earlier)
+}
+
+/// `scheme://host[:port]` of an absolute URL, lowercased; `None` when it has none.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.trim().split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    (!scheme.is_empty() && !host.is_empty())
+        .then(|| format!("{scheme}://{host}").to_ascii_lowercase())
 }

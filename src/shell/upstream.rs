@@ -6,7 +6,7 @@ use worker::{Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect,
 use super::OrHttp;
 use crate::config::Upstream;
 use crate::error::HttpError;
-use crate::upstream::{UpstreamPlan, CONDITIONAL_HEADERS};
+use crate::upstream::UpstreamPlan;
 
 /// Marks requests this worker sends upstream. A request that arrives carrying it has looped
 /// back into the worker (the "origin" upstream under `wrangler dev`, where the request's own
@@ -36,8 +36,7 @@ fn upstream_headers(
 ) -> Result<Headers, HttpError> {
     let headers = Headers::new();
     for (name, value) in req.headers().entries() {
-        let drop = (name.eq_ignore_ascii_case("cookie") && plan.cookie.is_some())
-            || (plan.unconditional && CONDITIONAL_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)))
+        let drop = plan.drops(&name)
             // The Host header follows the URL for a configured upstream.
             || (name.eq_ignore_ascii_case("host") && matches!(upstream, Upstream::Url(_)));
         if !drop {

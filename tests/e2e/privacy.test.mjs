@@ -45,6 +45,9 @@ const NUMBER_PAGE = '<!doctype html><html><head><title>Call us</title></head><bo
   + '<a href="tel:+15035550142">(503) 555-0142</a></body></html>';
 
 const html = { 'content-type': 'text/html; charset=utf-8' };
+// Preload hints in a header (Cloudflare also sends them as 103 Early Hints).
+const LINK = '</app.css>; rel=preload; as=style, <https://connect.facebook.net/en_US/fbevents.js>; rel=preload; as=script, '
+  + '<https://www.googletagmanager.com/gtag/js?id=AW-123456>; rel=preload; as=script';
 let origin, eu, euDomain, us;
 
 before(async () => {
@@ -55,6 +58,8 @@ before(async () => {
     '/plain': { headers: { 'content-type': 'text/plain' }, body: 'hello' },
     '/public': { headers: { ...html, 'cache-control': 'public, max-age=600, s-maxage=3600', vary: 'Accept-Encoding' }, body: NUMBER_PAGE },
     '/nostore': { headers: { ...html, 'cache-control': 'no-store' }, body: NUMBER_PAGE },
+    '/link': { headers: { ...html, link: LINK }, body: NUMBER_PAGE },
+    '/link.png': { headers: { 'content-type': 'image/png', link: LINK }, body: 'png' },
     '/nonumber-public': { headers: { 'content-type': 'text/plain', 'cache-control': 'public, max-age=600' }, body: 'static' },
   });
   eu = await startWorker({ config: siteConfig(origin.url), cf: { country: 'DE' } });
@@ -326,6 +331,7 @@ async function cacheControlChecks(eu) {
   assert.ok(!directives.some((d) => d.startsWith('s-maxage')), cc);
   const vary = r.headers.get('vary').split(',').map((s) => s.trim().toLowerCase());
   assert.ok(vary.includes('cookie'), r.headers.get('vary'));
+  assert.ok(vary.includes('sec-gpc'), 'the decision reads Sec-GPC too');
   assert.ok(vary.includes('accept-encoding'), 'origin Vary kept');
 
   const ns = await eu.fetch('/nostore', nav(ACCEPT()));
@@ -432,5 +438,17 @@ test('a rewritten page keeps no origin validator: after a consent change, a cond
     assert.notEqual(etag, ETAG, 'the rewritten page must not carry the origin\'s strong ETag');
   } finally {
     await fresh.dispose();
+  }
+});
+
+test('Link header: a declined visitor gets no preload hint for a declined vendor, on pages and other responses', async () => {
+  for (const path of ['/link', '/link.png']) {
+    const r = await eu.fetch(path, nav(`TC_PRIVACY=${tcDecline()}`));
+    await r.arrayBuffer();
+    const link = r.headers.get('link') ?? '';
+    assert.ok(link.startsWith('</app.css>; rel=preload; as=style') && !link.includes('facebook'), `${path}: ${link}`);
+    const ok = await eu.fetch(path, nav(`TC_PRIVACY=${tcAccept()}`));
+    await ok.arrayBuffer();
+    assert.equal(ok.headers.get('link'), LINK, `${path}: consent keeps every hint`);
   }
 });

@@ -395,7 +395,7 @@ fn decision_table_one_real_cookie_per_platform() {
         ("axeptio_cookies={%22$$completed%22:true%2C%22google_analytics%22:true%2C%22facebook_pixel%22:false}".into(), cmp(CmpName::Axeptio), [true, false, true, false]),
         ("klaro=%7B%22google-analytics%22%3Atrue%2C%22google-ads%22%3Atrue%7D".into(), cmp(CmpName::Klaro), [true, false, true, true]),
         ("cf_consent=%7B%22rlae%22%3Atrue%7D".into(), cmp(CmpName::Zaraz), [true, false, false, true]),
-        ("notice_gdpr_prefs=0,1,2:; cmapi_cookie_privacy=permit 1,2,3".into(), cmp(CmpName::Trustarc), [true, true, false, true]),
+        ("notice_gdpr_prefs=0,1,2:; cmapi_cookie_privacy=permit 1,2,3".into(), cmp(CmpName::Trustarc), [true, true, true, true]),
         ("_iub_cs-50053366=%7B%22timestamp%22%3A%222025-02-05T15%3A40%3A00.391Z%22%2C%22version%22%3A%221.75.1%22%2C%22purposes%22%3A%7B%221%22%3Atrue%2C%223%22%3Atrue%2C%224%22%3Atrue%7D%2C%22id%22%3A50053366%2C%22cons%22%3A%7B%22rand%22%3A%22157518%22%7D%7D".into(), cmp(CmpName::Iubenda), [true, false, true, false]),
         ("osano_consent=%7B%22ANALYTICS%22%3A%22ACCEPT%22%2C%22MARKETING%22%3A%22DENY%22%2C%22PERSONALIZATION%22%3A%22ACCEPT%22%2C%22ESSENTIAL%22%3A%22ACCEPT%22%7D".into(), cmp(CmpName::Osano), [true, true, true, false]),
         ("borlabs-cookie=%7B%22consents%22%3A%7B%22essential%22%3A%5B%22borlabs-cookie%22%5D%2C%22statistics%22%3A%5B%22google-analytics%22%5D%2C%22marketing%22%3A%5B%22google-adsense%22%2C%22facebook-pixel%22%5D%7D%7D".into(), cmp(CmpName::Borlabs), [true, false, true, true]),

@@ -529,9 +529,26 @@ pub(crate) fn leading_chars_ok(prev: Option<char>, prev2: Option<char>) -> bool 
 }
 
 /// Nothing digit-ish right after a run ending at `end`.
+/// `x12`, `ext12`, `ext.12` (any case): an extension written against the number.
+fn glued_extension(after: &[u8]) -> bool {
+    let lower: Vec<u8> = after.iter().take(5).map(u8::to_ascii_lowercase).collect();
+    let digits_at = if lower.starts_with(b"ext.") {
+        4
+    } else if lower.starts_with(b"ext") {
+        3
+    } else if lower.starts_with(b"x") {
+        1
+    } else {
+        return false;
+    };
+    after.get(digits_at).is_some_and(u8::is_ascii_digit)
+}
+
 pub(crate) fn trailing_context_ok(b: &[u8], end: usize) -> bool {
     match b.get(end) {
         None => true,
+        // An extension glued on: `(503) 555-0142x12`, `555-0142ext12`, `555-0142ext.12`.
+        Some(b'x' | b'X' | b'e' | b'E') if glued_extension(b.get(end..).unwrap_or(&[])) => true,
         Some(c) if c.is_ascii_alphanumeric() || *c == b'_' || *c == b'%' => false,
         Some(b',') => !b.get(end + 1).is_some_and(u8::is_ascii_digit),
         Some(_) => true,

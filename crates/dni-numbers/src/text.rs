@@ -197,10 +197,17 @@ pub(crate) fn scan_text(
 /// character after it.
 fn decidable(b: &[u8], end: usize) -> bool {
     let tail = b.get(end..).unwrap_or(&[]);
-    if may_continue(tail, Mode::Text) {
+    if may_continue(tail, Mode::Text) || extension_pending(tail) {
         return false;
     }
     !(tail.first() == Some(&b',') && tail.len() < 2)
+}
+
+/// The text ends in what may still become a glued extension (`x`, `e`, `ex`, `ext`, `ext.`:
+/// see the swapper's trailing context), so the next chunk decides.
+fn extension_pending(tail: &[u8]) -> bool {
+    let t = tail.to_ascii_lowercase();
+    !t.is_empty() && (t == b"x" || b"ext.".starts_with(&t))
 }
 
 /// An element boundary between two digits of a run counts as a space there: a number may

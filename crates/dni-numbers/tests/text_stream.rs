@@ -548,3 +548,24 @@ proptest! {
         prop_assert_eq!((out, count), expected);
     }
 }
+
+#[test]
+fn an_extension_glued_on_ends_the_number_at_every_chunking() {
+    // `x12`, `ext12`, `ext.12` against the number (printed so in US directories and
+    // e-mail signatures); a word glued on is still not a number.
+    for (input, expected, count) in [
+        (
+            "Call (503) 555-0142x12 today",
+            "Call (503) 555-0170x12 today",
+            1,
+        ),
+        ("Call 503.555.0142 ext.12", "Call 503.555.0170 ext.12", 1),
+        ("Call 503-555-0142EXT12", "Call 503-555-0170EXT12", 1),
+        ("Call 503-555-0142x", "Call 503-555-0142x", 0),
+        ("Call 503-555-0142exam", "Call 503-555-0142exam", 0),
+        ("ID 5035550142xyz", "ID 5035550142xyz", 0),
+    ] {
+        let (out, n) = assert_chunking_independent(&[text(input)]);
+        assert_eq!((out.as_str(), n), (expected, count), "{input}");
+    }
+}

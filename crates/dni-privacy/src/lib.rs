@@ -8,6 +8,7 @@
 //!   origin.
 //! * [`expiry_set_cookies`]: expires, in the browser, declined cookies the request carries.
 //! * [`private_cache_control`], [`vary_with_cookie`]: headers of a personalised response.
+//! * [`filter_link_header`]: drops declined vendors' preload and preconnect hints from `Link`.
 //!
 //! Pure functions over strings: no HTML (the rewriter asks [`Catalog::script_category`]), no
 //! runtime types. Nothing here panics on any input.
@@ -18,6 +19,7 @@ pub mod catalog;
 mod config;
 mod cookie_pattern;
 mod expiry;
+mod link_header;
 mod request_cookie;
 mod script_pattern;
 mod script_url;
@@ -34,8 +36,9 @@ pub use config::{
 };
 pub use cookie_pattern::{CookiePattern, CookiePatternError};
 pub use expiry::{expiry_set_cookies, EXPIRY_ATTRIBUTES, MAX_EXPIRED_COOKIES};
+pub use link_header::{filter_link_header, LinkFilter};
 pub use request_cookie::{filter_cookie_header, CookieHeaderFilter};
 pub use script_pattern::{HostPattern, ScriptPattern, ScriptPatternError};
 pub use set_cookie::{filter_set_cookies, set_cookie_name, SetCookieFilter};
 pub use signature::{normalise_script, parse_signature, SignatureError, MIN_SIGNATURE_LEN};
-pub use vary::vary_with_cookie;
+pub use vary::{vary_with, vary_with_cookie};

@@ -1,8 +1,15 @@
-//! `Vary` for a response that depends on the visitor's cookies.
+//! `Vary` for a response that depends on the visitor's cookies and privacy signals.
 
 /// The origin's `Vary` with `Cookie` added once (case-insensitive), keeping the origin's
 /// values in order (trimmed, empty items dropped, joined with `", "`). `*` stays `*`.
 pub fn vary_with_cookie(origin: Option<&str>) -> String {
+    vary_with(origin, &["Cookie"])
+}
+
+/// The origin's `Vary` with each of `names` added once (case-insensitive), keeping the
+/// origin's values in order (trimmed, empty items dropped, joined with `", "`). `*` stays
+/// `*`.
+pub fn vary_with(origin: Option<&str>, names: &[&str]) -> String {
     let items: Vec<&str> = origin
         .unwrap_or("")
         .split(',')
@@ -13,11 +20,13 @@ pub fn vary_with_cookie(origin: Option<&str>) -> String {
         return "*".to_owned();
     }
     let mut out = items.join(", ");
-    if !items.iter().any(|s| s.eq_ignore_ascii_case("cookie")) {
-        if !out.is_empty() {
-            out.push_str(", ");
+    for name in names {
+        if !items.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            out.push_str(name);
         }
-        out.push_str("Cookie");
     }
     out
 }

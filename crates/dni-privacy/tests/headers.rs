@@ -6,7 +6,7 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-use dni_privacy::{private_cache_control, vary_with_cookie};
+use dni_privacy::{private_cache_control, vary_with, vary_with_cookie};
 
 #[test]
 fn cache_control_absent_is_private() {
@@ -115,4 +115,14 @@ fn vary_adds_cookie_once() {
 fn vary_star_stays_star() {
     assert_eq!(vary_with_cookie(Some("*")), "*");
     assert_eq!(vary_with_cookie(Some("Accept-Encoding, *")), "*");
+}
+
+#[test]
+fn vary_adds_each_signal_once() {
+    assert_eq!(vary_with(None, &["Cookie", "Sec-GPC"]), "Cookie, Sec-GPC");
+    assert_eq!(
+        vary_with(Some("Accept-Encoding, sec-gpc"), &["Cookie", "Sec-GPC"]),
+        "Accept-Encoding, sec-gpc, Cookie"
+    );
+    assert_eq!(vary_with(Some("*"), &["Cookie", "Sec-GPC"]), "*");
 }

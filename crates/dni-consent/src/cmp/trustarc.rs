@@ -7,7 +7,9 @@
 //!
 //! Level 0 is "required". The meaning of the others is set per site in TrustArc; the
 //! default map follows TrustArc's standard three levels (0 required, 1 functional,
-//! 2 advertising). A level not listed is refused. Both cookies are read; a refusal in
+//! 2 advertising), with analytics under functional, where TrustArc's standard categories
+//! put performance and analytics cookies (so "accept all" grants analytics). A level not
+//! listed is refused. Both cookies are read; a refusal in
 //! either wins.
 
 use dni_common::{ConfigIssue, Validate};
@@ -29,7 +31,7 @@ pub struct TrustArcConfig {
     /// Cookie with 1-based levels (default `cmapi_cookie_privacy`).
     pub cmapi_cookie: String,
     /// Levels (0-based, as in `notice_gdpr_prefs`) per category. Default:
-    /// `necessary [0]`, `functional [1]`, `marketing [2]`.
+    /// `necessary [0]`, `functional [1]`, `analytics [1]`, `marketing [2]`.
     pub levels: CategoryMap<u8>,
 }
 
@@ -41,7 +43,7 @@ impl Default for TrustArcConfig {
             levels: CategoryMap {
                 necessary: vec![0],
                 functional: vec![1],
-                analytics: vec![],
+                analytics: vec![1],
                 marketing: vec![2],
             },
         }
@@ -140,17 +142,18 @@ mod tests {
     #[test]
     fn real_accept_all() {
         let h = "notice_behavior=implied,us; notice_preferences=2:; notice_gdpr_prefs=0,1,2:; cmapi_gtm_bl=; cmapi_cookie_privacy=permit 1,2,3";
-        assert_eq!(run(h), Some([Granted, Unset, Granted]));
+        // Analytics sits with functional (level 1) in TrustArc's standard categories.
+        assert_eq!(run(h), Some([Granted, Granted, Granted]));
     }
 
     /// A US site honouring GPC (`gpcishonored=true`, public code): required only.
     #[test]
     fn real_required_only() {
         let h = "notice_behavior=implied,us; gpcishonored=true; notice_preferences=0:; notice_gdpr_prefs=0::implied,us; cmapi_gtm_bl=ga-ms-ua-ta-asp-bzi-sp-awct-cts-csm-img-flc-fls-mpm-mpr-m6d-tc-tdc; cmapi_cookie_privacy=permit 1 required";
-        assert_eq!(run(h), Some([Denied, Unset, Denied]));
+        assert_eq!(run(h), Some([Denied, Denied, Denied]));
         assert_eq!(
             run("cmapi_cookie_privacy=permit_1_required"),
-            Some([Denied, Unset, Denied])
+            Some([Denied, Denied, Denied])
         );
     }
 
@@ -177,7 +180,10 @@ mod tests {
     #[test]
     fn a_refusal_in_either_cookie_wins() {
         let h = "notice_gdpr_prefs=0,1,2:; cmapi_cookie_privacy=permit 1,2";
-        assert_eq!(run(h), Some([Granted, Unset, Denied]));
+        assert_eq!(run(h), Some([Granted, Granted, Denied]));
+        // Functional (with analytics) refused in one, granted in the other.
+        let h = "notice_gdpr_prefs=0,1,2:; cmapi_cookie_privacy=permit 1,3";
+        assert_eq!(run(h), Some([Denied, Denied, Granted]));
     }
 
     #[test]
