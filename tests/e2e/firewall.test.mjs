@@ -17,6 +17,29 @@ import { isTrackingUrl } from '../support/vendor-routes.mjs';
 
 const PAGE = fs.readFileSync(path.join(ROOT, 'tests/fixtures/vendors/all-vendors.html'), 'utf8');
 const html = { 'content-type': 'text/html; charset=utf-8' };
+// Review finding 1 (probe/pages/delayed.html): WP Rocket, LiteSpeed Cache and Partytown markup,
+// and the site's own delayed script; inline code as a base64 data: URL (Flying Scripts).
+const FBQ = "fbq('init', '1234567890123456');fbq('track', 'PageView');";
+const SITE_DELAYED = '<script type="rocketlazyloadscript" data-rocket-src="/wp-includes/js/jquery/jquery.min.js?ver=3.7.1" data-rocket-type="text/javascript" id="jquery-core-js"></script>';
+const DELAYED = `<!DOCTYPE html><html><head><title>Delayed</title>
+<script type="rocketlazyloadscript" defer data-rocket-src="https://connect.facebook.net/en_US/fbevents.js" data-rocket-type="text/javascript"></script>
+<script type="rocketlazyloadscript">${FBQ}</script>
+<script data-optimized="1" type="litespeed/javascript" data-i="1" data-src="https://www.googletagmanager.com/gtag/js?id=AW-123456789"></script>
+<script type="litespeed/javascript">window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}gtag('js',new Date());gtag('config','AW-123456789');</script>
+<script type="text/partytown" src="https://www.googletagmanager.com/gtag/js?id=G-ABCDE12345"></script>
+<script type="text/partytown">(function(c,l,a,r,i,t,y){c[a]=c[a]||function(){(c[a].q=c[a].q||[]).push(arguments)};t=l.createElement(r);t.async=1;t.src="https://www.clarity.ms/tag/"+i;y=l.getElementsByTagName(r)[0];y.parentNode.insertBefore(t,y);})(window, document, "clarity", "script", "abcdefghij");</script>
+<script data-type="lazy" data-src="data:text/javascript;base64,${Buffer.from(FBQ).toString('base64')}"></script>
+${SITE_DELAYED}
+</head><body><p>(503) 555-0142</p><noscript><p><img src="//matomo.harborpine.example/matomo.php?idsite=1&amp;rec=1" alt="" /></p></noscript></body></html>`;
+// Review finding 2a: a next/script inline pixel serialised into the first RSC push.
+const RSC_PUSH = `<script>self.__next_f.push([1,"1f:[\\"$\\",\\"script\\",null,{\\"id\\":\\"fb-pixel\\",\\"dangerouslySetInnerHTML\\":{\\"__html\\":\\"${FBQ}\\"}}]\\n"])</script>`;
+const NEXT_PIXEL = `<!DOCTYPE html><html><head></head><body><p>(503) 555-0142</p><script>(self.__next_f=self.__next_f||[]).push([0])</script>${RSC_PUSH}<script>${FBQ}</script><script src="/_next/static/chunks/main-app.js" async></script></body></html>`;
+// Review finding 5: XHTML with self-closed scripts.
+const XHTML_SELF_CLOSED = `<?xml version="1.0" encoding="UTF-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>Shop</title>
+<script type="text/javascript" src="/js/jquery.min.js"/>
+<script type="text/javascript" src="https://connect.facebook.net/en_US/fbevents.js"/>
+</head><body><p>Call (503) 555-0142</p>
+<img src="https://www.facebook.com/tr?id=1&amp;ev=PageView&amp;noscript=1" height="1" width="1" alt=""/></body></html>`;
 const nav = (extra = {}) => ({ headers: { ...BROWSER, 'accept-encoding': 'identity', ...extra } });
 let origin, worker;
 
@@ -36,6 +59,9 @@ before(async () => {
     '/huge-attribute': { headers: html, body: `<html><head>${PAGE.slice(PAGE.indexOf('<head>') + 6, PAGE.indexOf('</head>'))}</head><body><div data-x="${'a'.repeat(5 * 1024 * 1024)}"></div><script src="https://connect.facebook.net/en_US/fbevents.js"></script></body></html>` },
     '/huge-script': { headers: html, body: `<html><head></head><body><script>var blob = "${'x'.repeat(3 * 1024 * 1024)}";</script><p>(503) 555-0142</p></body></html>`, chunkSize: 65536 },
   };
+  routes['/delayed'] = { headers: html, body: DELAYED, chunkSize: 61 };
+  routes['/next-pixel'] = { headers: html, body: NEXT_PIXEL, chunkSize: 37 };
+  routes['/xhtml-self-closed'] = { headers: { 'content-type': 'application/xhtml+xml; charset=utf-8' }, body: XHTML_SELF_CLOSED };
   for (const status of [404, 410, 451, 500, 503]) routes[`/status-${status}`] = { status, headers: html, body: PAGE };
   origin = await startOrigin(routes);
   worker = await startWorker({ config: siteConfig(origin.url), cf: { country: 'DE' } });
@@ -146,4 +172,41 @@ test('an inline script of several MB is bounded: neutralised for a declined visi
   const original = `<html><head></head><body><script>var blob = "${'x'.repeat(3 * 1024 * 1024)}";</script><p>(503) 555-0142</p></body></html>`;
   const added = '<script type="text/plain" data-consent-category="marketing">'.length - '<script>'.length;
   assert.equal(body.length, original.length + added);
+});
+
+test('delayed scripts (WP Rocket, LiteSpeed, Partytown, data: URLs) are classified like JavaScript; the site\'s own stay byte for byte', async () => {
+  worker.logs.length = 0;
+  const { body } = await get('/delayed');
+  for (const t of ['rocketlazyloadscript', 'litespeed/javascript', 'text/partytown']) {
+    assert.ok(!new RegExp(`\\stype="${t.replace('/', '\\/')}"[^>]*>[^<]*(fbq|gtag|clarity)`).test(body), `${t}: ${body}`);
+  }
+  assert.ok(!/\stype="(rocketlazyloadscript|litespeed\/javascript|text\/partytown)"[^>]*(facebook|googletagmanager)/.test(body), body);
+  assert.ok(!/ data-src="data:/.test(body), body);
+  assert.ok(body.includes(SITE_DELAYED), body);
+  assert.ok(body.includes('data-dni-src="//matomo.harborpine.example/matomo.php?idsite=1&amp;rec=1"'), body);
+  await new Promise((r) => setTimeout(r, 200));
+  const line = worker.logs.map((l) => { try { return JSON.parse(l); } catch { return null; } }).find((l) => l?.path === '/delayed');
+  assert.ok(line, worker.logs.join('\n'));
+  assert.equal(line.scripts_neutralised, 4, JSON.stringify(line));
+  assert.equal(line.inline_scripts_neutralised, 3, JSON.stringify(line));
+});
+
+test('a Next.js RSC push with a pixel row is kept and counted; the ordinary inline pixel is neutralised', async () => {
+  worker.logs.length = 0;
+  const { body } = await get('/next-pixel');
+  assert.ok(body.includes(RSC_PUSH), body);
+  assert.ok(body.includes(`<script type="text/plain" data-consent-category="marketing">${FBQ}</script>`), body);
+  await new Promise((r) => setTimeout(r, 200));
+  const line = worker.logs.map((l) => { try { return JSON.parse(l); } catch { return null; } }).find((l) => l?.path === '/next-pixel');
+  assert.ok(line, worker.logs.join('\n'));
+  assert.equal(line.payload_trackers_left, 1, JSON.stringify(line));
+  assert.equal(line.inline_scripts_neutralised, 1, JSON.stringify(line));
+});
+
+test('an XHTML page with self-closed scripts is filtered after them', async () => {
+  const { body } = await get('/xhtml-self-closed');
+  assert.ok(body.includes('<script type="text/javascript" src="/js/jquery.min.js"></script>'), body);
+  assert.ok(body.includes('src="https://connect.facebook.net/en_US/fbevents.js" data-dni-original-type="text/javascript" data-consent-category="marketing"></script>'), body);
+  assert.ok(!body.includes('(503) 555-0142'), body);
+  assert.deepEqual(liveTrackingUrls(body), []);
 });
