@@ -626,6 +626,45 @@ mod tests {
     }
 
     #[test]
+    #[ignore = "known bug for the lead: a push shorter than HOLD_TAIL after an over-long run \
+                drops the over-long mark (the `!last && start >= cut` break runs before the \
+                hold that keeps it), so the run's rest is swapped as a new run"]
+    fn an_over_long_run_goes_on_after_a_short_chunk() {
+        let s = swapper();
+        let digits = "7".repeat(60);
+        let head = format!(r#"{{"h":"{digits} 1"#);
+        let tail = r#"503 555 0142","p":"(503) 555-0142"}"#;
+        let data = format!("{head} {tail}");
+        let whole = s.swap_in_data(&data, &none);
+        assert_eq!(whole.count, 1);
+        let mut st = DataStream::new();
+        let mut out = st.push(&s, &head, &none);
+        out += &st.push(&s, " ", &none);
+        out += &st.push(&s, tail, &none);
+        out += &st.finish(&s, &none);
+        assert_eq!(Some(out), whole.text);
+    }
+
+    #[test]
+    #[ignore = "known bug for the lead: three escaped separators (`\\u00a0\\u2013\\u00a0`, \
+                18 bytes) are longer than HOLD_TAIL, so a chunk boundary inside them ends the \
+                run and the number is missed"]
+    fn escaped_separators_longer_than_the_hold_back() {
+        let s = swapper();
+        let data = r#"{"t":"503\u00a0\u2013\u00a0555 0142","pad":"xxxxxxxxxxxxxxxxxxxxxxxx"}"#;
+        let whole = s.swap_in_data(data, &none);
+        assert_eq!(whole.count, 1);
+        for i in 0..=data.len() {
+            let (a, b) = data.split_at(i);
+            let mut st = DataStream::new();
+            let mut out = st.push(&s, a, &none);
+            out += &st.push(&s, b, &none);
+            out += &st.finish(&s, &none);
+            assert_eq!(Some(&out), whole.text.as_ref(), "split at {i}");
+        }
+    }
+
+    #[test]
     fn a_number_is_returned_once_the_hold_back_follows_it() {
         // HOLD_TAIL bytes after a run are enough to know it ended: it is swapped and
         // returned by that push, only the last HOLD_TAIL bytes are held.
