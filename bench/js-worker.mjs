@@ -8,8 +8,12 @@
 // grouping); `tel:` hrefs and the listed attributes get the same treatment; text inside
 // script/style/textarea/[data-dni-skip]/... is skipped. With `scripts`, <script> tags of
 // declined vendors (the bench pages' vendors, same categories as the built-in catalog) get
-// type="text/plain" like consent-dni does. Equivalence with the Rust output on the bench
-// pages is asserted by bench/run.mjs.
+// type="text/plain" like consent-dni does, and so do inline scripts whose text carries a
+// declined vendor's snippet signature (dni-privacy's catalog, normalised the same way): the
+// start tag is held (removeAndKeepContent) until the text is read, then written back. With
+// `consentMode` (the Google Consent Mode default block consent-dni inserts for the visitor),
+// the block goes at the top of <head>. Equivalence with the Rust output on the bench pages
+// (declined) is asserted by bench/run.mjs.
 
 // NANP and UK rules (the bench's numbers): country code, trunk prefix, bare NSN allowed,
 // trunk after the country code (`+44 (0)20 ...`).
@@ -81,6 +85,21 @@ const VENDOR_SCRIPTS = [
   [/^https:\/\/[^/]+\.hotjar\.com\//, 'analytics'],
   [/^https:\/\/bat\.bing\.com\//, 'marketing'],
 ];
+// Inline snippet signatures of the bench pages' vendors (crates/dni-privacy/src/builtin.rs, in
+// catalog order: the first declined one names the category), in normalised form.
+const INLINE_SIGNATURES = [
+  ["googletagmanager.com/gtm.js", 'necessary'], ["'gtm.start'", 'necessary'],
+  ["gtag('config','g-", 'analytics'], ["gtag('config','ua-", 'analytics'],
+  ["gtag('config','aw-", 'marketing'], ["gtag('config','dc-", 'marketing'],
+  ["connect.facebook.net/", 'marketing'], ["fbq('init'", 'marketing'],
+  ['bat.bing.com/bat.js', 'marketing'], ['newuet(', 'marketing'],
+  ['static.hotjar.com/c/hotjar-', 'analytics'], ['_hjsettings', 'analytics'],
+];
+/** dni-privacy's normalise_script: lowercase, no whitespace, `'` for `"` and backtick, `/` for `\/`. */
+const normalise = (t) => t.toLowerCase().replace(/[ \t\n\r\f]/g, '').replace(/["`]/g, "'").replace(/\\(\/|x2f|u002f)/g, '/');
+const JS_TYPES = new Set(['', 'text/javascript', 'application/javascript', 'module', 'text/ecmascript', 'application/ecmascript']);
+const escapeAttr = (v) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+
 const SKIP_TEXT = 'script, [data-dni-skip], textarea, style, xmp, iframe, noembed, noframes, plaintext';
 
 export default {
@@ -130,7 +149,35 @@ export default {
           else if (whole.length !== chunk.text.length) chunk.replace(whole, { html: true });
         },
       });
+    if (cfg.consentMode) {
+      rw.on('head', { element(el) { el.prepend(`<script data-dni-consent-mode>${cfg.consentMode}</script>`, { html: true }); } });
+    }
     if (cfg.scripts) {
+      // Inline scripts: hold the start tag until the text is read, then write it back, with
+      // type="text/plain" when the text carries a declined vendor's signature.
+      let inline = null;
+      rw.on('script:not([src])', {
+        element(el) {
+          const t = el.getAttribute('type');
+          if (el.hasAttribute('data-dni-category') || !JS_TYPES.has((t ?? '').trim().toLowerCase())) return;
+          const attrs = [...el.attributes].map(([n, v]) => ` ${n}="${escapeAttr(v)}"`).join('');
+          const held = { attrs, text: '' };
+          inline = held;
+          el.removeAndKeepContent();
+          el.onEndTag((end) => {
+            inline = null;
+            const norm = normalise(held.text);
+            const hit = INLINE_SIGNATURES.find(([sig, c]) => declined.has(c) && norm.includes(sig));
+            const extra = hit ? ' type="text/plain" data-consent-category="' + hit[1] + '"' : '';
+            end.before(`<script${held.attrs}${extra}>${held.text}</script>`, { html: true });
+          });
+        },
+        text(chunk) {
+          if (!inline) return;
+          inline.text += chunk.text;
+          chunk.remove();
+        },
+      });
       rw.on('script', {
         element(el) {
           const t = el.getAttribute('type');

@@ -4,12 +4,15 @@
 //   rust-noop   consent-dni with no targets and consent granted: nothing applies
 //   rust        consent-dni, full pipeline (build/), consent granted / declined
 //   rust-16k, rust-256k   the same with DNI_OUTPUT_CHUNK_BYTES = 16384 / 262144
-//   rust-size   the size-optimised build (bench/build-size/, if built)
+//   rust-size   another build side by side: BENCH_ALT=<dir> (label BENCH_ALT_LABEL), else
+//               bench/build-size/ (the opt-level "s" experiment) if built
+// BENCH_CORE=1 measures only pass-through, nothing applies, granted, declined, the JS twin and
+// the other build (not the chunk-size and BYOB experiments).
 //   js-*        the same swap job with the runtime's HTMLRewriter (bench/js-worker.mjs)
-// Checks first that the JS and Rust outputs are identical (declined: fallback numbers and
-// neutralised scripts), then warms up and measures every case interleaved, wall time per
-// request from Node (dispatchFetch + reading the whole body) and workerd's CPU time (sum of
-// its threads' /proc schedstat) per request. Prints the table and appends it to
+// Checks first that the JS and Rust outputs are identical (declined: fallback numbers,
+// neutralised vendor scripts and inline snippets, the Consent Mode block), then warms up and
+// measures every case interleaved, wall time per request from Node (dispatchFetch + reading
+// the whole body) and workerd's CPU time (sum of its threads' /proc schedstat) per request. Prints the table and appends it to
 // BENCHMARKS.md.
 //
 //   npm run bench                     (= node bench/run.mjs)
@@ -60,7 +63,15 @@ const TARGETS = [
 // for a browser without Fetch Metadata). The gate itself is tested in tests/e2e/traffic.test.mjs.
 const session = { lease_requires: { fetch_metadata: false } };
 const FULL_CONFIG = siteConfig('origin', { targets: TARGETS, session });
-const NOOP_CONFIG = siteConfig('origin', { targets: [], session });
+// No targets and no Consent Mode block: nothing applies, the body never enters the wasm.
+const NOOP_CONFIG = siteConfig('origin', { targets: [], session, vendors: { consent_mode: { insert: 'off' } } });
+/** The Consent Mode default block consent-dni inserts (src/response/consent_mode.rs, 500 ms). */
+const consentModeScript = (granted) => {
+  const s = granted ? 'granted' : 'denied';
+  return "window.dataLayer=window.dataLayer||[];window.gtag=window.gtag||function(){dataLayer.push(arguments)};"
+    + `gtag('consent','default',{'ad_storage':'${s}','ad_user_data':'${s}','ad_personalization':'${s}','analytics_storage':'${s}','functionality_storage':'${s}','personalization_storage':'${s}','security_storage':'granted','wait_for_update':500});`
+    + (granted ? '' : "gtag('set','ads_data_redaction',true);");
+};
 
 const ORIGIN_SRC = `
 const cache = new Map();
@@ -94,6 +105,7 @@ export default {
 const rustModules = (dir) => ({
   modules: true,
   scriptPath: path.join(dir, 'index.js'),
+  modulesRoot: dir,
   modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'], fallthrough: true }],
   durableObjects: { POOLS: { className: 'NumberPool', useSQLite: true } },
 });
@@ -127,7 +139,8 @@ const jsWorker = (name, swap) => ({
 });
 const fallbackSwaps = TARGETS.map((t) => [t.number, t.fallback]);
 
-const SIZE_DIR = path.join(HERE, 'build-size');
+const SIZE_DIR = process.env.BENCH_ALT ? path.resolve(process.env.BENCH_ALT) : path.join(HERE, 'build-size');
+const SIZE_LABEL = process.env.BENCH_ALT_LABEL ?? (process.env.BENCH_ALT ? path.basename(SIZE_DIR) : 'opt-level "s"');
 const haveSize = fs.existsSync(path.join(SIZE_DIR, 'index.js')) && fs.existsSync(path.join(SIZE_DIR, 'index_bg.wasm'));
 
 const workers = [
@@ -139,9 +152,9 @@ const workers = [
   rustWorker('rust-256k', path.join(ROOT, 'build'), { chunk: 262144 }),
   ...(haveSize ? [rustWorker('rust-size', SIZE_DIR)] : []),
   rustWorker('rust-byob', path.join(ROOT, 'build'), { entry: path.join(HERE, 'byob-entry.mjs') }),
-  jsWorker('js-declined', { swaps: fallbackSwaps, scripts: true, declined: ['functional', 'analytics', 'marketing'] }),
+  jsWorker('js-declined', { swaps: fallbackSwaps, scripts: true, declined: ['functional', 'analytics', 'marketing'], consentMode: consentModeScript(false) }),
   // granted: the JS version swaps to fixed pool numbers (the Rust one gets its lease).
-  jsWorker('js-granted', { swaps: TARGETS.map((t) => [t.number, t.sources.at(-1).numbers[0]]), scripts: false }),
+  jsWorker('js-granted', { swaps: TARGETS.map((t) => [t.number, t.sources.at(-1).numbers[0]]), scripts: false, consentMode: consentModeScript(true) }),
 ];
 
 const declinedCookie = () => `TC_PRIVACY=${tcDecline()}; _ga=GA1.1.1234567890.1700000000; _fbp=fb.1.1700000000000.123; _hjSessionUser_3141592=eyJpZCI6IjEifQ; cart=3`;
@@ -151,7 +164,21 @@ const grantedCookie = () => `TC_PRIVACY=${tcAccept([2, 3, 4])}; _ga=GA1.1.123456
 const baseHeaders = { 'user-agent': UA, accept: 'text/html,application/xhtml+xml', 'accept-language': 'en-US,en;q=0.9', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'accept-encoding': 'identity' };
 
 // ---------------------------------------------------------------- measuring
-const mf = new Miniflare({ workers, handleRuntimeStdio() { /* request logs: dropped */ } });
+// workerd's stdout/stderr (the worker's log line per request) must be READ: left unread,
+// the 64 KiB pipe fills after a few hundred requests and workerd blocks on its next
+// console.log, so every isolate on that thread stops answering (the "hang" of long runs).
+// Drained and dropped, or written to BENCH_LOG.
+const runtimeLog = process.env.BENCH_LOG ? fs.createWriteStream(process.env.BENCH_LOG) : null;
+const T0 = Date.now();
+const mf = new Miniflare({
+  workers,
+  handleRuntimeStdio(stdout, stderr) {
+    for (const s of [stdout, stderr]) {
+      if (runtimeLog) s.on('data', (d) => runtimeLog.write(`[${((Date.now() - T0) / 1000).toFixed(1)}s] ${d}`));
+      else s.resume();
+    }
+  },
+});
 await mf.ready;
 
 function workerdPids() {
@@ -284,7 +311,7 @@ for (const page of FEW_CASES ? [] : Object.keys(pages)) {
   check(rd.includes('type="text/plain" data-consent-category="marketing"'), `${page}: Rust declined output neutralises scripts`);
   if (rd !== jd) {
     const at = firstDiff(rd, jd);
-    check(false, `${page}: JS and Rust declined outputs differ at byte ${at}:\n  rust: ${JSON.stringify(rd.slice(at - 80, at + 80))}\n  js:   ${JSON.stringify(jd.slice(at - 80, at + 80))}`);
+    check(false, `${page}: JS and Rust declined outputs differ at byte ${at}:\n  rust: ${JSON.stringify(rd.slice(Math.max(0, at - 80), at + 80))}\n  js:   ${JSON.stringify(jd.slice(Math.max(0, at - 80), at + 80))}`);
   } else console.log(`${page}: JS HTMLRewriter and Rust outputs identical (declined), ${swaps} fallback numbers, ${Buffer.byteLength(rd)} bytes`);
   const rgr = await request('rust', page, granted.rust);
   const rg = rgr.body;
@@ -312,13 +339,13 @@ const CASES = [
   { id: 'byob-granted', label: 'experiment: granted, input re-read by a 64 KiB BYOB reader', host: 'rust-byob', cookie: () => granted['rust-byob'] },
   { id: 'byob-declined', label: 'experiment: declined, input re-read by a 64 KiB BYOB reader', host: 'rust-byob', cookie: declinedCookie },
   ...(haveSize ? [
-    { id: 'size-granted', label: 'consent-dni opt-level "s", granted', host: 'rust-size', cookie: () => granted['rust-size'] },
-    { id: 'size-declined', label: 'consent-dni opt-level "s", declined', host: 'rust-size', cookie: declinedCookie },
+    { id: 'size-granted', label: `consent-dni ${SIZE_LABEL}, granted`, host: 'rust-size', cookie: () => granted['rust-size'] },
+    { id: 'size-declined', label: `consent-dni ${SIZE_LABEL}, declined`, host: 'rust-size', cookie: declinedCookie },
   ] : []),
 ];
 
-if (FEW_CASES) {
-  const keep = new Set(['pass-js', 'rust-noop', 'rust-granted', 'rust-declined']);
+if (FEW_CASES || process.env.BENCH_CORE) {
+  const keep = new Set(['pass-js', 'rust-noop', 'rust-granted', 'rust-declined', ...(FEW_CASES ? [] : ['js-granted', 'js-declined', 'size-granted', 'size-declined'])]);
   for (let i = CASES.length - 1; i >= 0; i--) if (!keep.has(CASES[i].id)) CASES.splice(i, 1);
 }
 
@@ -382,7 +409,7 @@ function gz(file) {
   if (!fs.existsSync(file)) return null;
   return { raw: fs.statSync(file).size, gzip: Number(execSync(`gzip -9 -c ${JSON.stringify(file)} | wc -c`).toString().trim()) };
 }
-const sizes = [['build/ (release: opt-level 3, LTO)', gz(path.join(ROOT, 'build/index_bg.wasm'))], ['bench/build-size/ (opt-level "s", LTO)', haveSize ? gz(path.join(SIZE_DIR, 'index_bg.wasm')) : null]];
+const sizes = [['build/ (release build)', gz(path.join(ROOT, 'build/index_bg.wasm'))], [`${path.relative(ROOT, SIZE_DIR)} (${SIZE_LABEL})`, haveSize ? gz(path.join(SIZE_DIR, 'index_bg.wasm')) : null]];
 const workerdVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/workerd/package.json'), 'utf8')).version;
 const miniflareVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/miniflare/package.json'), 'utf8')).version;
 const machine = `${os.cpus().length} CPUs (nproc ${execSync('nproc').toString().trim()}), ${os.cpus()[0].model}, ${os.platform()} ${os.release()}, load avg at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`;
@@ -394,7 +421,7 @@ const report = [
   hangs.length ? `\n**Requests that never completed (dropped from the samples):**\n${hangs.map((h) => `- ${h}`).join('\n')}\n` : '',
   failures.length ? `\n**Checks failed:**\n${failures.map((f) => `- ${f}`).join('\n')}` : (TAG_HEAVY ? 'Checks: declined output neutralises every vendor on each page and carries the Consent Mode default; granted output neutralises nothing; pass-through rows byte-identical to the page.'
     : NEXT ? 'Checks: declined output differs from the page only by digits and inserted scripts, its RSC rows carry the fallback; granted RSC rows carry a tracking number and the hydration guard is in; pass-through rows byte-identical to the page.'
-    : 'Checks: JS HTMLRewriter output identical to consent-dni\'s (declined) on both pages; chunk-size and size variants identical to the default build; pass-through rows byte-identical to the page.'),
+    : 'Checks: JS HTMLRewriter output identical to consent-dni\'s (declined) on both pages; chunk-size, BYOB and other-build variants identical to the default build; pass-through rows byte-identical to the page.'),
   table(),
   '',
   '| wasm | raw bytes | gzip -9 bytes |',

@@ -68,26 +68,51 @@ impl EdgeFacts {
         let Some(cf) = json.and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok()) else {
             return EdgeFacts::default();
         };
-        let text = |v: Option<&serde_json::Value>| {
-            v.and_then(|v| v.as_str())
-                .map(str::trim)
+        fn text(v: Option<&serde_json::Value>) -> Option<&str> {
+            v.and_then(serde_json::Value::as_str)
+        }
+        let bot = cf.get("botManagement");
+        EdgeFacts::from_fields(&CfFields {
+            country: text(cf.get("country")),
+            region_code: text(cf.get("regionCode")),
+            bot_score: bot.and_then(|b| b.get("score")?.as_f64()),
+            verified_bot: bot.and_then(|b| b.get("verifiedBot")?.as_bool()),
+            verified_bot_category: text(cf.get("verifiedBotCategory")),
+        })
+    }
+
+    /// The facts from the fields of `request.cf` read one by one (the shell reads only
+    /// these, rather than serialising the whole object): texts trimmed, empty or over 64
+    /// bytes absent; a bot score outside 1..=99 absent.
+    pub fn from_fields(cf: &CfFields<'_>) -> EdgeFacts {
+        let text = |v: Option<&str>| {
+            v.map(str::trim)
                 .filter(|s| !s.is_empty() && s.len() <= 64)
                 .map(str::to_string)
         };
-        let bot = cf.get("botManagement");
         EdgeFacts {
-            country: text(cf.get("country")),
-            region: text(cf.get("regionCode")),
-            bot_score: bot
-                .and_then(|b| b.get("score")?.as_f64())
+            country: text(cf.country),
+            region: text(cf.region_code),
+            bot_score: cf
+                .bot_score
                 .filter(|s| (1.0..=99.0).contains(s))
                 .map(|s| s as u8),
-            verified_bot: bot
-                .and_then(|b| b.get("verifiedBot")?.as_bool())
-                .unwrap_or(false),
-            verified_bot_category: text(cf.get("verifiedBotCategory")),
+            verified_bot: cf.verified_bot.unwrap_or(false),
+            verified_bot_category: text(cf.verified_bot_category),
         }
     }
+}
+
+/// The fields of `request.cf` the pipeline reads, as found.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CfFields<'a> {
+    pub country: Option<&'a str>,
+    pub region_code: Option<&'a str>,
+    /// `botManagement.score`.
+    pub bot_score: Option<f64>,
+    /// `botManagement.verifiedBot`.
+    pub verified_bot: Option<bool>,
+    pub verified_bot_category: Option<&'a str>,
 }
 
 /// What the request looks like, read once.

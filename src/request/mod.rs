@@ -7,5 +7,7 @@ mod facts;
 mod route;
 
 pub use client::LeaseRefusal;
-pub use facts::{is_navigation, EdgeFacts, FetchMetadata, HeaderSource, Method, RequestFacts};
+pub use facts::{
+    is_navigation, CfFields, EdgeFacts, FetchMetadata, HeaderSource, Method, RequestFacts,
+};
 pub use route::{ApiRoute, Route, RESERVED_PREFIX};
