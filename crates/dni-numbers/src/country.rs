@@ -212,6 +212,21 @@ mod tests {
     }
 
     #[test]
+    fn australian_groupings_follow_the_leading_digit() {
+        // 1300 numbers `1300 966 656` (yomojo.com.au), 13 numbers `13 10 87`
+        // (westernpower.com.au), geographic `2 6219 5555` (ACMA Annual report 2011-12).
+        assert_eq!(standard_groups("61", "1300966656"), vec![4, 3, 3]);
+        assert_eq!(standard_groups("61", "131087"), vec![2, 2, 2]);
+        assert_eq!(standard_groups("61", "262195555"), vec![1, 4, 4]);
+        // Mobiles (9 digits starting 4) are threes: `412 345 678` (printed `0412 345 678`).
+        assert_eq!(standard_groups("61", "412345678"), vec![3, 3, 3]);
+        // Australian national numbers of 10 digits all start with 1 (1300/1800/1900, ACMA
+        // Telecommunications Numbering Plan 2015): any other 10 digits (a geographic number
+        // with a digit too many) get the generic grouping, not the 1300 one.
+        assert_eq!(standard_groups("61", "2621955550"), vec![3, 3, 4]);
+    }
+
+    #[test]
     fn hungary_dials_06_nationally() {
         // Hungary's trunk prefix is `06` (ITU-T E.164 national dialling plan of Hungary:
         // "06" + area code + subscriber number), never written after +36.

@@ -331,6 +331,34 @@ mod tests {
         false
     }
 
+    /// What a [`DataStream`] may hold beyond the chunk just pushed: the key look-back and a
+    /// small margin (stated on its own, not from `CONTEXT`, so a larger hold fails).
+    const MEMORY: usize = KEY_LOOKBACK + 128;
+
+    /// The stream's output and counts, the data pushed in chunks of `size` bytes (cut at
+    /// character boundaries).
+    fn streamed(
+        st: &mut DataStream,
+        s: &NumberSwapper,
+        data: &str,
+        size: usize,
+        excluded: &dyn Fn(&str) -> bool,
+    ) -> (String, u32, u32) {
+        let mut out = String::new();
+        let mut rest = data;
+        while !rest.is_empty() {
+            let mut at = size.min(rest.len());
+            while !rest.is_char_boundary(at) {
+                at += 1;
+            }
+            let (chunk, tail) = rest.split_at(at);
+            out += &st.push(s, chunk, excluded);
+            rest = tail;
+        }
+        out += &st.finish(s, excluded);
+        (out, st.count(), st.skipped())
+    }
+
     #[test]
     fn json_strings_and_escapes() {
         let s = swapper();
@@ -422,11 +450,7 @@ mod tests {
         let mut out = String::new();
         for _ in 0..2000 {
             out += &st.push(&s, chunk, &none);
-            assert!(
-                st.buf.len() <= CONTEXT + HOLD_TAIL + chunk.len() + 64,
-                "{}",
-                st.buf.len()
-            );
+            assert!(st.buf.len() <= MEMORY + chunk.len(), "{}", st.buf.len());
         }
         out += &st.finish(&s, &none);
         assert_eq!(st.count(), 2000);
@@ -446,11 +470,7 @@ mod tests {
             let mut out = String::new();
             for chunk in data.as_bytes().chunks(size) {
                 out += &st.push(&s, std::str::from_utf8(chunk).unwrap(), &none);
-                assert!(
-                    st.buf.len() <= CONTEXT + HOLD_TAIL + size + 64,
-                    "{}",
-                    st.buf.len()
-                );
+                assert!(st.buf.len() <= MEMORY + size, "{}", st.buf.len());
             }
             out += &st.finish(&s, &none);
             assert_eq!(Some(out), whole.text, "chunks of {size}");
@@ -474,6 +494,207 @@ mod tests {
         assert_eq!(key_before(t, at(0)), Some("invoiceId"));
         assert_eq!(key_before(t, t.find("(503)").unwrap()), Some("display"));
         assert_eq!(key_before(t, at(1)), None);
+    }
+
+    #[test]
+    fn a_number_right_after_a_unicode_escape_starts_after_it() {
+        // Python's json.dumps (ensure_ascii, the default) writes “503-555-0142” as
+        // \u201c503-555-0142\u201d: the escape's hex digits are not the number's.
+        let s = swapper();
+        let json = r#"{"note":"\u201c503-555-0142\u201d"}"#;
+        let r = s.swap_in_data(json, &none);
+        assert_eq!(r.count, 1);
+        assert_eq!(r.text.unwrap(), json.replace("0142", "0170"));
+        // The same at the very start of the data (a string's content on its own).
+        let raw = r"\u201c503-555-0142\u201d";
+        assert_eq!(
+            s.swap_in_data(raw, &none).text.unwrap(),
+            raw.replace("0142", "0170")
+        );
+        // Nor do hex digits complete a number: U+5035 (倵) then 550142 is not 5035550142.
+        let cjk = r#"{"sku":"\u5035550142"}"#;
+        assert_eq!(s.swap_in_data(cjk, &none).count, 0);
+    }
+
+    #[test]
+    fn a_number_right_after_a_newline_escape() {
+        let s = swapper();
+        let json = r#"{"contact":"Harbor Dental\n503-555-0142"}"#;
+        let r = s.swap_in_data(json, &none);
+        assert_eq!(r.count, 1);
+        assert_eq!(r.text.unwrap(), json.replace("0142", "0170"));
+    }
+
+    #[test]
+    fn keys_in_unusual_places() {
+        let at = |t: &str| t.find("5035").or_else(|| t.find("(503)")).unwrap();
+        // Bare JavaScript keys with `$` and `_`.
+        let t = r#"{$invoice_id: "5035550142"}"#;
+        assert_eq!(key_before(t, at(t)), Some("$invoice_id"));
+        // A JavaScript array with a hole: no type tag before the string, no key.
+        let t = r#"{"invoiceId":[,"5035550142"]}"#;
+        assert_eq!(key_before(t, at(t)), None);
+        // A key string after a negative number is no tagged value of the key before.
+        let t = r#"{"delta":-1,"5035550142":3}"#;
+        assert_eq!(key_before(t, at(t)), None);
+        // A JavaScript conditional: `:` after a parenthesis has no key.
+        let t = r#"isOpen ? (hours) : "(503) 555-0142""#;
+        assert_eq!(key_before(t, at(t)), None);
+        // Data (a chunk) starting with the tag digits or with the `:`.
+        let t = r#"1,"5035550142""#;
+        assert_eq!(key_before(t, at(t)), None);
+        let t = r#":"5035550142""#;
+        assert_eq!(key_before(t, at(t)), None);
+    }
+
+    #[test]
+    fn keys_far_back_are_found_at_every_chunk_size() {
+        // The key 255 bytes before the number: within the look-back, also when the data
+        // before the number was returned by an earlier push.
+        let s = swapper();
+        let excluded = |k: &str| k == "invoiceId";
+        let pad = "x".repeat(240);
+        let data = format!(r#"{{"invoiceId":"{pad} 5035550142","tel":"5035550142"}}"#);
+        assert_eq!(
+            key_before(&data, data.find("5035").unwrap()),
+            Some("invoiceId")
+        );
+        let whole = s.swap_in_data(&data, &excluded);
+        assert_eq!((whole.count, whole.skipped), (1, 1));
+        for size in [1, 5, 16, 17, 100] {
+            let got = streamed(&mut DataStream::new(), &s, &data, size, &excluded);
+            assert_eq!(Some(got.0), whole.text, "chunks of {size}");
+            assert_eq!((got.1, got.2), (1, 1), "chunks of {size}");
+        }
+    }
+
+    #[test]
+    fn multibyte_data_streams_with_bounded_memory() {
+        // Context is dropped at character boundaries, wherever the chunks end.
+        let s = swapper();
+        let chunk = r#"{"phone":"(503) 555-0142","note":"☎ Öffnungszeiten — täglich ☎"},"#;
+        for size in [1, 3, 7, chunk.len()] {
+            let mut st = DataStream::new();
+            let mut out = String::new();
+            for _ in 0..100 {
+                out += &streamed_push(&mut st, &s, chunk, size);
+                assert!(st.buf.len() <= MEMORY + chunk.len(), "{}", st.buf.len());
+            }
+            out += &st.finish(&s, &none);
+            assert_eq!(st.count(), 100);
+            assert_eq!(
+                out,
+                chunk.replace("0142", "0170").repeat(100),
+                "chunks of {size}"
+            );
+        }
+    }
+
+    /// Pushes `data` in pieces of `size` bytes (at character boundaries), without finishing.
+    fn streamed_push(st: &mut DataStream, s: &NumberSwapper, data: &str, size: usize) -> String {
+        let mut out = String::new();
+        let mut rest = data;
+        while !rest.is_empty() {
+            let mut at = size.min(rest.len());
+            while !rest.is_char_boundary(at) {
+                at += 1;
+            }
+            let (chunk, tail) = rest.split_at(at);
+            out += &st.push(s, chunk, &none);
+            rest = tail;
+        }
+        out
+    }
+
+    #[test]
+    fn an_over_long_run_goes_on_in_the_next_chunk() {
+        // A run over the digit limit whose end arrives in a later chunk: the digits after
+        // the chunk boundary (`1 503 555 0142`) are still part of it, nothing is swapped.
+        let s = swapper();
+        let digits = "7".repeat(60);
+        let head = format!(r#"{{"h":"{digits} 1"#);
+        let tail = r#" 503 555 0142","p":"(503) 555-0142"}"#;
+        let data = format!("{head}{tail}");
+        let whole = s.swap_in_data(&data, &none);
+        assert_eq!(whole.count, 1);
+        let mut st = DataStream::new();
+        let mut out = st.push(&s, &head, &none);
+        out += &st.push(&s, tail, &none);
+        out += &st.finish(&s, &none);
+        assert_eq!(Some(out), whole.text);
+        assert_eq!(st.count(), 1);
+    }
+
+    #[test]
+    #[ignore = "known bug for the lead: a push shorter than HOLD_TAIL after an over-long run \
+                drops the over-long mark (the `!last && start >= cut` break runs before the \
+                hold that keeps it), so the run's rest is swapped as a new run"]
+    fn an_over_long_run_goes_on_after_a_short_chunk() {
+        let s = swapper();
+        let digits = "7".repeat(60);
+        let head = format!(r#"{{"h":"{digits} 1"#);
+        let tail = r#"503 555 0142","p":"(503) 555-0142"}"#;
+        let data = format!("{head} {tail}");
+        let whole = s.swap_in_data(&data, &none);
+        assert_eq!(whole.count, 1);
+        let mut st = DataStream::new();
+        let mut out = st.push(&s, &head, &none);
+        out += &st.push(&s, " ", &none);
+        out += &st.push(&s, tail, &none);
+        out += &st.finish(&s, &none);
+        assert_eq!(Some(out), whole.text);
+    }
+
+    #[test]
+    #[ignore = "known bug for the lead: three escaped separators (`\\u00a0\\u2013\\u00a0`, \
+                18 bytes) are longer than HOLD_TAIL, so a chunk boundary inside them ends the \
+                run and the number is missed"]
+    fn escaped_separators_longer_than_the_hold_back() {
+        let s = swapper();
+        let data = r#"{"t":"503\u00a0\u2013\u00a0555 0142","pad":"xxxxxxxxxxxxxxxxxxxxxxxx"}"#;
+        let whole = s.swap_in_data(data, &none);
+        assert_eq!(whole.count, 1);
+        for i in 0..=data.len() {
+            let (a, b) = data.split_at(i);
+            let mut st = DataStream::new();
+            let mut out = st.push(&s, a, &none);
+            out += &st.push(&s, b, &none);
+            out += &st.finish(&s, &none);
+            assert_eq!(Some(&out), whole.text.as_ref(), "split at {i}");
+        }
+    }
+
+    #[test]
+    fn a_number_is_returned_once_the_hold_back_follows_it() {
+        // HOLD_TAIL bytes after a run are enough to know it ended: it is swapped and
+        // returned by that push, only the last HOLD_TAIL bytes are held.
+        let s = swapper();
+        let head = r#"{"tel":"(503) 555-0142"#;
+        let rest = r#"","note":"open"}"#;
+        assert_eq!(rest.len(), HOLD_TAIL);
+        let mut st = DataStream::new();
+        let out = st.push(&s, &format!("{head}{rest}"), &none);
+        assert_eq!(out, head.replace("0142", "0170"));
+        assert_eq!(st.finish(&s, &none), rest);
+    }
+
+    #[test]
+    fn long_devalue_payloads_exclude_by_index_at_every_chunk_size() {
+        // The excluded string comes after more than the kept context: stream offsets,
+        // not buffer offsets, must line up.
+        let s = swapper();
+        let excluded = |k: &str| k == "invoiceId";
+        let pad = "Harbor Dental, 12 Quay St. ".repeat(20);
+        let data = format!(
+            r#"[{{"about":1,"invoiceId":2,"phone":3}},"{pad}","5035550142","(503) 555-0142",{{"invoiceId":2}}]"#
+        );
+        let whole = s.swap_in_devalue(&data, &excluded);
+        assert_eq!((whole.count, whole.skipped), (1, 1));
+        for size in [1, 2, 7, 16, 64, 300] {
+            let got = streamed(&mut DataStream::devalue(), &s, &data, size, &excluded);
+            assert_eq!(Some(got.0), whole.text, "chunks of {size}");
+            assert_eq!((got.1, got.2), (1, 1), "chunks of {size}");
+        }
     }
 
     #[test]

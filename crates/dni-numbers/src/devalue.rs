@@ -141,4 +141,52 @@ mod tests {
         }
         assert!(s.excludes(data.find("5035550142").unwrap()));
     }
+
+    #[test]
+    fn a_range_is_the_string_with_its_quotes_half_open() {
+        let data = r#"[{"invoiceId":1},"5035550142"]"#;
+        let mut s = DevalueScanner::default();
+        s.feed(data.as_bytes(), &|k| k == "invoiceId");
+        let open = data.find("\"5035550142").unwrap();
+        let close = open + "\"5035550142".len();
+        assert_eq!(s.ranges, vec![(open, close + 1)]);
+        assert!(s.excludes(open) && s.excludes(close));
+        assert!(!s.excludes(open - 1) && !s.excludes(close + 1));
+        // Ranges that end at or before an offset are forgotten, later ones kept.
+        s.forget_before(close);
+        assert_eq!(s.ranges.len(), 1);
+        s.forget_before(close + 1);
+        assert!(s.ranges.is_empty());
+    }
+
+    #[test]
+    fn indices_of_several_digits() {
+        // Nuxt payloads easily have hundreds of root values: `"invoiceId":12` is index 12.
+        let values: Vec<String> = (1..=12).map(|i| format!("\"v{i}\"")).collect();
+        let data = format!(r#"[{{"invoiceId":12,"phone":10}},{}]"#, values.join(","));
+        let mut s = DevalueScanner::default();
+        s.feed(data.as_bytes(), &|k| k == "invoiceId");
+        assert!(s.excludes(data.find("v12").unwrap()));
+        assert!(!s.excludes(data.find("v11").unwrap()));
+        assert!(!s.excludes(data.find("v10").unwrap()));
+        assert!(!s.excludes(data.find("v1\"").unwrap()));
+        assert_eq!(s.ranges.len(), 1);
+    }
+
+    #[test]
+    fn keys_longer_than_the_limit_are_never_excluded() {
+        let at_limit = "k".repeat(MAX_KEY);
+        let over = "k".repeat(MAX_KEY + 1);
+        for (key, excluded) in [(&at_limit, true), (&over, false)] {
+            let data = format!(r#"[{{"{key}":1}},"5035550142"]"#);
+            let mut s = DevalueScanner::default();
+            s.feed(data.as_bytes(), &|k| k == key.as_str());
+            assert_eq!(
+                s.excludes(data.find("5035").unwrap()),
+                excluded,
+                "{}",
+                key.len()
+            );
+        }
+    }
 }

@@ -458,5 +458,10 @@ mod tests {
         assert_eq!(digits("555%C2%A0123%2e4567", Mode::Tel), "5551234567");
         assert_eq!(digits("555%2B123", Mode::Tel), "555");
         assert_eq!(digits("555%+1123", Mode::Tel), "555");
+        // `%20%A0` is two tokens (a space, then a Latin-1 no-break space), not one `%C2%A0`:
+        // with two more spaces that is four, more than a run allows between digits.
+        assert_eq!(percent_separator(b"%20%A0", 0), Some((3, SepKind::Space)));
+        assert_eq!(digits("555%20%A0%20%20123", Mode::Tel), "555");
+        assert_eq!(digits("555%20%A0%20123", Mode::Tel), "555123");
     }
 }

@@ -8,7 +8,7 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-use dni_numbers::{format_national, NumberSwapper, E164};
+use dni_numbers::{format_international, format_national, NumberSwapper, E164};
 
 fn n(s: &str) -> E164 {
     E164::parse(s).unwrap()
@@ -117,6 +117,13 @@ fn australian_13_1300_1800_numbers_are_printed_without_the_trunk_0() {
     // Printed nationally without the `0`; an Australian mobile keeps its `0`.
     assert_eq!(format_national(&n("+611300966656")), "1300 966 656");
     assert_eq!(format_national(&n("+61412345678")), "0412 345 678");
+    // `13` numbers are printed in pairs, as westernpower.com.au prints "13 10 87".
+    assert_eq!(format_national(&n("+61131087")), "13 10 87");
+    assert_eq!(format_international(&n("+61131087")), "+61 13 10 87");
+    // Geographic numbers: area code, then two fours. The ACMA's own Canberra number, printed
+    // "+61 2 6219 5555" in its Annual report 2011-12 (acma.gov.au/annualreport).
+    assert_eq!(format_national(&n("+61262195555")), "02 6219 5555");
+    assert_eq!(format_international(&n("+61262195555")), "+61 2 6219 5555");
     // A 1300 target shown to a visitor whose tracking number is a mobile: the national
     // style the mobile can be written in.
     let sw = NumberSwapper::new(&[(n("+611300966656"), n("+61412345678"))]);

@@ -117,6 +117,23 @@ mod tests {
     }
 
     #[test]
+    fn text_after_a_non_ascii_character_is_kept_whole() {
+        assert_eq!(
+            normalise_script("gtag('event', 'Zürich Praxis')"),
+            "gtag('event','zürichpraxis')"
+        );
+        assert_eq!(normalise_script("€5"), "€5");
+    }
+
+    #[test]
+    fn a_signature_of_exactly_the_minimum_length_is_accepted() {
+        // TikTok's pixel base code ends with `ttq.load('<pixel code>')` (TikTok Business
+        // Help Center, "How to manually set up TikTok Pixel"): 8 characters.
+        assert_eq!(parse_signature("ttq.load").as_deref(), Ok("ttq.load"));
+        assert_eq!(parse_signature("ttq.loa"), Err(SignatureError::TooShort));
+    }
+
+    #[test]
     fn signatures_are_normalised_and_not_too_short() {
         assert_eq!(
             parse_signature("Acme.Tracker( 'init'").unwrap(),

@@ -273,4 +273,10 @@ fn sites_extend_builtin_vendors_and_add_their_own_signatures() {
             "v.consent_mode.wait_for_update_ms"
         ]
     );
+    // The limit itself is allowed.
+    let mut issues = Vec::new();
+    let at_limit: VendorsConfig =
+        serde_json::from_str(r#"{"consent_mode": {"wait_for_update_ms": 10000}}"#).unwrap();
+    dni_common::Validate::validate(&at_limit, "v", &mut issues);
+    assert!(issues.is_empty(), "{issues:?}");
 }
