@@ -17,8 +17,9 @@ pub(crate) const MAX_SEPARATOR_TOKENS: usize = 3;
 pub const MAX_RUN_DIGITS: usize = 48;
 
 /// Whether we scan page text, the number part of a `tel:` URI, or serialized data (JSON or
-/// JavaScript string literals, at any depth of escaping: `\u00a0` and `\\u00a0` stand for a
-/// no-break space there, as entities do in text).
+/// JavaScript string literals, at any depth of escaping up to [`MAX_ESCAPE_SLASHES`]
+/// backslashes: `\u00a0`, `\\u00a0` and `\xa0` stand for a no-break space there, `\/` for
+/// `/`, as entities do in text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
     Text,
@@ -191,18 +192,34 @@ fn entity_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
     Some((len, kind))
 }
 
-/// A JSON/JavaScript `\uXXXX` escape (behind any number of backslashes: payloads nest JSON
-/// in strings) that stands for a separator.
+/// At most this many backslashes before an escape in data: four levels of strings nested in
+/// strings (1, 2, 4, 8). Bounds a separator token, hence what a stream holds back.
+pub(crate) const MAX_ESCAPE_SLASHES: usize = 8;
+
+/// A JSON/JavaScript escape that stands for a separator, behind 1 to [`MAX_ESCAPE_SLASHES`]
+/// backslashes (payloads nest JSON in strings): `\uXXXX` (JSON, JavaScript), `\xNN`
+/// (JavaScript), `\/` (JSON's escaped solidus, as PHP's `json_encode` writes every `/`).
 #[inline(never)]
 fn escape_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
-    let slashes = b.get(i..)?.iter().take_while(|&&c| c == b'\\').count();
-    let at = i + slashes;
-    if slashes == 0 || !matches!(b.get(at), Some(b'u' | b'U')) {
+    let slashes = b
+        .get(i..)?
+        .iter()
+        .take(MAX_ESCAPE_SLASHES + 1)
+        .take_while(|&&c| c == b'\\')
+        .count();
+    if slashes == 0 || slashes > MAX_ESCAPE_SLASHES {
         return None;
     }
-    let hex = b.get(at + 1..at + 5)?;
+    let at = i + slashes;
+    let hex_len = match b.get(at)? {
+        b'u' | b'U' => 4,
+        b'x' => 2,
+        b'/' => return Some((slashes + 1, SepKind::Tight)),
+        _ => return None,
+    };
+    let hex = b.get(at + 1..at + 1 + hex_len)?;
     let kind = classify_code_point(parse_radix(hex, 16)?)?;
-    Some((slashes + 5, kind))
+    Some((slashes + 1 + hex_len, kind))
 }
 
 fn parse_radix(s: &[u8], radix: u32) -> Option<u32> {
@@ -320,11 +337,15 @@ fn separator_prefix(rest: &[u8], mode: Mode) -> bool {
         }
         b'\\' if mode == Mode::Data => {
             let slashes = rest.iter().take_while(|&&c| c == b'\\').count();
+            if slashes > MAX_ESCAPE_SLASHES {
+                return false;
+            }
             match rest.get(slashes..) {
                 Some([]) | None => true,
                 Some([b'u' | b'U', hex @ ..]) => {
                     hex.len() < 4 && hex.iter().all(u8::is_ascii_hexdigit)
                 }
+                Some([b'x', hex @ ..]) => hex.len() < 2 && hex.iter().all(u8::is_ascii_hexdigit),
                 Some(_) => false,
             }
         }
