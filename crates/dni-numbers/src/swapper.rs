@@ -11,7 +11,8 @@
 //!   `01 23 45 67 89` (Russia `8`, Hungary `06`); countries without trunk prefix (Italy,
 //!   Spain, ...) the national number itself; national-only numbers as their country prints
 //!   them (`0800 123 4567`, `08 00 12 34 56`, `900 123 456`, Australia's `1300 346 227`
-//!   and `13 12 34` without the trunk `0`);
+//!   and `13 12 34` without the trunk `0`); India's mobiles (10 digits starting 6-9) with and
+//!   without the trunk `0` (`098765 43210`, `98765 43210`, `9876543210`);
 //! * in `tel:` URIs also the country code and number without `+` or `00`
 //!   (`tel:442079460018`, a frequent mistake that phones dial as a national number anyway).
 //!

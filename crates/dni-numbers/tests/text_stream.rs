@@ -159,14 +159,19 @@ fn brk(s: &str) -> Event {
     Event::Break(s.into())
 }
 
-fn whole(events: &[Event]) -> (String, u32) {
-    let (out, count, _) = Model::run(&swapper(), events, &[usize::MAX]);
+fn whole_with(sw: &NumberSwapper, events: &[Event]) -> (String, u32) {
+    let (out, count, _) = Model::run(sw, events, &[usize::MAX]);
     (out, count)
 }
 
 /// Every chunking of every text (1-byte, 2, 3, 5, 7-byte and mixed) gives the same output.
 fn assert_chunking_independent(events: &[Event]) -> (String, u32) {
-    let reference = whole(events);
+    assert_chunking_independent_with(&swapper(), events)
+}
+
+/// [`assert_chunking_independent`] with another swapper.
+fn assert_chunking_independent_with(sw: &NumberSwapper, events: &[Event]) -> (String, u32) {
+    let reference = whole_with(sw, events);
     let longest = events
         .iter()
         .map(|e| match e {
@@ -181,7 +186,7 @@ fn assert_chunking_independent(events: &[Event]) -> (String, u32) {
     let stride = longest.div_ceil(200).max(1);
     chunkings.extend((1..longest).step_by(stride).map(|k| vec![k, usize::MAX]));
     for chunks in chunkings {
-        let (out, count, _) = Model::run(&swapper(), events, &chunks);
+        let (out, count, _) = Model::run(sw, events, &chunks);
         assert_eq!(
             (&out, count),
             (&reference.0, reference.1),
@@ -568,4 +573,30 @@ fn an_extension_glued_on_ends_the_number_at_every_chunking() {
         let (out, n) = assert_chunking_independent(&[text(input)]);
         assert_eq!((out.as_str(), n), (expected, count), "{input}");
     }
+}
+
+#[test]
+fn indian_mobiles_without_the_trunk_0_at_every_chunking() {
+    // IndianOil's LPG booking number as westerntimesnews.in prints it ("77189 55555") and
+    // as 4thnation.com does ("7718955555"); with the trunk 0 and the country code.
+    let sw = NumberSwapper::new(&[(n("+917718955555"), n("+917718955599"))]);
+    let t = "Book on 77189 55555 or 7718955555, from a landline 077189 55555, abroad \
+             +91-77189-55555. Not 977189 55555 nor 7718955555123.";
+    let (out, count) = assert_chunking_independent_with(&sw, &[text(t)]);
+    assert_eq!(count, 4);
+    assert_eq!(
+        out,
+        "Book on 77189 55599 or 7718955599, from a landline 077189 55599, abroad \
+         +91-77189-55599. Not 977189 55555 nor 7718955555123."
+    );
+    // Split by inline markup, as a page may print it.
+    let events = [
+        text("Call "),
+        inline("<b>"),
+        text("77189"),
+        inline("</b>"),
+        text(" 55555"),
+    ];
+    let (out, count) = assert_chunking_independent_with(&sw, &events);
+    assert_eq!((out.as_str(), count), ("Call <b>77189</b> 55599", 1));
 }
