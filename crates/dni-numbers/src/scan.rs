@@ -4,8 +4,10 @@
 //! [`MAX_SEPARATOR_TOKENS`] of: space, `-`, `.`, `/`, `(`, `)`, non-breaking / thin /
 //! narrow no-break / figure spaces (as characters or as HTML entities: `&nbsp;`, `&#160;`,
 //! `&#xA0;`, `&thinsp;`, `&#8201;`, `&#x202F;`, ...), Unicode hyphens and dashes (U+2010 to
-//! U+2013, `&ndash;`), and, in `tel:` URIs, `%20`. Text from lol_html is not entity-decoded,
-//! which is why entities are separators here.
+//! U+2013, `&ndash;`), the fullwidth forms of Japanese and Chinese pages (`－` `．` `／` `（` `）`,
+//! the minus sign `−`, `ー`, the ideographic space), and, in `tel:` URIs, `%20`. Text from
+//! lol_html is not entity-decoded, which is why entities are separators here. A digit is an
+//! ASCII digit or a fullwidth one (`０`-`９`), and `＋` is a `+`.
 
 /// At most this many separator tokens between two digits (`") - "` is three).
 pub(crate) const MAX_SEPARATOR_TOKENS: usize = 3;
@@ -48,6 +50,15 @@ pub(crate) struct DigitInfo {
     pub space_before: bool,
     /// Byte offset of an opening parenthesis among the separators before this digit.
     pub open_paren_before: Option<usize>,
+    /// A fullwidth digit (`０`-`９`, U+FF10-FF19: three bytes) rather than an ASCII one.
+    pub wide: bool,
+}
+
+impl DigitInfo {
+    /// Byte offset just after the digit.
+    pub fn end(&self) -> usize {
+        self.pos + if self.wide { 3 } else { 1 }
+    }
 }
 
 /// A scanned run of digits.
@@ -63,12 +74,14 @@ pub(crate) struct Run {
     pub overlong: bool,
     /// Byte offset of the last digit (of the whole run, also when over-long).
     last: Option<usize>,
+    /// Byte offset just after the last digit (0: no digit).
+    end: usize,
 }
 
 impl Run {
     /// Byte offset just after the last digit.
     pub fn end(&self) -> usize {
-        self.last.map_or(0, |d| d + 1)
+        self.end
     }
 
     /// Byte offset of the last digit, if any.
@@ -112,14 +125,66 @@ pub(crate) fn find_digit(b: &[u8], from: usize) -> Option<usize> {
         .map(|p| at + p)
 }
 
-/// Where a run containing the digit at `d` starts: a `+`, `(` or `+(` right before it.
-pub(crate) fn run_start_before_digit(b: &[u8], d: usize) -> usize {
-    let at = |i: usize| d.checked_sub(i).and_then(|j| b.get(j).copied());
-    match (at(2), at(1)) {
-        (Some(b'+'), Some(b'(')) => d - 2,
-        (_, Some(b'+' | b'(')) => d - 1,
-        _ => d,
+/// The fullwidth forms Japanese and Chinese pages print numbers in (UTF-8 of U+FF08, U+FF0B,
+/// U+FF0D): `（`, `＋`, `－`; fullwidth digits are U+FF10-FF19, `EF BC 90` to `EF BC 99`.
+const WIDE_OPEN: [u8; 3] = [0xEF, 0xBC, 0x88];
+const WIDE_PLUS: [u8; 3] = [0xEF, 0xBC, 0x8B];
+
+/// The digit at `i` (its ASCII value) and its byte length: an ASCII digit, or a fullwidth
+/// one (`０`-`９`).
+#[inline(always)]
+pub(crate) fn digit_at(b: &[u8], i: usize) -> Option<(u8, usize)> {
+    let c = *b.get(i)?;
+    if c.is_ascii_digit() {
+        return Some((c, 1));
     }
+    wide_digit_at(b, i).map(|d| (d, 3))
+}
+
+/// The ASCII value of a fullwidth digit at `i`.
+#[inline(never)]
+fn wide_digit_at(b: &[u8], i: usize) -> Option<u8> {
+    match b.get(i..i + 3)? {
+        [0xEF, 0xBC, t @ 0x90..=0x99] => Some(b'0' + (t - 0x90)),
+        _ => None,
+    }
+}
+
+/// The fullwidth form of an ASCII digit (`3` -> `３`); other characters unchanged.
+pub(crate) fn widen(c: char) -> char {
+    match c {
+        '0'..='9' => char::from_u32(u32::from(c) - u32::from('0') + 0xFF10).unwrap_or(c),
+        '+' => '＋',
+        '(' => '（',
+        ')' => '）',
+        _ => c,
+    }
+}
+
+/// Offset of the first digit (ASCII or fullwidth) in `b` at or after `from`. Slower than
+/// [`find_digit`]: for text that has fullwidth characters at all (a byte `0xEF`).
+pub(crate) fn find_digit_or_wide(b: &[u8], from: usize) -> Option<usize> {
+    let rest = b.get(from..)?;
+    rest.iter()
+        .enumerate()
+        .find(|&(i, &c)| c.is_ascii_digit() || (c == 0xEF && wide_digit_at(rest, i).is_some()))
+        .map(|(i, _)| from + i)
+}
+
+/// Where a run containing the digit at `d` starts: a `+`, `(` or `+(` right before it (ASCII
+/// or fullwidth).
+pub(crate) fn run_start_before_digit(b: &[u8], d: usize) -> usize {
+    let ends_with = |end: usize, ascii: u8, wide: &[u8; 3]| {
+        if end >= 1 && b.get(end - 1) == Some(&ascii) {
+            Some(end - 1)
+        } else if end >= 3 && b.get(end - 3..end) == Some(wide) {
+            Some(end - 3)
+        } else {
+            None
+        }
+    };
+    let after_open = ends_with(d, b'(', &WIDE_OPEN).unwrap_or(d);
+    ends_with(after_open, b'+', &WIDE_PLUS).unwrap_or(after_open)
 }
 
 /// Recognises one separator token at `i`; returns its byte length and kind. (Inlined into the
@@ -137,11 +202,28 @@ fn separator_at(b: &[u8], i: usize, mode: Mode) -> Option<(usize, SepKind)> {
             let kind = classify_code_point(0x2000 + u32::from(*b.get(i + 2)? & 0x3F))?;
             Some((3, kind))
         }
+        0xE2 | 0xE3 | 0xEF => wide_separator(b, i),
         b'&' if mode != Mode::Tel => entity_separator(b, i),
         b'\\' if mode == Mode::Data => escape_separator(b, i),
         b'%' if mode == Mode::Tel => percent_separator(b, i),
         _ => None,
     }
+}
+
+/// A separator of Japanese and Chinese pages: the fullwidth hyphen-minus `－`, full stop `．`,
+/// solidus `／` and parentheses `（` `）` (U+FF0D, U+FF0E, U+FF0F, U+FF08, U+FF09), the minus
+/// sign `−` (U+2212) and the katakana prolonged sound mark `ー` (U+30FC) typed for a dash,
+/// the ideographic space (U+3000).
+#[inline(never)]
+fn wide_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
+    let kind = match b.get(i..i + 3)? {
+        [0xEF, 0xBC, 0x8D..=0x8F] | [0xE2, 0x88, 0x92] | [0xE3, 0x83, 0xBC] => SepKind::Tight,
+        [0xEF, 0xBC, 0x88] => SepKind::Open,
+        [0xEF, 0xBC, 0x89] => SepKind::Close,
+        [0xE3, 0x80, 0x80] => SepKind::Space,
+        _ => return None,
+    };
+    Some((3, kind))
 }
 
 /// A percent-encoded separator in a `tel:` URI (RFC 3986 escapes, either case):
@@ -231,10 +313,11 @@ fn parse_radix(s: &[u8], radix: u32) -> Option<u32> {
     Some(v)
 }
 
-/// Byte length of a `+` at `i` (`+`, or `%2B` in `tel:` URIs), if any.
+/// Byte length of a `+` at `i` (`+`, fullwidth `＋`, or `%2B` in `tel:` URIs), if any.
 pub(crate) fn plus_at(b: &[u8], i: usize, mode: Mode) -> Option<usize> {
     match b.get(i)? {
         b'+' => Some(1),
+        0xEF if b.get(i..i + 3) == Some(&WIDE_PLUS) => Some(3),
         b'%' if mode == Mode::Tel
             && b.get(i + 1) == Some(&b'2')
             && matches!(b.get(i + 2), Some(b'B' | b'b')) =>
@@ -253,6 +336,7 @@ pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) {
     run.plus_at = None;
     run.overlong = false;
     run.last = None;
+    run.end = 0;
     let mut pos = start;
     if let Some(len) = plus_at(b, pos, mode) {
         run.plus_at = Some(pos);
@@ -279,8 +363,8 @@ pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) {
             pos += len;
             tokens += 1;
         }
-        match b.get(pos) {
-            Some(&d) if d.is_ascii_digit() => {
+        match digit_at(b, pos) {
+            Some((d, len)) => {
                 if run.values.len() > MAX_RUN_DIGITS {
                     run.overlong = true;
                 } else {
@@ -290,12 +374,14 @@ pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) {
                         sep_start,
                         space_before,
                         open_paren_before,
+                        wide: len == 3,
                     });
                 }
                 run.last = Some(pos);
-                pos += 1;
+                pos += len;
+                run.end = pos;
             }
-            _ => return,
+            None => return,
         }
     }
 }

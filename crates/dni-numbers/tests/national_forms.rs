@@ -542,3 +542,94 @@ fn whatsapp_click_to_chat_links() {
         assert_eq!(sw.replace_in_whatsapp(not_ours), None, "{not_ours}");
     }
 }
+
+#[test]
+fn japanese_fullwidth_numbers_are_swapped_in_fullwidth() {
+    // ソフィアメディクス株式会社's privacy contact: "ＴＥＬ：０３－４４０５－６０６３（受付時間
+    // 10：00～18：00※）" (fullwidth digits U+FF10-FF19, fullwidth hyphen-minus U+FF0D, a
+    // fullwidth parenthesis right after the number).
+    let sw = NumberSwapper::new(&[(n("+81344056063"), n("+81344056099"))]);
+    let page = "〒１５０－０００２　東京都渋谷区渋谷３－１３－１１　ＴＥＬ：０３－４４０５－６０６３（受付時間　10：00～18：00※）";
+    assert_eq!(
+        sw.replace_in_text(page).as_deref(),
+        Some("〒１５０－０００２　東京都渋谷区渋谷３－１３－１１　ＴＥＬ：０３－４４０５－６０９９（受付時間　10：00～18：00※）")
+    );
+    // The same number with the separators typed in the wild: `ー` (U+30FC), `−` (U+2212),
+    // fullwidth parentheses, an ideographic space, and with the country code in fullwidth.
+    for (printed, expected) in [
+        ("０３ー４４０５ー６０６３", "０３ー４４０５ー６０９９"),
+        ("０３−４４０５−６０６３", "０３−４４０５−６０９９"),
+        ("（０３）４４０５－６０６３", "（０３）４４０５－６０９９"),
+        ("０３　４４０５　６０６３", "０３　４４０５　６０９９"),
+        (
+            "＋８１　３－４４０５－６０６３",
+            "＋８１　３－４４０５－６０９９",
+        ),
+        ("+81 3-4405-6063", "+81 3-4405-6099"),
+        ("03-4405-6063", "03-4405-6099"),
+    ] {
+        check(
+            "+81344056063",
+            "+81344056099",
+            printed,
+            expected,
+            "sophiamedics privacy contact",
+        );
+    }
+    // Freephone 0120 numbers: さいたま市公共施設予約システム インフォメーションセンター
+    // "ＴＥＬ：０１２０－３１０－９７０　ＦＡＸ：０４８－７１１－８２４５"; SEGA's Dreamcast
+    // support centre "電話：０１２０－２５８－２５４".
+    let sw = NumberSwapper::new(&[
+        (n("+81120310970"), n("+81120310999")),
+        (n("+81120258254"), n("+81120258200")),
+    ]);
+    assert_eq!(
+        sw.replace_in_text("ＴＥＬ：０１２０－３１０－９７０　ＦＡＸ：０４８－７１１－８２４５")
+            .as_deref(),
+        Some("ＴＥＬ：０１２０－３１０－９９９　ＦＡＸ：０４８－７１１－８２４５")
+    );
+    assert_eq!(
+        sw.replace_in_text("電話：０１２０－２５８－２５４")
+            .as_deref(),
+        Some("電話：０１２０－２５８－２００")
+    );
+    // A replacement of another length is rewritten in fullwidth too.
+    let sw = NumberSwapper::new(&[(n("+81344056063"), n("+819012345678"))]);
+    let out = sw
+        .replace_in_text("ＴＥＬ：０３－４４０５－６０６３")
+        .unwrap();
+    assert!(
+        out.chars().skip(4).all(|c| !c.is_ascii_digit()),
+        "fullwidth digits only: {out}"
+    );
+    let digits: String = out
+        .chars()
+        .filter_map(|c| {
+            c.to_digit(10)
+                .or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - 0xFF10))
+        })
+        .map(|d| char::from_digit(d, 10).unwrap())
+        .collect();
+    assert_eq!(digits, "09012345678", "{out}");
+    assert!(out.contains('－'), "the original separator: {out}");
+    // Context: a fullwidth letter or digit glued before or after is digit-ish, as ASCII is.
+    let sw = NumberSwapper::new(&[(n("+81344056063"), n("+81344056099"))]);
+    for text in [
+        "ＩＤ０３－４４０５－６０６３",
+        "０３－４４０５－６０６３Ａ",
+        "１０３－４４０５－６０６３",
+        "０３－４４０５－６０６３１",
+        "０３－４４０５－６０６４",
+    ] {
+        assert_eq!(sw.replace_in_text(text), None, "{text}");
+    }
+    // tel: hrefs (normally ASCII) in fullwidth too.
+    assert_eq!(
+        sw.replace_in_tel("tel:０３－４４０５－６０６３").as_deref(),
+        Some("tel:０３－４４０５－６０９９")
+    );
+    assert_eq!(
+        sw.replace_in_tel("tel:+81-3-4405-6063").as_deref(),
+        Some("tel:+81-3-4405-6099")
+    );
+}
