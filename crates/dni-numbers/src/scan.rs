@@ -136,9 +136,12 @@ const WIDE_PLUS: [u8; 3] = [0xEF, 0xBC, 0x8B];
 pub(crate) fn digit_at(b: &[u8], i: usize) -> Option<(u8, usize)> {
     let c = *b.get(i)?;
     if c.is_ascii_digit() {
-        return Some((c, 1));
+        Some((c, 1))
+    } else if c == 0xEF {
+        wide_digit_at(b, i).map(|d| (d, 3))
+    } else {
+        None
     }
-    wide_digit_at(b, i).map(|d| (d, 3))
 }
 
 /// The ASCII value of a fullwidth digit at `i`.
@@ -161,27 +164,55 @@ pub(crate) fn widen(c: char) -> char {
     }
 }
 
-/// Offset of the first digit (ASCII or fullwidth) in `b` at or after `from`. Slower than
-/// [`find_digit`]: for text that has fullwidth characters at all (a byte `0xEF`).
+/// Offset of the first digit, ASCII or fullwidth (`０`-`９`), in `b` at or after `from`: as
+/// [`find_digit`], 8 bytes at a time, also stopping at the first byte of a fullwidth
+/// character (0xEF) to look at it. Text without such bytes pays three more operations per
+/// 8 bytes and no second pass.
 pub(crate) fn find_digit_or_wide(b: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const LOW7: u64 = ONES * 0x7F;
+    const HIGH: u64 = ONES * 0x80;
     let rest = b.get(from..)?;
-    rest.iter()
-        .enumerate()
-        .find(|&(i, &c)| c.is_ascii_digit() || (c == 0xEF && wide_digit_at(rest, i).is_some()))
-        .map(|(i, _)| from + i)
+    let hit_in = |bytes: &[u8], at: usize| {
+        bytes.iter().enumerate().find_map(|(p, &c)| {
+            let i = at + p;
+            (c.is_ascii_digit() || (c == 0xEF && wide_digit_at(b, i).is_some())).then_some(i)
+        })
+    };
+    let mut words = rest.chunks_exact(8);
+    let mut at = from;
+    for w in words.by_ref() {
+        let Ok(word) = <[u8; 8]>::try_from(w) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word);
+        let low = x & LOW7;
+        let digit =
+            (ONES * (127 + 58)).wrapping_sub(low) & !x & low.wrapping_add(ONES * (127 - 47)) & HIGH;
+        // Bytes equal to 0xEF ("Bit Twiddling Hacks", haszero(x ^ 0xEF..)): may also flag a
+        // byte after a real one, which the byte check below sorts out.
+        let t = x ^ (ONES * 0xEF);
+        let ef = t.wrapping_sub(ONES) & !t & HIGH;
+        if digit | ef != 0 {
+            if let Some(i) = hit_in(w, at) {
+                return Some(i);
+            }
+        }
+        at += 8;
+    }
+    hit_in(words.remainder(), at)
 }
 
 /// Where a run containing the digit at `d` starts: a `+`, `(` or `+(` right before it (ASCII
 /// or fullwidth).
 pub(crate) fn run_start_before_digit(b: &[u8], d: usize) -> usize {
-    let ends_with = |end: usize, ascii: u8, wide: &[u8; 3]| {
-        if end >= 1 && b.get(end - 1) == Some(&ascii) {
-            Some(end - 1)
-        } else if end >= 3 && b.get(end - 3..end) == Some(wide) {
-            Some(end - 3)
-        } else {
-            None
+    let ends_with = |end: usize, ascii: u8, wide: &[u8; 3]| match end.checked_sub(1) {
+        Some(i) if b.get(i) == Some(&ascii) => Some(i),
+        // The fullwidth form's last byte first: most text has none.
+        Some(i) if b.get(i) == wide.last() && i >= 2 && b.get(i - 2..=i) == Some(wide) => {
+            Some(i - 2)
         }
+        _ => None,
     };
     let after_open = ends_with(d, b'(', &WIDE_OPEN).unwrap_or(d);
     ends_with(after_open, b'+', &WIDE_PLUS).unwrap_or(after_open)
@@ -390,6 +421,7 @@ pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) {
 /// may still go on with separators and another digit of the same run (so the run is not
 /// over yet): it is empty, or complete separator tokens (at most [`MAX_SEPARATOR_TOKENS`]),
 /// possibly followed by the beginning of one (`&nbs`, `\\u00`, `%2`).
+#[inline]
 pub(crate) fn may_continue(tail: &[u8], mode: Mode) -> bool {
     let mut pos = 0;
     let mut tokens = 0;
@@ -502,6 +534,29 @@ mod tests {
                 .position(u8::is_ascii_digit)
                 .map(|p| p + from);
             assert_eq!(find_digit(&all, from), expected);
+        }
+    }
+
+    #[test]
+    fn find_digit_or_wide_matches_a_plain_scan() {
+        let plain = |b: &[u8], from: usize| (from..b.len()).find(|&i| digit_at(b, i).is_some());
+        let cases: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            "abcdefgh\u{ff10}".as_bytes().to_vec(),
+            "ＴＥＬ：（０３）".as_bytes().to_vec(),
+            "ＴＥＬＴＥＬＴＥＬ１".as_bytes().to_vec(),
+            "\u{ef}\u{ff0d}\u{ff19}x9".as_bytes().to_vec(),
+            b"\xef\xbc\x8f\xef\xbc\x9a\xef\xbc\x99\xef\xbc".to_vec(),
+            (0..=255u8).rev().collect(),
+        ];
+        for c in &cases {
+            for from in 0..=c.len() {
+                assert_eq!(
+                    find_digit_or_wide(c, from),
+                    plain(c, from),
+                    "{c:?} from {from}"
+                );
+            }
         }
     }
 

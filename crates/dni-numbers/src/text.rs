@@ -24,8 +24,7 @@
 //! however the text is chunked.
 
 use crate::scan::{
-    digit_at, find_digit, find_digit_or_wide, may_continue, run_start_before_digit, scan_run, Mode,
-    Run,
+    digit_at, find_digit_or_wide, may_continue, run_start_before_digit, scan_run, Mode, Run,
 };
 use crate::swapper::{leading_chars_ok, RunRules, RunSink};
 use crate::NumberSwapper;
@@ -131,17 +130,8 @@ pub(crate) fn scan_text(
     let mut first = how.overlong_first;
     let cuts = how.cuts;
     let swaps = !sw.is_empty();
-    // Fullwidth digits (`０３－１２３４－５６７８`) are only looked for in text that has a
-    // byte 0xEF at all (their first byte): other text pays one byte search.
-    let wide = swaps && b.get(from..).is_some_and(|t| t.contains(&0xEF));
-    let next_digit = |at: usize| {
-        if wide {
-            find_digit_or_wide(b, at)
-        } else {
-            find_digit(b, at)
-        }
-    };
-    while let Some(d) = next_digit(pos).filter(|_| swaps) {
+    // Digits ASCII or fullwidth (`０３－１２３４－５６７８`).
+    while let Some(d) = find_digit_or_wide(b, pos).filter(|_| swaps) {
         let start = run_start_before_digit(b, d).max(pos);
         scan_run(b, start, Mode::Text, run);
         if !cuts.is_empty() {
