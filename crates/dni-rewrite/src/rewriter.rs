@@ -15,7 +15,9 @@ use lol_html::{
 
 use crate::config::is_valid_attribute_name;
 use crate::consent_mode::ConsentMode;
-use crate::encoding::{encoding_for_content_type, UnsupportedEncoding};
+use crate::encoding::{
+    encoding_for_content_type, encoding_for_undeclared, UnsupportedEncoding, UNDECLARED_SNIFF_BYTES,
+};
 use crate::firewall::{Firewall, NestedPlan};
 use crate::numbers::{Numbers, SKIP_ELEMENT_SELECTOR, SKIP_TEXT_SELECTOR};
 use crate::payload::{framework_of_element, DataPlan, GuardPlacement, FRAMEWORK_MARKER_SELECTOR};
@@ -96,6 +98,10 @@ fn handlers(selector: &str, h: ElementContentHandlers<'static>) -> Option<Handle
 /// is returned once its place is decided.
 pub struct StreamRewriter {
     inner: Option<HtmlRewriter<'static, SharedSink>>,
+    /// The response named no charset: lol_html is built once the first
+    /// [`UNDECLARED_SNIFF_BYTES`] (or the whole body) have arrived, which choose the encoding
+    /// ([`encoding_for_undeclared`]); until then the input waits here.
+    undeclared: Option<(Settings<'static, 'static>, Vec<u8>)>,
     out: Rc<RefCell<Output>>,
     shared: Rc<Shared>,
     output_chunk_bytes: usize,
@@ -374,9 +380,15 @@ impl StreamRewriter {
         for (selector, h) in element_handlers {
             settings = settings.append_element_content_handler((selector, h));
         }
-        let inner = HtmlRewriter::new(settings, SharedSink(out.clone()));
+        let (inner, undeclared) = if explicit {
+            let inner = HtmlRewriter::new(settings, SharedSink(out.clone()));
+            (Some(inner), None)
+        } else {
+            (None, Some((settings, Vec::new())))
+        };
         Ok(StreamRewriter {
-            inner: Some(inner),
+            inner,
+            undeclared,
             out,
             shared,
             output_chunk_bytes,
@@ -400,6 +412,38 @@ impl StreamRewriter {
             }
             None => chunk,
         };
+        let waited;
+        let chunk = match self.undeclared.as_mut() {
+            Some((_, first)) if first.len() + chunk.len() < UNDECLARED_SNIFF_BYTES => {
+                first.extend_from_slice(chunk);
+                return Ok(None);
+            }
+            Some(_) => {
+                waited = self.start_undeclared(chunk);
+                waited.as_slice()
+            }
+            None => chunk,
+        };
+        self.feed(chunk)?;
+        Ok(self.out.borrow_mut().take(self.output_chunk_bytes.max(1)))
+    }
+
+    /// Builds lol_html for a page that named no charset, in the encoding its first bytes
+    /// (those waiting, then `chunk`) choose; returns all of them, to be fed.
+    fn start_undeclared(&mut self, chunk: &[u8]) -> Vec<u8> {
+        let Some((settings, mut first)) = self.undeclared.take() else {
+            return chunk.to_vec();
+        };
+        first.extend_from_slice(chunk);
+        let encoding = encoding_for_undeclared(&first);
+        self.shared.scripts.encoding.set(encoding.into());
+        let settings = settings.with_encoding(encoding);
+        self.inner = Some(HtmlRewriter::new(settings, SharedSink(self.out.clone())));
+        first
+    }
+
+    /// Feeds (XHTML-fixed) input to lol_html, or to the output after a bail-out.
+    fn feed(&mut self, chunk: &[u8]) -> Result<(), RewriteError> {
         if self.passthrough {
             self.out.borrow_mut().push(chunk);
         } else if let Some(inner) = self.inner.as_mut() {
@@ -413,18 +457,31 @@ impl StreamRewriter {
                 cm.borrow_mut().check_hold(&mut self.out.borrow_mut());
             }
         }
-        Ok(self.out.borrow_mut().take(self.output_chunk_bytes.max(1)))
+        Ok(())
     }
 
     /// Whether some output is ready but not yet returned (the caller may flush it when the
     /// input goes idle).
     pub fn has_pending_output(&self) -> bool {
         self.out.borrow().ready() > 0
+            || self
+                .undeclared
+                .as_ref()
+                .is_some_and(|(_, first)| !first.is_empty())
     }
 
     /// Flushes everything that is ready now (even if small), e.g. when input is idle: keeps
-    /// TTFB low. `None` when nothing is ready.
+    /// TTFB low. `None` when nothing is ready. Input waiting to choose the encoding of a page
+    /// without a declared charset is rewritten now, in the encoding it chooses (an origin
+    /// that flushes its `<head>` early is not held up).
     pub fn flush(&mut self) -> Option<Vec<u8>> {
+        if self.undeclared.is_some() {
+            let first = self.start_undeclared(&[]);
+            // An error poisons the rewriter: the next `write` or `end` reports it.
+            if self.feed(&first).is_err() {
+                return None;
+            }
+        }
         self.out.borrow_mut().take(1)
     }
 
@@ -433,18 +490,16 @@ impl StreamRewriter {
         if self.poisoned {
             return Err(RewriteError::Poisoned);
         }
-        if let Some(rest) = self.xhtml.as_mut().map(|x| x.finish()) {
-            if self.passthrough {
-                self.out.borrow_mut().push(&rest);
-            } else if let Some(inner) = self.inner.as_mut() {
-                if self.shared.holds_scripts() {
-                    self.shared.scripts.window.borrow_mut().push(&rest);
-                }
-                if let Err(e) = inner.write(&rest) {
-                    self.on_error(e)?;
-                }
-            }
-            let fixed = self.xhtml.as_ref().map_or(0, |x| x.fixed);
+        let rest = self.xhtml.as_mut().map(|x| x.finish()).unwrap_or_default();
+        let rest = if self.undeclared.is_some() {
+            self.start_undeclared(&rest)
+        } else {
+            rest
+        };
+        if !rest.is_empty() {
+            self.feed(&rest)?;
+        }
+        if let Some(fixed) = self.xhtml.as_ref().map(|x| x.fixed) {
             self.shared.count(|s| s.xhtml_self_closed_fixed = fixed);
         }
         if let Some(inner) = self.inner.take() {
