@@ -37,7 +37,9 @@
 //!   (`<select><xmp><script>`) is rewritten by its best guess instead of failing.
 //! * Text handlers make lol_html re-encode text nodes from UTF-8 to the page's encoding;
 //!   for ASCII-compatible encodings this is lossless except for byte sequences that are
-//!   invalid in the page's encoding (they come out as the encoding of U+FFFD).
+//!   invalid in the page's encoding (they come out as the encoding of U+FFFD). A page that
+//!   declares no charset is read in UTF-8 only when its first bytes hold UTF-8 beyond ASCII,
+//!   else in windows-1252, where no byte is invalid ([`encoding_for_undeclared`]).
 
 mod config;
 mod consent_mode;
