@@ -205,8 +205,12 @@ fn decidable(b: &[u8], end: usize) -> bool {
 /// The text ends in what may still become a glued extension (`x`, `e`, `ex`, `ext`, `ext.`:
 /// see the swapper's trailing context), so the next chunk decides.
 fn extension_pending(tail: &[u8]) -> bool {
-    let t = tail.to_ascii_lowercase();
-    !t.is_empty() && (t == b"x" || b"ext.".starts_with(&t))
+    // Only a tail of at most 4 bytes can be one (no copy of a long tail per run).
+    !tail.is_empty()
+        && (tail.eq_ignore_ascii_case(b"x")
+            || b"ext."
+                .get(..tail.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(tail)))
 }
 
 /// An element boundary between two digits of a run counts as a space there: a number may
