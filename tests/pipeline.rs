@@ -1576,3 +1576,64 @@ fn declined_vendors_preload_hints_leave_the_link_header() {
     let accepted = plan_for(ACCEPT);
     assert_eq!((accepted.link, accepted.link_hints_removed), (None, 0));
 }
+
+#[test]
+fn the_sites_consent_platform_markup_reaches_the_firewall_for_each_declined_category() {
+    use dni_common::Category;
+    let json = |primary: &str| {
+        format!(
+            r#"{{"sites": [{{"name": "t", "hosts": ["*"], "session": {{"account_id": "1001"}},
+              "consent": {{"primary": "{primary}"}},
+              "targets": [{{"number": "+15035550142", "fallback": "+15035550199",
+                "sources": [{{"name": "default", "numbers": ["+15035550170"]}}]}}]}}]}}"#
+        )
+    };
+    let declined = [Category::Analytics, Category::Marketing];
+    let markup = |primary: &str| {
+        let rt = Runtime::from_json(&json(primary)).unwrap();
+        let plan = consent_dni::response::rewrite_plan(
+            rt.site(0).unwrap(),
+            Vec::new(),
+            &declined,
+            (None, None),
+            "/",
+        );
+        plan.firewall
+            .unwrap()
+            .reenable
+            .into_iter()
+            .map(|(c, a)| (c, a.name, a.value))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        markup("onetrust"),
+        vec![
+            (
+                Category::Analytics,
+                "class",
+                "optanon-category-C0002".to_string()
+            ),
+            (
+                Category::Marketing,
+                "class",
+                "optanon-category-C0004".to_string()
+            ),
+        ]
+    );
+    assert_eq!(
+        markup("cookiebot"),
+        vec![
+            (
+                Category::Analytics,
+                "data-cookieconsent",
+                "statistics".to_string()
+            ),
+            (
+                Category::Marketing,
+                "data-cookieconsent",
+                "marketing".to_string()
+            ),
+        ]
+    );
+    assert_eq!(markup("didomi"), vec![]);
+}

@@ -68,6 +68,10 @@ pub fn rewrite_plan(
         declined: declined.to_vec(),
         marker_attribute: site.config.vendors.inline_script_attribute.clone(),
         max_inline_script_bytes: DEFAULT_MAX_INLINE_SCRIPT_BYTES,
+        reenable: declined
+            .iter()
+            .filter_map(|&c| Some((c, site.config.consent.reenable_attribute(c)?)))
+            .collect(),
     });
     let mut plan = RewritePlan::new(&site.config.rewrite, swaps, firewall);
     plan.consent_mode = consent_mode;

@@ -49,7 +49,7 @@ const UNTYPED_JSON = '{"phone":"(503) 555-0142","pixel":"<script src=\\"https://
 // Preload hints in a header (Cloudflare also sends them as 103 Early Hints).
 const LINK = '</app.css>; rel=preload; as=style, <https://connect.facebook.net/en_US/fbevents.js>; rel=preload; as=script, '
   + '<https://www.googletagmanager.com/gtag/js?id=AW-123456>; rel=preload; as=script';
-let origin, eu, euDomain, us;
+let origin, eu, euDomain, us, euOneTrust;
 
 before(async () => {
   origin = await startOrigin({
@@ -71,11 +71,13 @@ before(async () => {
   eu = await startWorker({ config: siteConfig(origin.url), cf: { country: 'DE' } });
   euDomain = await startWorker({ config: siteConfig(origin.url, { vendors: { cookie_domain: '.example.com' } }), cf: { country: 'DE' } });
   us = await startWorker({ config: siteConfig(origin.url), cf: { country: 'US' } });
+  euOneTrust = await startWorker({ config: siteConfig(origin.url, { consent: { primary: 'onetrust' } }), cf: { country: 'DE' } });
 });
 after(async () => {
   await eu?.dispose();
   await euDomain?.dispose();
   await us?.dispose();
+  await euOneTrust?.dispose();
   await origin?.close();
 });
 
@@ -475,4 +477,21 @@ test('no Content-Type: a body browsers render as HTML is filtered as a page and 
   const nosniff = await eu.fetch('/untyped-nosniff', nav(DECLINE()));
   assert.equal(nosniff.headers.get('content-type'), null);
   assert.equal(await nosniff.text(), SCRIPTS_PAGE, 'nosniff: the browser will not render it as a page');
+});
+
+test('consent.primary = onetrust: neutralised scripts carry OneTrust\'s optanon-category class, so Accept runs them without a reload', async () => {
+  // No OptanonConsent cookie in an opt-in country: everything but necessary is declined.
+  const body = await (await euOneTrust.fetch('/scripts', nav())).text();
+  const tags = scriptTags(body);
+  const fb = tagWith(tags, 'fbevents.js');
+  neutralised(fb, 'marketing');
+  assert.match(fb, /class="optanon-category-C0004"/, fb);
+  const ga = tagWith(tags, 'gtag/js?id=G-1');
+  neutralised(ga, 'analytics');
+  assert.match(ga, /class="optanon-category-C0002"/, ga);
+  assert.match(tagWith(tags, 'data-dni-category="marketing"'), /class="optanon-category-C0004"/);
+  untouched(tags, '<script src="/static/app.js">');
+  // Without a primary platform only data-consent-category is written.
+  const plain = await (await eu.fetch('/scripts', nav(DECLINE()))).text();
+  assert.ok(!plain.includes('optanon-category'), 'no platform named, no platform markup');
 });

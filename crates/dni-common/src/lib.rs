@@ -13,7 +13,9 @@ pub mod cookie_header;
 mod cookie_name;
 pub mod country;
 pub mod markup;
+mod reenable;
 
 pub use category::{Category, ParseCategoryError};
 pub use config_issue::{ConfigIssue, Severity, Validate};
 pub use cookie_name::{is_cookie_name, is_tchar, CookieName, CookieNameError, MAX_COOKIE_NAME_LEN};
+pub use reenable::ReenableAttribute;

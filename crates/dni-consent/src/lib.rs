@@ -40,6 +40,7 @@ pub mod decision;
 pub mod gpc;
 pub mod outcome;
 pub mod read;
+mod reenable;
 pub mod regime;
 pub mod verdict;
 

@@ -161,6 +161,7 @@ fn full_plan() -> RewritePlan {
             declined: vec![Category::Marketing],
             marker_attribute: "data-dni-category".into(),
             max_inline_script_bytes: DEFAULT_MAX_INLINE_SCRIPT_BYTES,
+            reenable: Vec::new(),
         }),
     )
 }

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use dni_common::Category;
+use dni_common::{Category, ReenableAttribute};
 use dni_numbers::E164;
 
 use crate::config::RewriteConfig;
@@ -39,7 +39,9 @@ pub trait TagClassifier {
 ///   vendor's snippet signature (decided from its whole text, however it was chunked), or a
 ///   script marked `<marker_attribute>="<category>"` with a declined category, becomes
 ///   `type="text/plain" data-consent-category="<category>"` (the CMP convention that lets a
-///   CMP re-enable it), an original `type` kept in `data-dni-original-type`.
+///   CMP re-enable it), an original `type` kept in `data-dni-original-type`, plus the site's
+///   own platform's markup ([`TagFirewall::reenable`]: OneTrust's `optanon-category-*` class,
+///   Cookiebot's `data-cookieconsent`), so accepting its banner runs the script.
 /// * Pixels, frames and preloads of a declined vendor (also inside `<noscript>`) lose their
 ///   URL (kept in `data-dni-<attr>`), so no request leaves the browser; images keep their
 ///   size with a 1×1 transparent image.
@@ -66,12 +68,23 @@ pub struct TagFirewall {
     pub marker_attribute: String,
     /// Most bytes of one inline script (or `<noscript>`) buffered to classify it.
     pub max_inline_script_bytes: usize,
+    /// What the site's consent platform reads to run a neutralised script once its
+    /// category is granted (per category; empty: only `data-consent-category`).
+    pub reenable: Vec<(Category, ReenableAttribute)>,
 }
 
 /// Default [`TagFirewall::max_inline_script_bytes`]: 1 MiB.
 pub const DEFAULT_MAX_INLINE_SCRIPT_BYTES: usize = 1 << 20;
 
 impl TagFirewall {
+    /// The consent platform's markup for a script neutralised under `category`.
+    pub fn reenable(&self, category: Category) -> Option<&ReenableAttribute> {
+        self.reenable
+            .iter()
+            .find(|(c, _)| *c == category)
+            .map(|(_, a)| a)
+    }
+
     /// Whether `category` is declined (`necessary` never is).
     pub fn declines(&self, category: Category) -> bool {
         category != Category::Necessary && self.declined.contains(&category)

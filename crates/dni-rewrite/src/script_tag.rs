@@ -2,7 +2,7 @@
 //! (from its `type`), the attributes that hold its URL (a `data:` URL holds its code), and
 //! its neutralised form.
 
-use dni_common::Category;
+use dni_common::{Category, ReenableAttribute};
 use lol_html::html_content::Element;
 use lol_html::HandlerResult;
 
@@ -148,11 +148,18 @@ fn push_attr(out: &mut String, name: &str, value: &str) {
 }
 
 /// The start tag of a neutralised script (the same attributes, `type="text/plain"`, the
-/// original type in `data-dni-original-type`, the category in `data-consent-category`), or
-/// of the script unchanged when `category` is `None` and the original was not kept.
-pub(crate) fn script_start_tag(attrs: &[(String, String)], category: Option<Category>) -> String {
+/// original type in `data-dni-original-type`, the category in `data-consent-category`, the
+/// consent platform's `reenable` markup), or of the script unchanged when `category` is
+/// `None` and the original was not kept.
+pub(crate) fn script_start_tag(
+    attrs: &[(String, String)],
+    category: Option<Category>,
+    reenable: Option<&ReenableAttribute>,
+) -> String {
     let mut out = String::from("<script");
     let mut original_type = None;
+    let reenable = reenable.filter(|_| category.is_some());
+    let mut reenable_written = false;
     for (name, value) in attrs {
         if category.is_some() && name.eq_ignore_ascii_case("type") {
             original_type = Some(value.clone());
@@ -163,6 +170,9 @@ pub(crate) fn script_start_tag(attrs: &[(String, String)], category: Option<Cate
                 &format!("data-dni-{}", name.to_ascii_lowercase()),
                 value,
             );
+        } else if let Some(r) = reenable.filter(|r| name.eq_ignore_ascii_case(r.name)) {
+            push_attr(&mut out, name, &reenable_value(r, Some(value)));
+            reenable_written = true;
         } else {
             push_attr(&mut out, name, value);
         }
@@ -174,8 +184,23 @@ pub(crate) fn script_start_tag(attrs: &[(String, String)], category: Option<Cate
         }
         push_attr(&mut out, "data-consent-category", cat.as_str());
     }
+    if let Some(r) = reenable.filter(|_| !reenable_written) {
+        push_attr(&mut out, r.name, &r.value);
+    }
     out.push('>');
     out
+}
+
+/// The value of the consent platform's attribute on a script that had `existing`.
+fn reenable_value(r: &ReenableAttribute, existing: Option<&str>) -> String {
+    match existing
+        .map(str::trim)
+        .filter(|e| r.append && !e.is_empty())
+    {
+        Some(e) if e.split_ascii_whitespace().any(|t| t == r.value) => e.to_string(),
+        Some(e) => format!("{e} {}", r.value),
+        None => r.value.clone(),
+    }
 }
 
 /// A delay loader's URL attribute (every [`SCRIPT_URL_ATTRIBUTES`] but `src`): on a
@@ -189,7 +214,11 @@ fn is_loader_url_attribute(name: &str) -> bool {
 }
 
 /// Neutralises a script element in place (its start tag has not been emitted yet).
-pub(crate) fn neutralise(el: &mut Element<'_, '_>, category: Category) -> HandlerResult {
+pub(crate) fn neutralise(
+    el: &mut Element<'_, '_>,
+    category: Category,
+    reenable: Option<&ReenableAttribute>,
+) -> HandlerResult {
     if let Some(t) = el.get_attribute("type") {
         el.set_attribute("data-dni-original-type", &t)?;
     }
@@ -204,6 +233,10 @@ pub(crate) fn neutralise(el: &mut Element<'_, '_>, category: Category) -> Handle
     }
     el.set_attribute("type", "text/plain")?;
     el.set_attribute("data-consent-category", category.as_str())?;
+    if let Some(r) = reenable {
+        let value = reenable_value(r, el.get_attribute(r.name).as_deref());
+        el.set_attribute(r.name, &value)?;
+    }
     Ok(())
 }
 
@@ -309,14 +342,17 @@ mod tests {
             ("async".to_string(), String::new()),
         ];
         assert_eq!(
-            script_start_tag(&attrs, Some(Category::Marketing)),
+            script_start_tag(&attrs, Some(Category::Marketing), None),
             r#"<script id="a&quot;b" async="" type="text/plain" data-consent-category="marketing">"#
         );
         let typed = vec![("type".to_string(), "module".to_string())];
         assert_eq!(
-            script_start_tag(&typed, Some(Category::Analytics)),
+            script_start_tag(&typed, Some(Category::Analytics), None),
             r#"<script type="text/plain" data-dni-original-type="module" data-consent-category="analytics">"#
         );
-        assert_eq!(script_start_tag(&typed, None), r#"<script type="module">"#);
+        assert_eq!(
+            script_start_tag(&typed, None, None),
+            r#"<script type="module">"#
+        );
     }
 }

@@ -324,6 +324,7 @@ fn meta_declined(swaps: bool) -> RewritePlan {
         declined: vec![Functional, Analytics, Marketing],
         marker_attribute: "data-dni-category".into(),
         max_inline_script_bytes: DEFAULT_MAX_INLINE_SCRIPT_BYTES,
+        reenable: Vec::new(),
     });
     plan
 }
@@ -475,4 +476,65 @@ fn xhtml_self_closed_scripts_do_not_hide_the_rest_of_the_page() {
     assert!(String::from_utf8(html_out)
         .unwrap()
         .contains(r#"src="/js/jquery.min.js"/>"#));
+}
+
+/// The site's consent platform re-enables what the firewall neutralised only if the script
+/// carries its own markup: OneTrust's `optanon-category-<group>` class (added to the
+/// script's classes), Cookiebot's `data-cookieconsent`. Scripts by `src`, held inline
+/// snippets and marked scripts all get it, at every split.
+#[test]
+fn neutralised_scripts_carry_the_consent_platforms_reenable_markup() {
+    use dni_common::ReenableAttribute;
+    let onetrust = |c: &str| ReenableAttribute {
+        name: "class",
+        value: format!("optanon-category-{c}"),
+        append: true,
+    };
+    let page = concat!(
+        r#"<script class="lazy" src="https://tracker.example/t.js"></script>"#,
+        r#"<script>trackerSnippet('x');</script>"#,
+        r#"<script data-dni-category="analytics">window.a=1;</script>"#,
+        r#"<script src="/app.js"></script>"#,
+    );
+    let expected = concat!(
+        r#"<script class="lazy optanon-category-C0004" src="https://tracker.example/t.js" type="text/plain" data-consent-category="marketing"></script>"#,
+        r#"<script type="text/plain" data-consent-category="marketing" class="optanon-category-C0004">trackerSnippet('x');</script>"#,
+        r#"<script data-dni-category="analytics" type="text/plain" data-consent-category="analytics" class="optanon-category-C0002">window.a=1;</script>"#,
+        r#"<script src="/app.js"></script>"#,
+    );
+    let plan = || {
+        let mut plan = declined();
+        if let Some(fw) = plan.firewall.as_mut() {
+            fw.reenable = vec![
+                (Marketing, onetrust("C0004")),
+                (Analytics, onetrust("C0002")),
+            ];
+        }
+        plan
+    };
+    for cut in 0..=page.len() {
+        let (a, b) = page.as_bytes().split_at(cut);
+        let (out, _) = rewrite_chunks(plan(), "text/html; charset=utf-8", &[a, b]);
+        assert_eq!(String::from_utf8(out).unwrap(), expected, "split at {cut}");
+    }
+    // Cookiebot: its attribute names the category; a class already there is not touched.
+    let mut cookiebot = declined();
+    if let Some(fw) = cookiebot.firewall.as_mut() {
+        fw.reenable = vec![(
+            Marketing,
+            ReenableAttribute {
+                name: "data-cookieconsent",
+                value: "marketing".into(),
+                append: false,
+            },
+        )];
+    }
+    let (out, _) = rewrite(
+        cookiebot,
+        r#"<script class="x" src="https://tracker.example/t.js"></script>"#,
+    );
+    assert_eq!(
+        out,
+        r#"<script class="x" src="https://tracker.example/t.js" type="text/plain" data-consent-category="marketing" data-cookieconsent="marketing"></script>"#
+    );
 }

@@ -344,6 +344,7 @@ impl Case {
             declined: s.declined.clone(),
             marker_attribute: s.inline_attribute.clone(),
             max_inline_script_bytes: DEFAULT_MAX_INLINE_SCRIPT_BYTES,
+            reenable: Vec::new(),
             classifier: std::rc::Rc::new(FixtureClassifier(s)),
         });
         let mut plan = RewritePlan::new(&config, self.plan.swaps.clone(), scripts);

@@ -63,7 +63,7 @@ impl Shared {
                 .get_attribute(&fw.plan.marker_attribute)
                 .and_then(|v| v.trim().parse().ok());
             if let Some(cat) = marked.filter(|c| fw.plan.declines(*c) && !allowed) {
-                neutralise(el, cat)?;
+                neutralise(el, cat, fw.plan.reenable(cat))?;
                 self.count(|s| s.scripts_neutralised += 1);
                 return Ok(());
             }
@@ -150,7 +150,7 @@ impl Shared {
         }
         match (blocked, allowed) {
             (Some(cat), false) => {
-                neutralise(el, cat)?;
+                neutralise(el, cat, fw.plan.reenable(cat))?;
                 self.count(|s| s.scripts_neutralised += 1);
                 Ok(true)
             }
@@ -179,7 +179,7 @@ impl Shared {
                     .0
                     .into_owned()
             })
-            .unwrap_or_else(|| script_start_tag(&attrs, None));
+            .unwrap_or_else(|| script_start_tag(&attrs, None, None));
         *self.scripts.state.borrow_mut() = ScriptState::Held(Box::new(PendingScript {
             raw,
             attrs,
@@ -319,7 +319,8 @@ impl Shared {
             _ => None,
         };
         if let Some(c) = category {
-            out.push_str(&script_start_tag(&p.attrs, Some(c)));
+            let reenable = self.firewall.as_ref().and_then(|fw| fw.plan.reenable(c));
+            out.push_str(&script_start_tag(&p.attrs, Some(c), reenable));
             out.push_str(&p.text);
             *self.scripts.state.borrow_mut() = ScriptState::Streaming(None);
             return out;

@@ -57,6 +57,7 @@ pub fn script_policy(declined: Vec<Category>) -> TagFirewall {
         declined,
         marker_attribute: "data-dni-category".into(),
         max_inline_script_bytes: DEFAULT_MAX_INLINE_SCRIPT_BYTES,
+        reenable: Vec::new(),
     }
 }
 
