@@ -11,6 +11,7 @@ mod data_paths;
 mod host_pattern;
 mod idn;
 mod numbers;
+mod path_de;
 pub mod secrets;
 mod upstream;
 
