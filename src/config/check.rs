@@ -90,11 +90,11 @@ fn join(path: &str, inner: &str) -> String {
 
 /// Deserialises `v` as a `T`, reporting a failure at `path` + the path inside `v`.
 fn section<T: DeserializeOwned>(v: &Value, path: &str, issues: &mut Vec<ConfigIssue>) -> Option<T> {
-    match super::path_de::from_value::<T>(v) {
+    match serde_path_to_error::deserialize::<_, T>(v) {
         Ok(t) => Some(t),
         Err(e) => {
-            let at = join(path, e.path());
-            issues.push(deserialize_issue(&at, e.message()));
+            let at = join(path, &e.path().to_string());
+            issues.push(deserialize_issue(&at, &e.into_inner().to_string()));
             None
         }
     }

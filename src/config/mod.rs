@@ -11,7 +11,6 @@ mod data_paths;
 mod host_pattern;
 mod idn;
 mod numbers;
-mod path_de;
 pub mod secrets;
 mod upstream;
 
