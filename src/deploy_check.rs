@@ -339,6 +339,20 @@ fn check_env(
     };
     let table = env.table;
     let vars = table.get("vars").and_then(|v| v.as_table());
+    check_no_secret_in_vars(vars, &mut cx);
+    check_routes(table, &mut cx);
+    let config = read_dni_config(env.name, vars, &mut cx);
+    check_bindings(config.as_ref(), table, top, has_migration, &mut cx);
+    if let Some(config) = &config {
+        check_secrets(config, env.known_secrets, &mut cx);
+        check_secret_strength(env.secret_values, &mut cx);
+        report.summaries.push(summary(env.name, config));
+    }
+    report.findings.append(&mut cx.findings);
+}
+
+/// A secret's name in plain `[vars]` is an error.
+fn check_no_secret_in_vars(vars: Option<&toml::Table>, cx: &mut Ctx<'_>) {
     for secret in SECRET_NAMES {
         if vars.is_some_and(|v| v.contains_key(secret)) {
             cx.push(
@@ -349,74 +363,70 @@ fn check_env(
             );
         }
     }
-    check_routes(table, &mut cx);
-    let config = match vars.and_then(|v| v.get("DNI_CONFIG")) {
-        None => {
-            let hint = if env.name == "top level" {
-                "add a [vars.DNI_CONFIG] table (see README.md, Configuration)"
-            } else {
-                "vars are not inherited by environments: give this environment its own [env.NAME.vars.DNI_CONFIG]"
-            };
-            cx.push(
-                Severity::Error,
-                "vars.DNI_CONFIG",
-                "missing: without it the worker passes all traffic through untouched",
-                Some(hint),
-            );
-            None
-        }
-        Some(raw) => {
-            let json = match raw {
-                toml::Value::String(s) => Some(s.clone()),
-                other => match serde_json::to_string(other) {
-                    Ok(j) => Some(j),
-                    Err(e) => {
-                        cx.push(
-                            Severity::Error,
-                            "vars.DNI_CONFIG",
-                            format!("cannot be read as JSON: {e}"),
-                            None,
-                        );
-                        None
-                    }
-                },
-            };
-            json.and_then(|json| {
-                let checked = check_config(&json);
-                for i in &checked.issues {
-                    let path = if i.path == "DNI_CONFIG" || i.path.is_empty() {
-                        "vars.DNI_CONFIG".to_string()
-                    } else {
-                        format!("vars.DNI_CONFIG.{}", i.path)
-                    };
-                    cx.push(i.severity, path, i.message.clone(), i.hint.as_deref());
-                }
-                if checked.has_errors() {
-                    None
-                } else {
-                    checked.config
-                }
-            })
-        }
+}
+
+/// The environment's `DNI_CONFIG` (a JSON string or a TOML table), checked; its issues
+/// reported at `vars.DNI_CONFIG.<path>`. `None` if missing, unreadable or with errors.
+fn read_dni_config(
+    env_name: &str,
+    vars: Option<&toml::Table>,
+    cx: &mut Ctx<'_>,
+) -> Option<crate::config::Config> {
+    let Some(raw) = vars.and_then(|v| v.get("DNI_CONFIG")) else {
+        let hint = if env_name == "top level" {
+            "add a [vars.DNI_CONFIG] table (see README.md, Configuration)"
+        } else {
+            "vars are not inherited by environments: give this environment its own [env.NAME.vars.DNI_CONFIG]"
+        };
+        cx.push(
+            Severity::Error,
+            "vars.DNI_CONFIG",
+            "missing: without it the worker passes all traffic through untouched",
+            Some(hint),
+        );
+        return None;
     };
-    check_bindings(config.as_ref(), table, top, has_migration, &mut cx);
-    if let Some(config) = &config {
-        check_secrets(config, env.known_secrets, &mut cx);
-        check_secret_strength(env.secret_values, &mut cx);
-        report.summaries.push(EnvSummary {
-            env: env.name.to_string(),
-            sites: config.sites.len(),
-            targets: config.sites.iter().map(|s| s.targets.len()).sum(),
-            tracking_numbers: config
-                .sites
-                .iter()
-                .flat_map(|s| &s.targets)
-                .flat_map(|t| &t.sources)
-                .map(|s| s.numbers.len())
-                .sum(),
-        });
+    let json = match raw {
+        toml::Value::String(s) => s.clone(),
+        other => match serde_json::to_string(other) {
+            Ok(j) => j,
+            Err(e) => {
+                let message = format!("cannot be read as JSON: {e}");
+                cx.push(Severity::Error, "vars.DNI_CONFIG", message, None);
+                return None;
+            }
+        },
+    };
+    let checked = check_config(&json);
+    for i in &checked.issues {
+        let path = if i.path == "DNI_CONFIG" || i.path.is_empty() {
+            "vars.DNI_CONFIG".to_string()
+        } else {
+            format!("vars.DNI_CONFIG.{}", i.path)
+        };
+        cx.push(i.severity, path, i.message.clone(), i.hint.as_deref());
     }
-    report.findings.append(&mut cx.findings);
+    if checked.has_errors() {
+        None
+    } else {
+        checked.config
+    }
+}
+
+/// What an environment's configuration holds, for the report's summary.
+fn summary(env_name: &str, config: &crate::config::Config) -> EnvSummary {
+    EnvSummary {
+        env: env_name.to_string(),
+        sites: config.sites.len(),
+        targets: config.sites.iter().map(|s| s.targets.len()).sum(),
+        tracking_numbers: config
+            .sites
+            .iter()
+            .flat_map(|s| &s.targets)
+            .flat_map(|t| &t.sources)
+            .map(|s| s.numbers.len())
+            .sum(),
+    }
 }
 
 /// Routes still on the template's `example.com`.

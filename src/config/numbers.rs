@@ -74,121 +74,150 @@ pub(crate) fn check_numbers(
         let sp = format!("sites[{i}]");
         let real = site.get("upstream").and_then(Value::as_str) != Some("assets");
         for (path, raw, is_tracking, t) in numbers(site, &sp) {
-            let n = match E164::parse(raw) {
-                Ok(n) => n,
-                Err(e) => {
-                    // A target that was read has had its numbers refused by the parser.
-                    if !parsed.contains(&(i, t)) {
-                        issues.push(
-                            ConfigIssue::new(&path, format!("`{raw}`: {e}")).with_hint(DIGITS_HINT),
-                        );
-                    }
-                    continue;
-                }
-            };
-            let before = issues.len();
-            dni_calls::number_plan(&n, &path, issues);
-            if issues.len() == before && real {
-                if let Some(p) = plan::placeholder(&n) {
-                    issues.push(
-                        ConfigIssue::warning(&path, format!("`{n}` is {p}"))
-                            .with_hint(TEMPLATE_HINT),
-                    );
-                }
+            if !number_plan_checked(raw, &path, real, !parsed.contains(&(i, t)), issues) {
+                continue;
             }
             if is_tracking {
-                match tracking_use.get(raw) {
-                    Some((other, at)) if *other != i => issues.push(
-                        ConfigIssue::warning(&path, format!("`{raw}` is also in a pool at {at}"))
-                            .with_hint("each site's pool leases it on its own: two visitors may hold it at once and a call is attributed to only one; give each site its own numbers"),
-                    ),
-                    Some(_) => {}
-                    None => {
-                        tracking_use.insert(raw, (i, path.clone()));
-                    }
-                }
+                pooled_once(&mut tracking_use, raw, (i, path), issues);
             }
         }
-        if !real {
-            continue;
+        if real {
+            template_placeholders(site, &sp, issues);
+            calls_placeholders(site.get("calls"), &sp, issues);
         }
-        for (j, host) in strs(site.get("hosts")) {
-            if is_example_domain(host) {
-                issues.push(
-                    ConfigIssue::warning(
-                        format!("{sp}.hosts[{j}]"),
-                        format!("`{host}` is the template's example domain"),
-                    )
-                    .with_hint(TEMPLATE_HINT),
-                );
+    }
+}
+
+/// The number at `path` against the numbering plan (and, on a `real` site, the fictional
+/// ranges); `false` when it is not E.164 (reported here only if `report_unparsed`: a target
+/// that was read has had its numbers refused by its own parser).
+fn number_plan_checked(
+    raw: &str,
+    path: &str,
+    real: bool,
+    report_unparsed: bool,
+    issues: &mut Vec<ConfigIssue>,
+) -> bool {
+    let n = match E164::parse(raw) {
+        Ok(n) => n,
+        Err(e) => {
+            if report_unparsed {
+                issues.push(ConfigIssue::new(path, format!("`{raw}`: {e}")).with_hint(DIGITS_HINT));
             }
+            return false;
         }
-        let session = site.get("session");
-        if session.and_then(|s| s.get("cookie_name")).is_none()
-            && session
-                .and_then(|s| s.get("account_id"))
-                .and_then(Value::as_str)
-                == Some("12345")
-        {
+    };
+    let before = issues.len();
+    dni_calls::number_plan(&n, path, issues);
+    if issues.len() == before && real {
+        if let Some(p) = plan::placeholder(&n) {
+            issues
+                .push(ConfigIssue::warning(path, format!("`{n}` is {p}")).with_hint(TEMPLATE_HINT));
+        }
+    }
+    true
+}
+
+/// A tracking number in the pools of two sites is a warning (at its second use).
+fn pooled_once<'a>(
+    tracking_use: &mut HashMap<&'a str, (usize, String)>,
+    raw: &'a str,
+    (site, path): (usize, String),
+    issues: &mut Vec<ConfigIssue>,
+) {
+    match tracking_use.get(raw) {
+        Some((other, at)) if *other != site => issues.push(
+            ConfigIssue::warning(&path, format!("`{raw}` is also in a pool at {at}"))
+                .with_hint("each site's pool leases it on its own: two visitors may hold it at once and a call is attributed to only one; give each site its own numbers"),
+        ),
+        Some(_) => {}
+        None => {
+            tracking_use.insert(raw, (site, path));
+        }
+    }
+}
+
+/// The template's example hosts, account id and cookie domain left in a real site.
+fn template_placeholders(site: &Value, sp: &str, issues: &mut Vec<ConfigIssue>) {
+    for (j, host) in strs(site.get("hosts")) {
+        if is_example_domain(host) {
             issues.push(
                 ConfigIssue::warning(
-                    format!("{sp}.session.account_id"),
-                    "`12345` is the template's example account id",
-                )
-                .with_hint("use your CallTrackingMetrics account id, or any id of yours: the session cookie is ct{account_id}"),
-            );
-        }
-        if let Some(d) = site
-            .get("vendors")
-            .and_then(|v| v.get("cookie_domain"))
-            .and_then(Value::as_str)
-            .filter(|d| is_example_domain(d))
-        {
-            issues.push(
-                ConfigIssue::warning(
-                    format!("{sp}.vendors.cookie_domain"),
-                    format!("`{d}` is the template's example domain"),
+                    format!("{sp}.hosts[{j}]"),
+                    format!("`{host}` is the template's example domain"),
                 )
                 .with_hint(TEMPLATE_HINT),
             );
         }
-        let calls = site.get("calls");
-        let routes = calls
-            .and_then(|c| c.get("routes"))
-            .and_then(Value::as_array);
-        for (r, route) in routes.into_iter().flatten().enumerate() {
-            let to = route.get("to").and_then(Value::as_str).map(E164::parse);
-            if let Some(Ok(n)) = to {
-                if let Some(p) = plan::placeholder(&n) {
-                    issues.push(
-                        ConfigIssue::warning(
-                            format!("{sp}.calls.routes[{r}].to"),
-                            format!("`{n}` is {p}"),
-                        )
-                        .with_hint(TEMPLATE_HINT),
-                    );
-                }
-            }
-        }
-        if let Some(url) = calls
-            .and_then(|c| c.get("webhook"))
-            .and_then(|w| w.get("url"))
+    }
+    let session = site.get("session");
+    if session.and_then(|s| s.get("cookie_name")).is_none()
+        && session
+            .and_then(|s| s.get("account_id"))
             .and_then(Value::as_str)
-        {
-            let host = url
-                .trim_start_matches("https://")
-                .split(['/', ':', '?'])
-                .next()
-                .unwrap_or("");
-            if is_example_domain(host) {
+            == Some("12345")
+    {
+        issues.push(
+            ConfigIssue::warning(
+                format!("{sp}.session.account_id"),
+                "`12345` is the template's example account id",
+            )
+            .with_hint("use your CallTrackingMetrics account id, or any id of yours: the session cookie is ct{account_id}"),
+        );
+    }
+    if let Some(d) = site
+        .get("vendors")
+        .and_then(|v| v.get("cookie_domain"))
+        .and_then(Value::as_str)
+        .filter(|d| is_example_domain(d))
+    {
+        issues.push(
+            ConfigIssue::warning(
+                format!("{sp}.vendors.cookie_domain"),
+                format!("`{d}` is the template's example domain"),
+            )
+            .with_hint(TEMPLATE_HINT),
+        );
+    }
+}
+
+/// Fictional route numbers and an example-domain webhook in a real site's `calls`.
+fn calls_placeholders(calls: Option<&Value>, sp: &str, issues: &mut Vec<ConfigIssue>) {
+    let routes = calls
+        .and_then(|c| c.get("routes"))
+        .and_then(Value::as_array);
+    for (r, route) in routes.into_iter().flatten().enumerate() {
+        let to = route.get("to").and_then(Value::as_str).map(E164::parse);
+        if let Some(Ok(n)) = to {
+            if let Some(p) = plan::placeholder(&n) {
                 issues.push(
                     ConfigIssue::warning(
-                        format!("{sp}.calls.webhook.url"),
-                        format!("`{url}` is on the template's example domain"),
+                        format!("{sp}.calls.routes[{r}].to"),
+                        format!("`{n}` is {p}"),
                     )
                     .with_hint(TEMPLATE_HINT),
                 );
             }
+        }
+    }
+    if let Some(url) = calls
+        .and_then(|c| c.get("webhook"))
+        .and_then(|w| w.get("url"))
+        .and_then(Value::as_str)
+    {
+        let host = url
+            .trim_start_matches("https://")
+            .split(['/', ':', '?'])
+            .next()
+            .unwrap_or("");
+        if is_example_domain(host) {
+            issues.push(
+                ConfigIssue::warning(
+                    format!("{sp}.calls.webhook.url"),
+                    format!("`{url}` is on the template's example domain"),
+                )
+                .with_hint(TEMPLATE_HINT),
+            );
         }
     }
 }

@@ -38,6 +38,10 @@ pub struct LogLine {
     pub swap: SwapOutcome,
     pub status: u16,
     pub rewritten: bool,
+    /// The origin sent no usable `Content-Type` and the body sniffed as HTML (served as
+    /// `text/html` and judged as a page).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub content_type_sniffed: bool,
     /// Numbers swapped in the markup (text, `tel:` links, attributes).
     pub numbers_swapped: u32,
     /// The framework whose payloads or assets the page carries (`next-app`, `nuxt`, ...), if
@@ -69,6 +73,9 @@ pub struct LogLine {
     /// The Consent Mode default: `inserted`, `not_needed` (no Google tag), `skipped` (the
     /// page's CSP could not be read; see `note`), or `off`.
     pub consent_mode: &'static str,
+    /// XHTML self-closed `<script/>`, `<iframe/>`, ... given end tags before filtering.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub xhtml_self_closed_fixed: u32,
     /// The rewriter hit its memory limit: the rest of the page went out unrewritten (the
     /// firewall gave up there).
     pub rewriter_bailed_out: bool,
@@ -81,6 +88,10 @@ pub struct LogLine {
     pub ms_total: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl LogLine {
@@ -100,6 +111,7 @@ impl LogLine {
             swap: SwapOutcome::Untouched,
             status: 0,
             rewritten: false,
+            content_type_sniffed: false,
             numbers_swapped: 0,
             framework: None,
             data_numbers_swapped: 0,
@@ -112,6 +124,7 @@ impl LogLine {
             pixels_disarmed: 0,
             frames_disarmed: 0,
             consent_mode: "off",
+            xhtml_self_closed_fixed: 0,
             rewriter_bailed_out: false,
             set_cookies_removed: 0,
             link_hints_removed: 0,
@@ -151,6 +164,7 @@ impl LogLine {
                         "not_needed"
                     };
                 }
+                self.xhtml_self_closed_fixed = stats.xhtml_self_closed_fixed;
                 self.rewriter_bailed_out = stats.bailed_out;
                 if stats.bailed_out {
                     self.note = Some(

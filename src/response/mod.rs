@@ -8,6 +8,7 @@ mod data;
 mod hydration_guard;
 mod plan;
 mod rewrite;
+mod sniff;
 
 pub use consent_mode::consent_mode_script;
 pub use csp::{hash_source, pass_csp, pass_csp_all, CspPass};
@@ -18,3 +19,4 @@ pub use plan::{
     ResponsePlan, REWRITTEN_BODY_DROPS,
 };
 pub use rewrite::{rewrite_plan, CatalogClassifier};
+pub use sniff::{is_unknown_type, needs_sniffing, sniff, Sniffed, SNIFFED_HTML, SNIFF_BYTES};

@@ -47,6 +47,8 @@ pub struct OriginHeaders {
     pub cache_control: Option<String>,
     pub csp: Vec<(String, String)>,
     pub link: Option<String>,
+    /// `X-Content-Type-Options: nosniff`: a body without a type is not sniffed as HTML.
+    pub nosniff: bool,
 }
 
 impl OriginHeaders {
@@ -61,6 +63,12 @@ impl OriginHeaders {
                 "vary" => h.vary = Some(value),
                 "cache-control" => h.cache_control = Some(value),
                 "link" => h.link = Some(value),
+                "x-content-type-options" => {
+                    h.nosniff = value
+                        .split(',')
+                        .next()
+                        .is_some_and(|v| v.trim().eq_ignore_ascii_case("nosniff"));
+                }
                 n if n.starts_with("content-security-policy") => h.csp.push((name, value)),
                 _ => {}
             }

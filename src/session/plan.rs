@@ -331,47 +331,11 @@ impl<'a> SessionPlan<'a> {
 
     /// The numbers, given the answers to [`asks`](Self::asks) (in the same order).
     pub fn finish(mut self, answers: Vec<Result<LeaseOutcome, PoolError>>) -> Numbers {
+        let (overflow, faults) = self.take_answers(answers);
         let inputs = self.inputs;
         let site = inputs.site;
-        let targets = &site.config.targets;
-        let now = inputs.facts.now_ms;
-        let mut overflow = false;
-        let mut faults = Vec::new();
-        let asks = std::mem::take(&mut self.asks);
-        for (ask, answer) in asks.iter().zip(answers) {
-            let Some(target) = targets.get(ask.target) else {
-                continue;
-            };
-            match answer {
-                Ok(outcome @ LeaseOutcome::Leased { .. }) => {
-                    if let Some(lease) = outcome.token_lease() {
-                        self.token.set_lease_for(target, lease);
-                        self.changed = true;
-                    }
-                }
-                Ok(LeaseOutcome::Overflow) => {
-                    overflow = true;
-                    self.token.clear_lease_for(target);
-                    self.changed = true;
-                }
-                // A failed confirmation or renewal leaves the token's lease as it was: the
-                // cookie never claims more than the pool granted.
-                Err(e) => faults.push(e),
-            }
-        }
-        self.keep_landing(now);
-        let mut swaps = Vec::with_capacity(targets.len());
-        let mut personal = false;
-        for target in targets {
-            let shown = match self.token.lease_for(target) {
-                Some(l) if l.is_live(now) => {
-                    personal = true;
-                    l.number
-                }
-                _ => target.fallback,
-            };
-            swaps.push((target.number, shown));
-        }
+        self.keep_landing(inputs.facts.now_ms);
+        let (swaps, personal) = self.shown(inputs.facts.now_ms);
         // Set even when the pool overflowed or the client was refused a lease: the cookie
         // keeps the landing, so the visitor's next view leases from its source.
         let set_cookie = (self.changed && inputs.navigation).then(|| {
@@ -400,6 +364,58 @@ impl<'a> SessionPlan<'a> {
             faults,
             note: refused.map(LeaseRefusal::as_str),
         }
+    }
+
+    /// Writes the pool's answers into the token: (whether a pool overflowed, the faults).
+    fn take_answers(
+        &mut self,
+        answers: Vec<Result<LeaseOutcome, PoolError>>,
+    ) -> (bool, Vec<PoolError>) {
+        let targets = &self.inputs.site.config.targets;
+        let mut overflow = false;
+        let mut faults = Vec::new();
+        let asks = std::mem::take(&mut self.asks);
+        for (ask, answer) in asks.iter().zip(answers) {
+            let Some(target) = targets.get(ask.target) else {
+                continue;
+            };
+            match answer {
+                Ok(outcome @ LeaseOutcome::Leased { .. }) => {
+                    if let Some(lease) = outcome.token_lease() {
+                        self.token.set_lease_for(target, lease);
+                        self.changed = true;
+                    }
+                }
+                Ok(LeaseOutcome::Overflow) => {
+                    overflow = true;
+                    self.token.clear_lease_for(target);
+                    self.changed = true;
+                }
+                // A failed confirmation or renewal leaves the token's lease as it was: the
+                // cookie never claims more than the pool granted.
+                Err(e) => faults.push(e),
+            }
+        }
+        (overflow, faults)
+    }
+
+    /// Each target's number and what this visitor is shown at `now` (a live lease, else
+    /// the fallback), and whether any of them is the visitor's own.
+    fn shown(&self, now: i64) -> (Vec<(E164, E164)>, bool) {
+        let targets = &self.inputs.site.config.targets;
+        let mut swaps = Vec::with_capacity(targets.len());
+        let mut personal = false;
+        for target in targets {
+            let shown = match self.token.lease_for(target) {
+                Some(l) if l.is_live(now) => {
+                    personal = true;
+                    l.number
+                }
+                _ => target.fallback,
+            };
+            swaps.push((target.number, shown));
+        }
+        (swaps, personal)
     }
 }
 

@@ -25,6 +25,12 @@ pub struct Body {
     source: Source,
     buf: Vec<u8>,
     len: usize,
+    /// Bytes read ahead (to sniff the type), handed out by the next [`fill`](Body::fill).
+    read_ahead: Option<Vec<u8>>,
+    /// [`data`](Body::data) is the bytes read ahead.
+    replaying: bool,
+    /// The source ended while reading ahead.
+    ended: bool,
 }
 
 enum Source {
@@ -36,22 +42,59 @@ impl Body {
     pub fn new(stream: web_sys::ReadableStream) -> Body {
         let stream = wasm_streams::ReadableStream::from_raw(stream.unchecked_into());
         match stream.try_into_async_read() {
-            Ok(reader) => Body {
-                source: Source::Bytes(reader),
-                buf: vec![0; INPUT_READ_BYTES],
-                len: 0,
-            },
-            Err((_, stream)) => Body {
-                source: Source::Chunks(ByteStream::from(stream.into_raw())),
-                buf: Vec::new(),
-                len: 0,
-            },
+            Ok(reader) => Body::from_source(Source::Bytes(reader), vec![0; INPUT_READ_BYTES]),
+            Err((_, stream)) => Body::from_source(
+                Source::Chunks(ByteStream::from(stream.into_raw())),
+                Vec::new(),
+            ),
         }
+    }
+
+    fn from_source(source: Source, buf: Vec<u8>) -> Body {
+        Body {
+            source,
+            buf,
+            len: 0,
+            read_ahead: None,
+            replaying: false,
+            ended: false,
+        }
+    }
+
+    /// Reads ahead until `decided(bytes so far, whether the body ended)` says enough is
+    /// known; returns those bytes, which the next reads hand out again.
+    pub async fn read_ahead(&mut self, decided: impl Fn(&[u8], bool) -> bool) -> Result<&[u8]> {
+        let mut head = Vec::new();
+        loop {
+            match self.fill().await {
+                None => {
+                    self.ended = true;
+                    break;
+                }
+                Some(Err(e)) => return Err(e),
+                Some(Ok(())) => head.extend_from_slice(self.data()),
+            }
+            if decided(&head, false) {
+                break;
+            }
+        }
+        self.replaying = false;
+        Ok(self.read_ahead.insert(head))
     }
 
     /// Reads the next piece of the body; `None` at the end. Dropping the future before it
     /// completes loses nothing: the pending read stays with the reader.
     async fn fill(&mut self) -> Option<Result<()>> {
+        if std::mem::take(&mut self.replaying) {
+            self.read_ahead = None;
+        }
+        if self.read_ahead.as_ref().is_some_and(|h| !h.is_empty()) {
+            self.replaying = true;
+            return Some(Ok(()));
+        }
+        if self.ended {
+            return None;
+        }
         match &mut self.source {
             Source::Bytes(reader) => match reader.read(&mut self.buf).await {
                 Ok(0) => None,
@@ -75,7 +118,10 @@ impl Body {
     }
 
     fn data(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or_default()
+        match &self.read_ahead {
+            Some(head) if self.replaying => head,
+            _ => self.buf.get(..self.len).unwrap_or_default(),
+        }
     }
 }
 
@@ -126,6 +172,24 @@ pub fn rewritten_response(
     ctx: &worker::Context,
 ) -> Result<Response> {
     let stream = output_stream(body, rewriter, on_end);
+    match native_pipe() {
+        Some((readable, writer)) => {
+            ctx.wait_until(pump(Box::pin(stream), writer));
+            Response::from_body(worker::ResponseBody::Stream(readable))
+        }
+        None => Response::from_stream(stream),
+    }
+}
+
+/// A response whose body is `body` as it is (after a read-ahead), through the same native
+/// stream as a rewritten one.
+pub fn untouched_response(body: Body, ctx: &worker::Context) -> Result<Response> {
+    let stream = futures_util::stream::unfold(body, |mut body| async move {
+        match body.fill().await? {
+            Ok(()) => Some((Ok(body.data().to_vec()), body)),
+            Err(e) => Some((Err(e), body)),
+        }
+    });
     match native_pipe() {
         Some((readable, writer)) => {
             ctx.wait_until(pump(Box::pin(stream), writer));

@@ -16,7 +16,8 @@ use crate::error::HttpError;
 use crate::observe::LogLine;
 use crate::request::RequestFacts;
 use crate::response::{
-    plan_response, rewrite_plan, HeaderEdit, OriginHeaders, ResponsePlan, REWRITTEN_BODY_DROPS,
+    needs_sniffing, plan_response, rewrite_plan, sniff, HeaderEdit, OriginHeaders, ResponsePlan,
+    Sniffed, REWRITTEN_BODY_DROPS, SNIFFED_HTML, SNIFF_BYTES,
 };
 use crate::runtime::{Runtime, Site};
 use crate::session::{numbers_for, Numbers, SessionInputs};
@@ -53,15 +54,25 @@ impl Log {
 
 /// The origin's response, its headers copied (without `Set-Cookie`) and the plan for it.
 struct Planned {
-    response: Response,
+    body: OriginBody,
     headers: Headers,
     status: u16,
     content_type: Option<String>,
     plan: ResponsePlan,
+    /// The origin sent no usable type and the body sniffed as HTML.
+    sniffed_html: bool,
 }
 
-/// Plans the response to `origin`.
-fn plan_origin(
+/// The origin's body: as the runtime holds it, or partly read ahead (to sniff its type).
+enum OriginBody {
+    Runtime(ResponseBody),
+    ReadAhead(body::Body),
+}
+
+/// Plans the response to `origin`. A body without a usable `Content-Type` is first sniffed
+/// as a browser would (see [`crate::response::sniff`]): one that renders as a page is
+/// judged as one, and sent with `Content-Type: text/html`.
+async fn plan_origin(
     site: &Site,
     facts: &RequestFacts,
     decision: &Decision,
@@ -70,15 +81,34 @@ fn plan_origin(
 ) -> Result<Planned, HttpError> {
     let status = origin.status_code();
     let (headers, set_cookies) = headers::copy_without_set_cookie(origin.headers())?;
-    let read = OriginHeaders::from_entries(headers.entries());
+    let mut read = OriginHeaders::from_entries(headers.entries());
+    let (_, origin_body) = origin.into_parts();
+    let mut body = OriginBody::Runtime(origin_body);
+    let mut sniffed_html = false;
+    if let OriginBody::Runtime(ResponseBody::Stream(stream)) = &body {
+        if needs_sniffing(facts.method, status, &read) {
+            let mut ahead = body::Body::new(stream.clone());
+            let head = ahead
+                .read_ahead(|head, ended| sniff(head, ended) != Sniffed::NeedMore)
+                .await
+                .map_err(|e| HttpError::Upstream(format!("origin body: {e}")))?;
+            sniffed_html = sniff(head, head.len() < SNIFF_BYTES) == Sniffed::Html;
+            if sniffed_html {
+                read.content_type = Some(SNIFFED_HTML.to_string());
+                headers.set("content-type", SNIFFED_HTML).or_internal()?;
+            }
+            body = OriginBody::ReadAhead(ahead);
+        }
+    }
     let head = read.head(status, &set_cookies);
     let plan = plan_response(site, facts, decision, numbers, &head);
     Ok(Planned {
-        response: origin,
+        body,
         headers,
         status,
         content_type: read.content_type,
         plan,
+        sniffed_html,
     })
 }
 
@@ -105,10 +135,11 @@ pub async fn handle(
     log.line.swap = numbers.outcome;
     log.line.note = numbers.note.map(str::to_string);
     let origin = upstream::fetch(env, &site.config.upstream, req, &upstream_plan).await?;
-    let planned = plan_origin(site, &facts, &decision, &numbers, origin)?;
+    let planned = plan_origin(site, &facts, &decision, &numbers, origin).await?;
     let plan = &planned.plan;
     apply_headers(&planned.headers, plan)?;
     plan.log_into(planned.status, &mut log.line);
+    log.line.content_type_sniffed = planned.sniffed_html;
     if plan.counts_view {
         super::stats_client::record(env, ctx, site, &log.line, decision.swap);
     }
@@ -116,18 +147,21 @@ pub async fn handle(
         let page = (declined, planned.plan.clone());
         body_rewriter(site, &facts, numbers.swaps, page, planned.content_type, env)
     });
-    let (_, body) = planned.response.into_parts();
     let outgoing = Outgoing {
         headers: planned.headers,
         status: planned.status,
         log,
     };
-    match (body, rewriter) {
-        (ResponseBody::Stream(stream), Some(rewriter)) => {
-            let stats = (site.name.clone(), site.stats_pool.clone());
-            rewritten(rewriter, stream, outgoing, stats, ctx)
+    let stats = (site.name.clone(), site.stats_pool.clone());
+    match (planned.body, rewriter) {
+        (OriginBody::Runtime(ResponseBody::Stream(stream)), Some(rewriter)) => {
+            rewritten(rewriter, body::Body::new(stream), outgoing, stats, ctx)
         }
-        (body, _) => outgoing.untouched(body),
+        (OriginBody::ReadAhead(body), Some(rewriter)) => {
+            rewritten(rewriter, body, outgoing, stats, ctx)
+        }
+        (OriginBody::ReadAhead(body), None) => outgoing.untouched_body(body, ctx),
+        (OriginBody::Runtime(body), _) => outgoing.untouched(body),
     }
 }
 
@@ -201,6 +235,16 @@ impl Outgoing {
             .with_headers(self.headers)
             .with_status(self.status))
     }
+
+    /// The body as the origin sent it, after a read-ahead.
+    fn untouched_body(mut self, body: body::Body, ctx: &Context) -> Result<Response, HttpError> {
+        self.log.line.ms_to_headers = self.log.elapsed();
+        self.log.emit();
+        Ok(body::untouched_response(body, ctx)
+            .or_internal()?
+            .with_headers(self.headers)
+            .with_status(self.status))
+    }
 }
 
 /// Streams the body through the rewriter (a page's or a data response's); the log line is
@@ -209,7 +253,7 @@ impl Outgoing {
 /// `payloads.unrecognised`), with `stats`: the site's name and stats object.
 fn rewritten(
     rewriter: Result<BodyRewriter, UnsupportedEncoding>,
-    stream: web_sys::ReadableStream,
+    body: body::Body,
     mut out: Outgoing,
     stats: (String, crate::pool::PoolRef),
     ctx: &Context,
@@ -218,7 +262,7 @@ fn rewritten(
         Ok(r) => r,
         Err(e) => {
             out.log.line.note = Some(format!("not rewritten: {e}"));
-            return out.untouched(ResponseBody::Stream(stream));
+            return out.untouched_body(body, ctx);
         }
     };
     for name in REWRITTEN_BODY_DROPS {
@@ -243,10 +287,8 @@ fn rewritten(
         log.line.rewrite_finished(outcome);
         log.emit();
     });
-    Ok(
-        body::rewritten_response(body::Body::new(stream), rewriter, on_end, ctx)
-            .or_internal()?
-            .with_headers(out.headers)
-            .with_status(out.status),
-    )
+    Ok(body::rewritten_response(body, rewriter, on_end, ctx)
+        .or_internal()?
+        .with_headers(out.headers)
+        .with_status(out.status))
 }

@@ -45,6 +45,7 @@ const NUMBER_PAGE = '<!doctype html><html><head><title>Call us</title></head><bo
   + '<a href="tel:+15035550142">(503) 555-0142</a></body></html>';
 
 const html = { 'content-type': 'text/html; charset=utf-8' };
+const UNTYPED_JSON = '{"phone":"(503) 555-0142","pixel":"<script src=\\"https://connect.facebook.net/en_US/fbevents.js\\"></script>"}';
 // Preload hints in a header (Cloudflare also sends them as 103 Early Hints).
 const LINK = '</app.css>; rel=preload; as=style, <https://connect.facebook.net/en_US/fbevents.js>; rel=preload; as=script, '
   + '<https://www.googletagmanager.com/gtag/js?id=AW-123456>; rel=preload; as=script';
@@ -61,6 +62,11 @@ before(async () => {
     '/link': { headers: { ...html, link: LINK }, body: NUMBER_PAGE },
     '/link.png': { headers: { 'content-type': 'image/png', link: LINK }, body: 'png' },
     '/nonumber-public': { headers: { 'content-type': 'text/plain', 'cache-control': 'public, max-age=600' }, body: 'static' },
+    // No Content-Type (a misconfigured origin, a bare error page): browsers sniff these.
+    '/untyped': { body: `\n  ${SCRIPTS_PAGE}`, chunkSize: 3 },
+    '/untyped-nosniff': { headers: { 'x-content-type-options': 'nosniff' }, body: SCRIPTS_PAGE },
+    '/untyped-json': { body: UNTYPED_JSON, chunkSize: 5 },
+    '/untyped-404': { status: 404, headers: { 'content-type': 'unknown/unknown' }, body: SCRIPTS_PAGE },
   });
   eu = await startWorker({ config: siteConfig(origin.url), cf: { country: 'DE' } });
   euDomain = await startWorker({ config: siteConfig(origin.url, { vendors: { cookie_domain: '.example.com' } }), cf: { country: 'DE' } });
@@ -451,4 +457,22 @@ test('Link header: a declined visitor gets no preload hint for a declined vendor
     await ok.arrayBuffer();
     assert.equal(ok.headers.get('link'), LINK, `${path}: consent keeps every hint`);
   }
+});
+
+test('no Content-Type: a body browsers render as HTML is filtered as a page and sent as text/html; others, and nosniff, pass byte for byte', async () => {
+  for (const path of ['/untyped', '/untyped-404']) {
+    const r = await eu.fetch(path, nav(DECLINE()));
+    const body = await r.text();
+    assert.equal(r.headers.get('content-type'), 'text/html', `${path}: sniffed as the browser does`);
+    const tags = scriptTags(body);
+    neutralised(tagWith(tags, 'fbevents.js'), 'marketing');
+    neutralised(tagWith(tags, 'gtag/js?id=AW-123456'), 'marketing');
+    untouched(tags, '<script src="/static/app.js">');
+  }
+  const json = await eu.fetch('/untyped-json', nav(DECLINE()));
+  assert.equal(json.headers.get('content-type'), null);
+  assert.equal(await json.text(), UNTYPED_JSON, 'not HTML to a browser: untouched, every chunk');
+  const nosniff = await eu.fetch('/untyped-nosniff', nav(DECLINE()));
+  assert.equal(nosniff.headers.get('content-type'), null);
+  assert.equal(await nosniff.text(), SCRIPTS_PAGE, 'nosniff: the browser will not render it as a page');
 });

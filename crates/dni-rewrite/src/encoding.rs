@@ -41,6 +41,37 @@ pub fn encoding_for_content_type(
         })
 }
 
+/// How many first bytes of a page without a declared charset choose its encoding (the HTML
+/// standard's prescan window).
+pub const UNDECLARED_SNIFF_BYTES: usize = 1024;
+
+/// The encoding a page is read in when its response names no charset, from its first bytes
+/// (its `<meta charset>` still switches it later): UTF-8 when they start with a UTF-8 BOM or
+/// hold UTF-8 beyond ASCII; otherwise windows-1252, which maps every byte to a character and
+/// back, so a Latin-1 (or any other single-byte) page goes out byte for byte where its text is
+/// rewritten, instead of its non-ASCII bytes becoming U+FFFD as under UTF-8.
+pub fn encoding_for_undeclared(first: &[u8]) -> AsciiCompatibleEncoding {
+    if first.starts_with(b"\xEF\xBB\xBF") || is_utf8_beyond_ascii(first) {
+        AsciiCompatibleEncoding::utf_8()
+    } else {
+        AsciiCompatibleEncoding::new(encoding_rs::WINDOWS_1252)
+            .unwrap_or_else(AsciiCompatibleEncoding::utf_8)
+    }
+}
+
+/// Valid UTF-8 (but for a sequence cut at the end) with at least one non-ASCII character.
+fn is_utf8_beyond_ascii(bytes: &[u8]) -> bool {
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) if e.error_len().is_none() => {
+            let upto = bytes.get(..e.valid_up_to()).unwrap_or_default();
+            std::str::from_utf8(upto).unwrap_or_default()
+        }
+        Err(_) => return false,
+    };
+    !valid.is_ascii()
+}
+
 /// The value of the `charset` parameter (unquoted, trimmed), if present and non-empty.
 pub(crate) fn charset_param(content_type: &str) -> Option<&str> {
     content_type.split(';').skip(1).find_map(|param| {
@@ -89,6 +120,34 @@ mod tests {
             encoding_for_content_type("text/html;charset=utf-8").map(|e| e.1),
             Ok(true)
         );
+    }
+
+    fn undeclared(first: &[u8]) -> &'static str {
+        let e: &'static encoding_rs::Encoding = encoding_for_undeclared(first).into();
+        e.name()
+    }
+
+    #[test]
+    fn undeclared_pages_are_read_so_that_every_byte_survives() {
+        assert_eq!(undeclared("<p>Café Müller</p>".as_bytes()), "UTF-8");
+        assert_eq!(undeclared(b"\xEF\xBB\xBF<p>plain</p>"), "UTF-8");
+        // Cut inside "é" at the end of the first chunk: still UTF-8.
+        assert_eq!(undeclared(b"<p>Caf\xC3\xA9 Caf\xC3"), "UTF-8");
+        assert_eq!(undeclared(b"<p>Caf\xE9 M\xFCller</p>"), "windows-1252");
+        assert_eq!(undeclared(b"<p>only ascii</p>"), "windows-1252");
+        assert_eq!(undeclared(b""), "windows-1252");
+        // UTF-8 first, then a Latin-1 byte: not UTF-8.
+        assert_eq!(undeclared(b"<p>\xC3\xA9 \xE9 </p>"), "windows-1252");
+    }
+
+    #[test]
+    fn windows_1252_round_trips_every_byte() {
+        let all: Vec<u8> = (0..=255u8).collect();
+        let (text, _, bad) = encoding_rs::WINDOWS_1252.decode(&all);
+        assert!(!bad);
+        let (back, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
+        assert!(!unmappable);
+        assert_eq!(back.as_ref(), all.as_slice());
     }
 
     #[test]

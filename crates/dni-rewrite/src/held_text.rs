@@ -1,4 +1,4 @@
-//! Text the number matcher holds back in the output (see [`crate::numbers`]): while a
+//! Text the number matcher holds back in the output (see the `numbers` module): while a
 //! number may still be in progress, the text of each piece of it is kept out of the output
 //! (a *slot* marks where it goes) and the markup lol_html writes after it is held behind
 //! it; when the matcher decides, the slots are filled with the final text (in the page's

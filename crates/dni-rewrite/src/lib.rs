@@ -37,7 +37,9 @@
 //!   (`<select><xmp><script>`) is rewritten by its best guess instead of failing.
 //! * Text handlers make lol_html re-encode text nodes from UTF-8 to the page's encoding;
 //!   for ASCII-compatible encodings this is lossless except for byte sequences that are
-//!   invalid in the page's encoding (they come out as the encoding of U+FFFD).
+//!   invalid in the page's encoding (they come out as the encoding of U+FFFD). A page that
+//!   declares no charset is read in UTF-8 only when its first bytes hold UTF-8 beyond ASCII,
+//!   else in windows-1252, where no byte is invalid ([`encoding_for_undeclared`]).
 
 mod config;
 mod consent_mode;
@@ -45,6 +47,7 @@ mod crawler;
 mod data_response;
 mod encoding;
 mod firewall;
+mod handlers;
 mod held_text;
 mod inline;
 mod list_classifier;
@@ -53,6 +56,8 @@ mod payload;
 mod plan;
 mod rewriter;
 mod script;
+mod script_tag;
+mod shared;
 mod sink;
 mod window;
 mod xhtml;
@@ -61,7 +66,9 @@ pub use config::{GuardMode, RewriteConfig};
 pub use consent_mode::MAX_HELD_HEAD_BYTES;
 pub use crawler::{is_crawler, BUILT_IN_CRAWLERS};
 pub use data_response::{BodyRewriter, DataRewriter};
-pub use encoding::{encoding_for_content_type, UnsupportedEncoding};
+pub use encoding::{
+    encoding_for_content_type, encoding_for_undeclared, UnsupportedEncoding, UNDECLARED_SNIFF_BYTES,
+};
 pub use firewall::MAX_NOSCRIPT_BYTES;
 pub use held_text::MAX_HELD_MARKUP;
 pub use inline::INLINE_ELEMENTS;

@@ -6,9 +6,8 @@
 use std::fmt;
 
 use lol_html::html_content::Element;
-use lol_html::HandlerResult;
 
-use crate::rewriter::Shared;
+use crate::config::RewriteConfig;
 
 /// The framework whose payloads or assets a page carries (the most specific one seen).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -104,7 +103,7 @@ pub struct DataPlan {
 
 impl DataPlan {
     /// The data settings of a site's `rewrite` configuration (no guard).
-    pub fn from_config(config: &crate::RewriteConfig) -> DataPlan {
+    pub fn from_config(config: &RewriteConfig) -> DataPlan {
         DataPlan {
             swap: config.data_swap,
             exclude_keys: config.data_exclude_keys.clone(),
@@ -235,50 +234,6 @@ pub(crate) fn js_payload(head: &str, globals: &[String]) -> Option<Framework> {
                 .any(|g| !g.is_empty() && head.contains(g.as_str()))
                 .then_some(Framework::AppState)
         })
-}
-
-impl Shared {
-    /// Whether numbers are swapped in payloads on this page.
-    pub(crate) fn swaps_data(&self) -> bool {
-        self.data.as_ref().is_some_and(|d| d.swap) && self.has_swaps()
-    }
-
-    /// Whether any number changes on this page.
-    pub(crate) fn has_swaps(&self) -> bool {
-        self.numbers.as_ref().is_some_and(|n| !n.swapper.is_empty())
-    }
-
-    /// Whether `<script>` elements need handlers (firewall, Consent Mode, payloads).
-    pub(crate) fn holds_scripts(&self) -> bool {
-        self.firewall.is_some() || self.consent.is_some() || self.swaps_data()
-    }
-
-    /// `<astro-island props="…">`: the island's props (JSON in an attribute).
-    pub(crate) fn on_island(&self, el: &mut Element<'_, '_>) -> HandlerResult {
-        let (Some(n), Some(data)) = (&self.numbers, self.data.as_ref().filter(|d| d.swap)) else {
-            return Ok(());
-        };
-        let here = el.source_location().bytes().start;
-        if n.skip_element_at.get() == Some(here) {
-            return Ok(());
-        }
-        let Some(raw) = el.get_attribute("props") else {
-            return Ok(());
-        };
-        // lol_html gives the value as written (entities not decoded) and escapes `"` when
-        // setting it: the quotes are decoded so the JSON's keys are found.
-        let props = raw.replace("&quot;", "\"").replace("&#34;", "\"");
-        let swapped = n.swapper.swap_in_data(&props, &|k: &str| data.excludes(k));
-        self.saw_framework(Framework::Astro);
-        self.count(|s| {
-            s.data_numbers_swapped += swapped.count;
-            s.data_numbers_skipped += swapped.skipped;
-        });
-        if let Some(text) = swapped.text {
-            el.set_attribute("props", &text)?;
-        }
-        Ok(())
-    }
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use std::rc::Rc;
 use dni_common::Category;
 use dni_numbers::E164;
 
+use crate::config::RewriteConfig;
 use crate::payload::{DataPlan, Framework};
-use crate::RewriteConfig;
 
 /// What the firewall knows about a script, resource or inline snippet: the category of the
 /// catalogued vendor it belongs to, and whether that vendor is a Google tag (reads Google

@@ -1,0 +1,194 @@
+//! The tag firewall's handlers: pixels, frames and preloads (their URL attributes), `<a ping>`,
+//! `<iframe srcdoc>`, and `<noscript>` content (raw text to the parser, so it is rewritten as
+//! markup by a nested rewriter). Scripts are in [`super::script`].
+
+use lol_html::html_content::{ContentType, Element, TextChunk};
+use lol_html::HandlerResult;
+
+use crate::firewall::{
+    decode_attribute_entities, resource_attributes, resource_urls, Firewall, BLANK_IMAGE,
+    MAX_NOSCRIPT_BYTES,
+};
+use crate::plan::{RewritePlan, TagFirewall};
+use crate::shared::Shared;
+
+impl Shared {
+    pub(crate) fn on_resource(&self, el: &mut Element<'_, '_>) -> HandlerResult {
+        let Some(fw) = &self.firewall else {
+            return Ok(());
+        };
+        if el.has_attribute("data-dni-allow") {
+            return Ok(());
+        }
+        let tag = el.tag_name();
+        if matches!(tag.as_str(), "a" | "area") {
+            return self.on_ping(fw, el);
+        }
+        if tag == "iframe" {
+            self.on_srcdoc(fw, el)?;
+        }
+        let rel = (tag == "link").then(|| el.get_attribute("rel")).flatten();
+        let Some((attrs, frame)) = resource_attributes(&tag, rel.as_deref()) else {
+            return Ok(());
+        };
+        let mut blocked = None;
+        for attr in attrs {
+            let Some(value) = el.get_attribute(attr) else {
+                continue;
+            };
+            if let Some(c) = resource_urls(attr, &value)
+                .into_iter()
+                .find_map(|u| fw.blocks(fw.plan.classifier.resource(u)))
+            {
+                blocked = Some(c);
+                break;
+            }
+        }
+        let Some(category) = blocked else {
+            return Ok(());
+        };
+        for attr in attrs {
+            let Some(value) = el.get_attribute(attr) else {
+                continue;
+            };
+            el.set_attribute(&format!("data-dni-{attr}"), &value)?;
+            match (tag.as_str(), *attr) {
+                ("img" | "input", "src") => el.set_attribute("src", BLANK_IMAGE)?,
+                ("iframe" | "frame", "src") => el.set_attribute("src", "about:blank")?,
+                _ => el.remove_attribute(attr),
+            }
+        }
+        el.set_attribute("data-consent-category", category.as_str())?;
+        if frame {
+            self.count(|s| s.frames_disarmed += 1);
+        } else {
+            self.count(|s| s.pixels_disarmed += 1);
+        }
+        Ok(())
+    }
+
+    /// `<a ping>` / `<area ping>`: the beacon sent on click. Dropped (kept in
+    /// `data-dni-ping`) when one of its URLs is a declined vendor's.
+    fn on_ping(&self, fw: &Firewall, el: &mut Element<'_, '_>) -> HandlerResult {
+        let Some(ping) = el.get_attribute("ping") else {
+            return Ok(());
+        };
+        let Some(category) = ping
+            .split_ascii_whitespace()
+            .find_map(|u| fw.blocks(fw.plan.classifier.resource(u)))
+        else {
+            return Ok(());
+        };
+        el.set_attribute("data-dni-ping", &ping)?;
+        el.remove_attribute("ping");
+        el.set_attribute("data-consent-category", category.as_str())?;
+        self.count(|s| s.pixels_disarmed += 1);
+        Ok(())
+    }
+
+    /// `<iframe srcdoc>`: a document of its own. When the firewall would disarm anything in
+    /// it (rewritten as markup by a nested rewriter), the frame loses its `srcdoc` (kept,
+    /// inert, in `data-dni-srcdoc`).
+    fn on_srcdoc(&self, fw: &Firewall, el: &mut Element<'_, '_>) -> HandlerResult {
+        let Some(doc) = el.get_attribute("srcdoc") else {
+            return Ok(());
+        };
+        if !self.nested_disarms(fw, &decode_attribute_entities(&doc)) {
+            return Ok(());
+        }
+        el.set_attribute("data-dni-srcdoc", &doc)?;
+        el.remove_attribute("srcdoc");
+        if let Some(c) = fw.plan.fail_closed_category() {
+            el.set_attribute("data-consent-category", c.as_str())?;
+        }
+        self.count(|s| s.frames_disarmed += 1);
+        Ok(())
+    }
+
+    /// Whether the firewall disarms anything in `html` (an unreadable document counts as
+    /// disarming: fail closed).
+    fn nested_disarms(&self, fw: &Firewall, html: &str) -> bool {
+        let plan = RewritePlan {
+            swaps: Vec::new(),
+            attributes: Vec::new(),
+            firewall: Some(TagFirewall {
+                classifier: fw.plan.classifier.clone(),
+                declined: fw.plan.declined.clone(),
+                marker_attribute: fw.plan.marker_attribute.clone(),
+                max_inline_script_bytes: fw.plan.max_inline_script_bytes,
+            }),
+            consent_mode: None,
+            data: None,
+            whatsapp_links: false,
+        };
+        match (fw.nested.rewrite)(plan, html) {
+            Some((_, s)) => {
+                s.scripts_neutralised
+                    + s.inline_scripts_neutralised
+                    + s.pixels_disarmed
+                    + s.frames_disarmed
+                    > 0
+                    || s.bailed_out
+            }
+            None => true,
+        }
+    }
+
+    /// `<noscript>` content is raw text to the parser: it is collected and rewritten as
+    /// markup by a nested rewriter (numbers and firewall, no Consent Mode).
+    pub(crate) fn on_noscript_text(&self, chunk: &mut TextChunk<'_>) {
+        let Some(fw) = &self.firewall else { return };
+        if let Some(n) = &self.numbers {
+            // The document text handler must not rewrite it as plain text.
+            n.skip_this_text.set(true);
+        }
+        let mut buf = fw.noscript.borrow_mut();
+        let text = buf.get_or_insert_with(String::new);
+        if text.len() <= MAX_NOSCRIPT_BYTES {
+            text.push_str(chunk.as_str());
+        }
+        if !chunk.last_in_text_node() {
+            chunk.remove();
+            return;
+        }
+        let content = buf.take().unwrap_or_default();
+        drop(buf);
+        if content.len() > MAX_NOSCRIPT_BYTES {
+            // Too long to rewrite: dropped, so nothing in it can load (fail closed).
+            self.count(|s| s.pixels_disarmed += 1);
+            chunk.replace("", ContentType::Html);
+            return;
+        }
+        let rewritten = self.nested_rewrite(fw, &content);
+        chunk.replace(&rewritten, ContentType::Html);
+    }
+
+    fn nested_rewrite(&self, fw: &Firewall, content: &str) -> String {
+        let plan = RewritePlan {
+            swaps: fw.nested.swaps.clone(),
+            attributes: fw.nested.attributes.clone(),
+            firewall: Some(TagFirewall {
+                classifier: fw.plan.classifier.clone(),
+                declined: fw.plan.declined.clone(),
+                marker_attribute: fw.plan.marker_attribute.clone(),
+                max_inline_script_bytes: fw.plan.max_inline_script_bytes,
+            }),
+            consent_mode: None,
+            data: None,
+            whatsapp_links: fw.nested.whatsapp_links,
+        };
+        match (fw.nested.rewrite)(plan, content) {
+            Some((out, stats)) => {
+                self.count(|s| {
+                    s.numbers_swapped += stats.numbers_swapped;
+                    s.pixels_disarmed += stats.pixels_disarmed;
+                    s.frames_disarmed += stats.frames_disarmed;
+                    s.scripts_neutralised += stats.scripts_neutralised;
+                });
+                String::from_utf8(out).unwrap_or_default()
+            }
+            // Could not be rewritten: dropped (fail closed).
+            None => String::new(),
+        }
+    }
+}
