@@ -630,6 +630,42 @@ fn every_html_response_is_rewritten_but_only_200_html_navigations_count_as_views
 }
 
 #[test]
+fn a_utf16_or_iso_2022_jp_page_is_rewritten_and_goes_out_as_utf8() {
+    let rt = runtime(&["+15035550150"]);
+    let site = site(&rt);
+    let view = View::nav("https://x.test/", Some(DECLINE.into()), T0);
+    let facts = view.facts();
+    let decision = facts.decide(site);
+    let none = Numbers::untouched();
+    for (ct, expected) in [
+        (
+            "text/html; charset=utf-16le",
+            Some("text/html; charset=utf-8"),
+        ),
+        (
+            "text/html; charset=UTF-16",
+            Some("text/html; charset=utf-8"),
+        ),
+        (
+            "application/xhtml+xml; charset=iso-2022-jp",
+            Some("application/xhtml+xml; charset=utf-8"),
+        ),
+        ("text/html; charset=utf-8", None),
+        ("text/html; charset=shift_jis", None),
+        ("text/html", None),
+        ("text/plain; charset=utf-16le", None),
+    ] {
+        let plan = plan_response(site, &facts, &decision, &none, &origin(200, ct, &[]));
+        assert_eq!(plan.content_type.as_deref(), expected, "{ct}");
+        let set = plan.header_edits().into_iter().find_map(|e| match e {
+            HeaderEdit::Set("content-type", v) => Some(v),
+            _ => None,
+        });
+        assert_eq!(set.as_deref(), expected, "{ct}");
+    }
+}
+
+#[test]
 fn with_nothing_to_change_caching_headers_stay_the_origins() {
     let json = r#"{"sites": [{"name": "t", "hosts": ["*"], "vendors": {"consent_mode": {"insert": "off"}}}]}"#;
     let rt = Runtime::from_json(json).unwrap();

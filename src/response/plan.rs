@@ -138,6 +138,9 @@ pub struct ResponsePlan {
     pub link: Option<Option<String>>,
     /// `Link` entries removed.
     pub link_hints_removed: u32,
+    /// `Some`: set `Content-Type` to this (a UTF-16 or ISO-2022-JP page is rewritten in
+    /// UTF-8).
+    pub content_type: Option<String>,
 }
 
 /// One change to the response's headers (applied in order by the shell).
@@ -163,6 +166,9 @@ impl ResponsePlan {
         }
         if let Some(cc) = &self.cache_control {
             edits.push(HeaderEdit::Set("cache-control", cc.clone()));
+        }
+        if let Some(ct) = &self.content_type {
+            edits.push(HeaderEdit::Set("content-type", ct.clone()));
         }
         match &self.link {
             Some(Some(kept)) => edits.push(HeaderEdit::Set("link", kept.clone())),
@@ -457,7 +463,20 @@ pub fn plan_response(
         csp_headers: inserted.csp_headers,
         link_hints_removed: link.as_ref().map_or(0, |l| l.removed),
         link: link.map(|l| l.kept),
+        content_type: (rewrite && html)
+            .then(|| transcoded_content_type(origin.content_type))
+            .flatten(),
     }
+}
+
+/// The `Content-Type` of a page the rewriter transcodes to UTF-8; `None` for any other.
+fn transcoded_content_type(content_type: Option<&str>) -> Option<String> {
+    let ct = content_type?;
+    matches!(
+        dni_rewrite::page_encoding(ct),
+        Ok(dni_rewrite::PageEncoding::Transcoded(_))
+    )
+    .then(|| dni_rewrite::utf8_content_type(ct))
 }
 
 /// The origin's `Link` header without declined vendors' hints; `None` when nothing changes.

@@ -5,13 +5,15 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startOrigin } from '../support/origin.mjs';
 import { startWorker } from '../support/worker.mjs';
-import { siteConfig, tcAccept } from '../support/config.mjs';
+import { siteConfig, tcAccept, tcDecline } from '../support/config.mjs';
 
 const binary = crypto.randomBytes(300_000);
 const plainPage = '<!doctype html><html><head><title>Hi</title></head><body><p>No phone numbers here, order #12345.</p>'
   + '<a href="/x">x</a>' + 'é'.repeat(10) + '</body></html>';
 const pageWithNumber = '<!doctype html><html><body><p>Call (503) 555-0142 today</p><p>'
   + 'Lorem ipsum dolor sit amet. '.repeat(400) + '</p><a href="tel:+15035550142">call</a></body></html>';
+
+const UTF16_PAGE = '<p>Café (503) 555-0142</p><script src="https://connect.facebook.net/en_US/fbevents.js"></script>';
 
 let origin, worker;
 before(async () => {
@@ -25,7 +27,8 @@ before(async () => {
       setCookies: ['session=abc; Path=/; HttpOnly', 'cart=1; Path=/', 'csrf=zz; Path=/; Secure'],
       body: plainPage,
     },
-    '/utf16.html': { headers: { 'content-type': 'text/html; charset=utf-16le' }, body: Buffer.from('<p>(503) 555-0142</p>', 'utf16le') },
+    '/utf16.html': { headers: { 'content-type': 'text/html; charset=utf-16le' }, body: Buffer.from(UTF16_PAGE, 'utf16le'), chunkSize: 7 },
+    '/iso-2022-kr.html': { headers: { 'content-type': 'text/html; charset=iso-2022-kr' }, body: Buffer.from('<p>(503) 555-0142</p>') },
     '/redirect': { status: 302, headers: { location: '/plain.html' }, body: '' },
     '/error': { status: 500, headers: { 'content-type': 'text/html' }, body: '<p>origin broke (503) 555-0142</p>' },
     '/api.json': { headers: { 'content-type': 'application/json' }, body: '{"phone":"(503) 555-0142"}' },
@@ -115,10 +118,15 @@ test('HEAD requests pass through', async () => {
   assert.equal((await r.arrayBuffer()).byteLength, 0);
 });
 
-test('a page in an unsupported charset (UTF-16) passes through untouched', async () => {
-  const r = await worker.fetch('/utf16.html', declined);
-  const body = Buffer.from(await r.arrayBuffer());
-  assert.ok(body.equals(Buffer.from('<p>(503) 555-0142</p>', 'utf16le')));
+test('a UTF-16 page is read as the browser reads it and goes out in UTF-8; the replacement encoding passes untouched', async () => {
+  const r = await worker.fetch('/utf16.html', { headers: { ...declined.headers, cookie: `TC_PRIVACY=${tcDecline()}` } });
+  assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8');
+  const body = Buffer.from(await r.arrayBuffer()).toString('utf8');
+  assert.match(body, /<p>Café \(503\) 555-0199<\/p>/, 'decoded, the fallback number swapped in, no byte lost');
+  assert.match(body, /<script src="https:\/\/connect\.facebook\.net\/en_US\/fbevents\.js" type="text\/plain" data-consent-category="marketing">/);
+  const kr = await worker.fetch('/iso-2022-kr.html', declined);
+  assert.equal(kr.headers.get('content-type'), 'text/html; charset=iso-2022-kr');
+  assert.equal(await kr.text(), '<p>(503) 555-0142</p>', 'browsers show one U+FFFD for it: untouched');
 });
 
 test('an unreachable origin gives a 502 with a short message', async () => {

@@ -64,7 +64,10 @@ pub(crate) struct NationalRules {
 /// national numbers dialled without the trunk prefix although the country has one:
 /// Australia's `13`, `1300` and `1800` numbers (ACMA, Telecommunications Numbering Plan 2015,
 /// Schedule 1: "local rate" and "freephone" numbers, dialled `13 xx xx`, `1300 xxx xxx`,
-/// `1800 xxx xxx` with no `0`).
+/// `1800 xxx xxx` with no `0`); and national numbers printed both with and without the
+/// trunk prefix: India's mobiles (10 digits starting 6 to 9 in TRAI's National Numbering
+/// Plan, dialled with the `0` only from a landline, and printed `98765 43210` as often as
+/// `098765 43210`).
 pub(crate) fn number_rules(cc: &str, nsn: &str) -> NationalRules {
     if cc == "61" && nsn.starts_with('1') {
         return NationalRules {
@@ -73,7 +76,18 @@ pub(crate) fn number_rules(cc: &str, nsn: &str) -> NationalRules {
             trunk_after_country_code: false,
         };
     }
+    if is_indian_mobile(cc, nsn) {
+        return NationalRules {
+            bare: true,
+            ..national_rules(cc)
+        };
+    }
     national_rules(cc)
+}
+
+/// An Indian mobile number: country code 91, 10 digits starting 6, 7, 8 or 9.
+fn is_indian_mobile(cc: &str, nsn: &str) -> bool {
+    cc == "91" && nsn.len() == 10 && matches!(nsn.as_bytes().first(), Some(b'6'..=b'9'))
 }
 
 /// National writing rules for a country code.
@@ -131,6 +145,8 @@ pub(crate) fn standard_groups(cc: &str, nsn: &str) -> Vec<usize> {
         ("61", 10) if first == b'1' => return vec![4, 3, 3],
         ("61", 6) => return vec![2, 2, 2],
         ("61", 9) if first != b'4' => return vec![1, 4, 4],
+        // Indian mobiles: `98765 43210` (operator and circle, then subscriber).
+        ("91", 10) if is_indian_mobile(cc, nsn) => return vec![5, 5],
         _ => {}
     }
     if n <= 4 {
@@ -185,6 +201,16 @@ mod tests {
         assert!(number_rules("61", "131234").bare);
         assert_eq!(number_rules("61", "298765432").trunk, Some("0"));
         assert_eq!(number_rules("44", "8001234567").trunk, Some("0"));
+        // Indian mobiles are printed with or without the trunk 0; other Indian numbers
+        // (a Delhi landline `011 2337 8795`) and other countries' 10 digits keep the trunk.
+        let mobile = number_rules("91", "9876543210");
+        assert_eq!((mobile.trunk, mobile.bare), (Some("0"), true));
+        assert!(number_rules("91", "6000012345").bare);
+        assert!(!number_rules("91", "1123378795").bare);
+        assert!(!number_rules("91", "987654321").bare);
+        assert!(!number_rules("91", "98765432101").bare);
+        assert!(!number_rules("44", "7700900123").bare);
+        assert!(!number_rules("92", "3001234567").bare);
     }
 
     #[test]
@@ -224,6 +250,13 @@ mod tests {
         // Telecommunications Numbering Plan 2015): any other 10 digits (a geographic number
         // with a digit too many) get the generic grouping, not the 1300 one.
         assert_eq!(standard_groups("61", "2621955550"), vec![3, 3, 4]);
+    }
+
+    #[test]
+    fn indian_mobiles_are_grouped_in_fives() {
+        // IndianOil's LPG booking number "77189 55555" (westerntimesnews.in).
+        assert_eq!(standard_groups("91", "7718955555"), vec![5, 5]);
+        assert_eq!(standard_groups("91", "1123378795"), vec![3, 3, 4]);
     }
 
     #[test]

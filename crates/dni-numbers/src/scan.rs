@@ -4,8 +4,10 @@
 //! [`MAX_SEPARATOR_TOKENS`] of: space, `-`, `.`, `/`, `(`, `)`, non-breaking / thin /
 //! narrow no-break / figure spaces (as characters or as HTML entities: `&nbsp;`, `&#160;`,
 //! `&#xA0;`, `&thinsp;`, `&#8201;`, `&#x202F;`, ...), Unicode hyphens and dashes (U+2010 to
-//! U+2013, `&ndash;`), and, in `tel:` URIs, `%20`. Text from lol_html is not entity-decoded,
-//! which is why entities are separators here.
+//! U+2013, `&ndash;`), the fullwidth forms of Japanese and Chinese pages (`－` `．` `／` `（` `）`,
+//! the minus sign `−`, `ー`, the ideographic space), and, in `tel:` URIs, `%20`. Text from
+//! lol_html is not entity-decoded, which is why entities are separators here. A digit is an
+//! ASCII digit or a fullwidth one (`０`-`９`), and `＋` is a `+`.
 
 /// At most this many separator tokens between two digits (`") - "` is three).
 pub(crate) const MAX_SEPARATOR_TOKENS: usize = 3;
@@ -17,8 +19,9 @@ pub(crate) const MAX_SEPARATOR_TOKENS: usize = 3;
 pub const MAX_RUN_DIGITS: usize = 48;
 
 /// Whether we scan page text, the number part of a `tel:` URI, or serialized data (JSON or
-/// JavaScript string literals, at any depth of escaping: `\u00a0` and `\\u00a0` stand for a
-/// no-break space there, as entities do in text).
+/// JavaScript string literals, at any depth of escaping up to [`MAX_ESCAPE_SLASHES`]
+/// backslashes: `\u00a0`, `\\u00a0` and `\xa0` stand for a no-break space there, `\/` for
+/// `/`, as entities do in text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
     Text,
@@ -47,6 +50,15 @@ pub(crate) struct DigitInfo {
     pub space_before: bool,
     /// Byte offset of an opening parenthesis among the separators before this digit.
     pub open_paren_before: Option<usize>,
+    /// A fullwidth digit (`０`-`９`, U+FF10-FF19: three bytes) rather than an ASCII one.
+    pub wide: bool,
+}
+
+impl DigitInfo {
+    /// Byte offset just after the digit.
+    pub fn end(&self) -> usize {
+        self.pos + if self.wide { 3 } else { 1 }
+    }
 }
 
 /// A scanned run of digits.
@@ -62,12 +74,14 @@ pub(crate) struct Run {
     pub overlong: bool,
     /// Byte offset of the last digit (of the whole run, also when over-long).
     last: Option<usize>,
+    /// Byte offset just after the last digit (0: no digit).
+    end: usize,
 }
 
 impl Run {
     /// Byte offset just after the last digit.
     pub fn end(&self) -> usize {
-        self.last.map_or(0, |d| d + 1)
+        self.end
     }
 
     /// Byte offset of the last digit, if any.
@@ -111,14 +125,97 @@ pub(crate) fn find_digit(b: &[u8], from: usize) -> Option<usize> {
         .map(|p| at + p)
 }
 
-/// Where a run containing the digit at `d` starts: a `+`, `(` or `+(` right before it.
-pub(crate) fn run_start_before_digit(b: &[u8], d: usize) -> usize {
-    let at = |i: usize| d.checked_sub(i).and_then(|j| b.get(j).copied());
-    match (at(2), at(1)) {
-        (Some(b'+'), Some(b'(')) => d - 2,
-        (_, Some(b'+' | b'(')) => d - 1,
-        _ => d,
+/// The fullwidth forms Japanese and Chinese pages print numbers in (UTF-8 of U+FF08, U+FF0B,
+/// U+FF0D): `（`, `＋`, `－`; fullwidth digits are U+FF10-FF19, `EF BC 90` to `EF BC 99`.
+const WIDE_OPEN: [u8; 3] = [0xEF, 0xBC, 0x88];
+const WIDE_PLUS: [u8; 3] = [0xEF, 0xBC, 0x8B];
+
+/// The digit at `i` (its ASCII value) and its byte length: an ASCII digit, or a fullwidth
+/// one (`０`-`９`).
+#[inline(always)]
+pub(crate) fn digit_at(b: &[u8], i: usize) -> Option<(u8, usize)> {
+    let c = *b.get(i)?;
+    if c.is_ascii_digit() {
+        Some((c, 1))
+    } else if c == 0xEF {
+        wide_digit_at(b, i).map(|d| (d, 3))
+    } else {
+        None
     }
+}
+
+/// The ASCII value of a fullwidth digit at `i`.
+#[inline(never)]
+fn wide_digit_at(b: &[u8], i: usize) -> Option<u8> {
+    match b.get(i..i + 3)? {
+        [0xEF, 0xBC, t @ 0x90..=0x99] => Some(b'0' + (t - 0x90)),
+        _ => None,
+    }
+}
+
+/// The fullwidth form of an ASCII digit (`3` -> `３`); other characters unchanged.
+pub(crate) fn widen(c: char) -> char {
+    match c {
+        '0'..='9' => char::from_u32(u32::from(c) - u32::from('0') + 0xFF10).unwrap_or(c),
+        '+' => '＋',
+        '(' => '（',
+        ')' => '）',
+        _ => c,
+    }
+}
+
+/// Offset of the first digit, ASCII or fullwidth (`０`-`９`), in `b` at or after `from`: as
+/// [`find_digit`], 8 bytes at a time, also stopping at the first byte of a fullwidth
+/// character (0xEF) to look at it. Text without such bytes pays three more operations per
+/// 8 bytes and no second pass.
+pub(crate) fn find_digit_or_wide(b: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const LOW7: u64 = ONES * 0x7F;
+    const HIGH: u64 = ONES * 0x80;
+    let rest = b.get(from..)?;
+    let hit_in = |bytes: &[u8], at: usize| {
+        bytes.iter().enumerate().find_map(|(p, &c)| {
+            let i = at + p;
+            (c.is_ascii_digit() || (c == 0xEF && wide_digit_at(b, i).is_some())).then_some(i)
+        })
+    };
+    let mut words = rest.chunks_exact(8);
+    let mut at = from;
+    for w in words.by_ref() {
+        let Ok(word) = <[u8; 8]>::try_from(w) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word);
+        let low = x & LOW7;
+        let digit =
+            (ONES * (127 + 58)).wrapping_sub(low) & !x & low.wrapping_add(ONES * (127 - 47)) & HIGH;
+        // Bytes equal to 0xEF ("Bit Twiddling Hacks", haszero(x ^ 0xEF..)): may also flag a
+        // byte after a real one, which the byte check below sorts out.
+        let t = x ^ (ONES * 0xEF);
+        let ef = t.wrapping_sub(ONES) & !t & HIGH;
+        if digit | ef != 0 {
+            if let Some(i) = hit_in(w, at) {
+                return Some(i);
+            }
+        }
+        at += 8;
+    }
+    hit_in(words.remainder(), at)
+}
+
+/// Where a run containing the digit at `d` starts: a `+`, `(` or `+(` right before it (ASCII
+/// or fullwidth).
+pub(crate) fn run_start_before_digit(b: &[u8], d: usize) -> usize {
+    let ends_with = |end: usize, ascii: u8, wide: &[u8; 3]| match end.checked_sub(1) {
+        Some(i) if b.get(i) == Some(&ascii) => Some(i),
+        // The fullwidth form's last byte first: most text has none.
+        Some(i) if b.get(i) == wide.last() && i >= 2 && b.get(i - 2..=i) == Some(wide) => {
+            Some(i - 2)
+        }
+        _ => None,
+    };
+    let after_open = ends_with(d, b'(', &WIDE_OPEN).unwrap_or(d);
+    ends_with(after_open, b'+', &WIDE_PLUS).unwrap_or(after_open)
 }
 
 /// Recognises one separator token at `i`; returns its byte length and kind. (Inlined into the
@@ -136,11 +233,28 @@ fn separator_at(b: &[u8], i: usize, mode: Mode) -> Option<(usize, SepKind)> {
             let kind = classify_code_point(0x2000 + u32::from(*b.get(i + 2)? & 0x3F))?;
             Some((3, kind))
         }
+        0xE2 | 0xE3 | 0xEF => wide_separator(b, i),
         b'&' if mode != Mode::Tel => entity_separator(b, i),
         b'\\' if mode == Mode::Data => escape_separator(b, i),
         b'%' if mode == Mode::Tel => percent_separator(b, i),
         _ => None,
     }
+}
+
+/// A separator of Japanese and Chinese pages: the fullwidth hyphen-minus `－`, full stop `．`,
+/// solidus `／` and parentheses `（` `）` (U+FF0D, U+FF0E, U+FF0F, U+FF08, U+FF09), the minus
+/// sign `−` (U+2212) and the katakana prolonged sound mark `ー` (U+30FC) typed for a dash,
+/// the ideographic space (U+3000).
+#[inline(never)]
+fn wide_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
+    let kind = match b.get(i..i + 3)? {
+        [0xEF, 0xBC, 0x8D..=0x8F] | [0xE2, 0x88, 0x92] | [0xE3, 0x83, 0xBC] => SepKind::Tight,
+        [0xEF, 0xBC, 0x88] => SepKind::Open,
+        [0xEF, 0xBC, 0x89] => SepKind::Close,
+        [0xE3, 0x80, 0x80] => SepKind::Space,
+        _ => return None,
+    };
+    Some((3, kind))
 }
 
 /// A percent-encoded separator in a `tel:` URI (RFC 3986 escapes, either case):
@@ -191,18 +305,34 @@ fn entity_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
     Some((len, kind))
 }
 
-/// A JSON/JavaScript `\uXXXX` escape (behind any number of backslashes: payloads nest JSON
-/// in strings) that stands for a separator.
+/// At most this many backslashes before an escape in data: four levels of strings nested in
+/// strings (1, 2, 4, 8). Bounds a separator token, hence what a stream holds back.
+pub(crate) const MAX_ESCAPE_SLASHES: usize = 8;
+
+/// A JSON/JavaScript escape that stands for a separator, behind 1 to [`MAX_ESCAPE_SLASHES`]
+/// backslashes (payloads nest JSON in strings): `\uXXXX` (JSON, JavaScript), `\xNN`
+/// (JavaScript), `\/` (JSON's escaped solidus, as PHP's `json_encode` writes every `/`).
 #[inline(never)]
 fn escape_separator(b: &[u8], i: usize) -> Option<(usize, SepKind)> {
-    let slashes = b.get(i..)?.iter().take_while(|&&c| c == b'\\').count();
-    let at = i + slashes;
-    if slashes == 0 || !matches!(b.get(at), Some(b'u' | b'U')) {
+    let slashes = b
+        .get(i..)?
+        .iter()
+        .take(MAX_ESCAPE_SLASHES + 1)
+        .take_while(|&&c| c == b'\\')
+        .count();
+    if slashes == 0 || slashes > MAX_ESCAPE_SLASHES {
         return None;
     }
-    let hex = b.get(at + 1..at + 5)?;
+    let at = i + slashes;
+    let hex_len = match b.get(at)? {
+        b'u' | b'U' => 4,
+        b'x' => 2,
+        b'/' => return Some((slashes + 1, SepKind::Tight)),
+        _ => return None,
+    };
+    let hex = b.get(at + 1..at + 1 + hex_len)?;
     let kind = classify_code_point(parse_radix(hex, 16)?)?;
-    Some((slashes + 5, kind))
+    Some((slashes + 1 + hex_len, kind))
 }
 
 fn parse_radix(s: &[u8], radix: u32) -> Option<u32> {
@@ -214,10 +344,11 @@ fn parse_radix(s: &[u8], radix: u32) -> Option<u32> {
     Some(v)
 }
 
-/// Byte length of a `+` at `i` (`+`, or `%2B` in `tel:` URIs), if any.
+/// Byte length of a `+` at `i` (`+`, fullwidth `＋`, or `%2B` in `tel:` URIs), if any.
 pub(crate) fn plus_at(b: &[u8], i: usize, mode: Mode) -> Option<usize> {
     match b.get(i)? {
         b'+' => Some(1),
+        0xEF if b.get(i..i + 3) == Some(&WIDE_PLUS) => Some(3),
         b'%' if mode == Mode::Tel
             && b.get(i + 1) == Some(&b'2')
             && matches!(b.get(i + 2), Some(b'B' | b'b')) =>
@@ -236,6 +367,7 @@ pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) {
     run.plus_at = None;
     run.overlong = false;
     run.last = None;
+    run.end = 0;
     let mut pos = start;
     if let Some(len) = plus_at(b, pos, mode) {
         run.plus_at = Some(pos);
@@ -262,8 +394,8 @@ pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) {
             pos += len;
             tokens += 1;
         }
-        match b.get(pos) {
-            Some(&d) if d.is_ascii_digit() => {
+        match digit_at(b, pos) {
+            Some((d, len)) => {
                 if run.values.len() > MAX_RUN_DIGITS {
                     run.overlong = true;
                 } else {
@@ -273,12 +405,14 @@ pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) {
                         sep_start,
                         space_before,
                         open_paren_before,
+                        wide: len == 3,
                     });
                 }
                 run.last = Some(pos);
-                pos += 1;
+                pos += len;
+                run.end = pos;
             }
-            _ => return,
+            None => return,
         }
     }
 }
@@ -287,6 +421,7 @@ pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) {
 /// may still go on with separators and another digit of the same run (so the run is not
 /// over yet): it is empty, or complete separator tokens (at most [`MAX_SEPARATOR_TOKENS`]),
 /// possibly followed by the beginning of one (`&nbs`, `\\u00`, `%2`).
+#[inline]
 pub(crate) fn may_continue(tail: &[u8], mode: Mode) -> bool {
     let mut pos = 0;
     let mut tokens = 0;
@@ -320,11 +455,15 @@ fn separator_prefix(rest: &[u8], mode: Mode) -> bool {
         }
         b'\\' if mode == Mode::Data => {
             let slashes = rest.iter().take_while(|&&c| c == b'\\').count();
+            if slashes > MAX_ESCAPE_SLASHES {
+                return false;
+            }
             match rest.get(slashes..) {
                 Some([]) | None => true,
                 Some([b'u' | b'U', hex @ ..]) => {
                     hex.len() < 4 && hex.iter().all(u8::is_ascii_hexdigit)
                 }
+                Some([b'x', hex @ ..]) => hex.len() < 2 && hex.iter().all(u8::is_ascii_hexdigit),
                 Some(_) => false,
             }
         }
@@ -395,6 +534,29 @@ mod tests {
                 .position(u8::is_ascii_digit)
                 .map(|p| p + from);
             assert_eq!(find_digit(&all, from), expected);
+        }
+    }
+
+    #[test]
+    fn find_digit_or_wide_matches_a_plain_scan() {
+        let plain = |b: &[u8], from: usize| (from..b.len()).find(|&i| digit_at(b, i).is_some());
+        let cases: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            "abcdefgh\u{ff10}".as_bytes().to_vec(),
+            "ＴＥＬ：（０３）".as_bytes().to_vec(),
+            "ＴＥＬＴＥＬＴＥＬ１".as_bytes().to_vec(),
+            "\u{ef}\u{ff0d}\u{ff19}x9".as_bytes().to_vec(),
+            b"\xef\xbc\x8f\xef\xbc\x9a\xef\xbc\x99\xef\xbc".to_vec(),
+            (0..=255u8).rev().collect(),
+        ];
+        for c in &cases {
+            for from in 0..=c.len() {
+                assert_eq!(
+                    find_digit_or_wide(c, from),
+                    plain(c, from),
+                    "{c:?} from {from}"
+                );
+            }
         }
     }
 

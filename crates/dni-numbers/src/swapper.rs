@@ -11,7 +11,8 @@
 //!   `01 23 45 67 89` (Russia `8`, Hungary `06`); countries without trunk prefix (Italy,
 //!   Spain, ...) the national number itself; national-only numbers as their country prints
 //!   them (`0800 123 4567`, `08 00 12 34 56`, `900 123 456`, Australia's `1300 346 227`
-//!   and `13 12 34` without the trunk `0`);
+//!   and `13 12 34` without the trunk `0`); India's mobiles (10 digits starting 6-9) with and
+//!   without the trunk `0` (`098765 43210`, `98765 43210`, `9876543210`);
 //! * in `tel:` URIs also the country code and number without `+` or `00`
 //!   (`tel:442079460018`, a frequent mistake that phones dial as a national number anyway).
 //!
@@ -47,7 +48,7 @@ use std::cell::RefCell;
 
 use crate::country::{number_rules, NationalRules};
 use crate::format::{standard_form, style_digits, Style};
-use crate::scan::{scan_run, Mode, Run};
+use crate::scan::{scan_run, widen, Mode, Run};
 use crate::text::scan_text;
 use crate::E164;
 
@@ -378,7 +379,7 @@ impl NumberSwapper {
     ) -> Option<(usize, isize)> {
         let digits = run.digits.get(a..a + found.len)?;
         let first = digits.first()?;
-        let end = digits.last()?.pos + 1;
+        let end = digits.last()?.end();
         let home = found.swap.target.country_code();
         let new_digits = style_digits(&found.swap.replacement, found.style, home);
         match new_digits {
@@ -386,8 +387,10 @@ impl NumberSwapper {
                 let mut from = copied;
                 for (info, new) in digits.iter().zip(nd.bytes()) {
                     out.push_str(text.get(from..info.pos)?);
-                    out.push(char::from(new));
-                    from = info.pos + 1;
+                    // A fullwidth digit (`３`) is replaced by a fullwidth one.
+                    let c = char::from(new);
+                    out.push(if info.wide { widen(c) } else { c });
+                    from = info.end();
                 }
                 Some((end, 0))
             }
@@ -398,7 +401,7 @@ impl NumberSwapper {
                     first.pos
                 };
                 if let Some(open) = first.open_paren_before {
-                    if text.get(open..end)?.contains(')') {
+                    if text.get(open..end)?.contains([')', '）']) {
                         start = start.min(open);
                     }
                 }
@@ -412,7 +415,11 @@ impl NumberSwapper {
                     .find(|s| !s.is_empty() && !s.contains(['(', ')']))
                     .unwrap_or("");
                 out.push_str(text.get(copied..start)?);
-                let form = standard_form(&found.swap.replacement, found.style, home, sep);
+                let mut form = standard_form(&found.swap.replacement, found.style, home, sep);
+                if digits.iter().all(|d| d.wide) {
+                    // Printed in fullwidth: so is the replacement.
+                    form = form.chars().map(widen).collect();
+                }
                 out.push_str(&form);
                 let shift = isize::try_from(form.len()).unwrap_or(0)
                     - isize::try_from(end - start).unwrap_or(0);
@@ -523,6 +530,9 @@ pub(crate) fn leading_chars_ok(prev: Option<char>, prev2: Option<char>) -> bool 
     match prev {
         c if c.is_ascii_alphanumeric() || c == '_' => false,
         '#' | '$' | '%' | '@' | '=' | '+' | '£' | '€' | '¥' | '₹' => false,
+        // Their fullwidth forms (`ＡＢＣ`, `０`, `＃`, `＄`, `％`, `＠`, `＝`, `＋`, `￥`).
+        '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => false,
+        '＃' | '＄' | '％' | '＠' | '＝' | '＋' | '￥' | '＿' => false,
         '.' | ',' => !prev2.is_some_and(|c| c.is_ascii_digit()),
         _ => true,
     }
@@ -550,6 +560,11 @@ pub(crate) fn trailing_context_ok(b: &[u8], end: usize) -> bool {
         // An extension glued on: `(503) 555-0142x12`, `555-0142ext12`, `555-0142ext.12`.
         Some(b'x' | b'X' | b'e' | b'E') if glued_extension(b.get(end..).unwrap_or(&[])) => true,
         Some(c) if c.is_ascii_alphanumeric() || *c == b'_' || *c == b'%' => false,
+        // A fullwidth letter, `％` or `＿` (U+FF21-FF3A, U+FF41-FF5A, U+FF05, U+FF3F).
+        Some(0xEF) => !matches!(
+            b.get(end + 1..end + 3),
+            Some([0xBC, 0xA1..=0xBA | 0x85 | 0xBF] | [0xBD, 0x81..=0x9A])
+        ),
         Some(b',') => !b.get(end + 1).is_some_and(u8::is_ascii_digit),
         Some(_) => true,
     }

@@ -134,6 +134,92 @@ fn australian_13_1300_1800_numbers_are_printed_without_the_trunk_0() {
 }
 
 #[test]
+fn indian_mobiles_are_printed_without_the_trunk_0() {
+    // IndianOil's Indane LPG booking number: "77189 55555" (westerntimesnews.in, "Indian Oil
+    // launches common Indane refill booking number across India"), "7718955555"
+    // (4thnation.com/?p=13374); the five-five grouping is TRAI's XXXXX-NNNNN (operator and
+    // circle, subscriber; techrounder.com, "Understanding the structure of mobile phone
+    // numbers in India").
+    for printed in ["77189 55555", "7718955555", "77189-55555"] {
+        check(
+            "+917718955555",
+            "+917718955599",
+            printed,
+            &printed
+                .replace("55555", "55599")
+                .replace("7718955555", "7718955599"),
+            "westerntimesnews.in / 4thnation.com",
+        );
+    }
+    // IndianOil's toll-free line "8056002020" (PTI, devdiscourse.com, 2020-04-21).
+    check(
+        "+918056002020",
+        "+918056002021",
+        "8056002020",
+        "8056002021",
+        "devdiscourse.com (PTI)",
+    );
+    // cybertelindia.com's footer "Call Us: +91 9310858478, +91 9811905405"; MapmyIndia's
+    // (mappls.com) footer "Customer Care: +91-9999333223"; mechatronlab.com's JSON-LD
+    // ContactPoint "+91-98879-98663".
+    for (target, printed) in [
+        ("+919310858478", "+91 9310858478"),
+        ("+919811905405", "+91 9811905405"),
+        ("+919999333223", "+91-9999333223"),
+        ("+919887998663", "+91-98879-98663"),
+    ] {
+        let replacement = format!("{}7", &target[..target.len() - 1]);
+        let last = printed.chars().last().unwrap();
+        let expected = format!("{}7", &printed[..printed.len() - last.len_utf8()]);
+        check(target, &replacement, printed, &expected, "footers, JSON-LD");
+    }
+    // With the trunk 0, as landlines dial mobiles: "Helpline: 098970 82171" (Malhotra
+    // Nursing & Maternity Home, Agra, in a hospital listing).
+    check(
+        "+919897082171",
+        "+919897082100",
+        "098970 82171",
+        "098970 82100",
+        "Malhotra Nursing & Maternity Home listing",
+    );
+    // A tracking number that cannot be printed without the trunk (a Delhi landline) is
+    // written in the national style it has, with the trunk 0.
+    let sw = NumberSwapper::new(&[(n("+917718955555"), n("+911123378795"))]);
+    let out = sw.replace_in_text("Call 77189 55555").unwrap();
+    let digits: String = out.chars().filter(char::is_ascii_digit).collect();
+    assert_eq!(digits, "01123378795", "{out}");
+    assert_eq!(format_national(&n("+917718955555")), "077189 55555");
+    assert_eq!(format_international(&n("+917718955555")), "+91 77189 55555");
+}
+
+#[test]
+fn bare_national_numbers_stay_unmatched_where_the_trunk_is_always_printed() {
+    // Only the configured numbers' digits ever match, and the bare form only where the
+    // country prints it: a Delhi landline (011 2337 8795, an Indian landline keeps its
+    // trunk 0), a UK mobile (Ofcom drama range 07700 900123), a Pakistani mobile.
+    for (target, bare, with_trunk) in [
+        ("+911123378795", "1123378795", "011 2337 8795"),
+        ("+447700900123", "7700 900123", "07700 900123"),
+        ("+923001234567", "300 1234567", "0300 1234567"),
+    ] {
+        let sw = NumberSwapper::new(&[(n(target), n("+15035550170"))]);
+        assert_eq!(
+            sw.replace_in_text(&format!("Call {bare}.")),
+            None,
+            "{target}"
+        );
+        assert!(
+            sw.replace_in_text(&format!("Call {with_trunk}.")).is_some(),
+            "{target}"
+        );
+    }
+    // Another Indian mobile's digits do not match the configured one.
+    let sw = NumberSwapper::new(&[(n("+917718955555"), n("+917718955599"))]);
+    assert_eq!(sw.replace_in_text("Call 77189 55556."), None);
+    assert_eq!(sw.replace_in_text("Order 17718955555."), None);
+}
+
+#[test]
 fn uk_freephone_and_03_numbers() {
     // The Silver Line, quoted at fest-trubachev.ru/Very+cheap+uk+chatlines/30998.html:
     // "The Silver Line service is available on 0800 4 70 80 90."
@@ -455,4 +541,95 @@ fn whatsapp_click_to_chat_links() {
     ] {
         assert_eq!(sw.replace_in_whatsapp(not_ours), None, "{not_ours}");
     }
+}
+
+#[test]
+fn japanese_fullwidth_numbers_are_swapped_in_fullwidth() {
+    // ソフィアメディクス株式会社's privacy contact: "ＴＥＬ：０３－４４０５－６０６３（受付時間
+    // 10：00～18：00※）" (fullwidth digits U+FF10-FF19, fullwidth hyphen-minus U+FF0D, a
+    // fullwidth parenthesis right after the number).
+    let sw = NumberSwapper::new(&[(n("+81344056063"), n("+81344056099"))]);
+    let page = "〒１５０－０００２　東京都渋谷区渋谷３－１３－１１　ＴＥＬ：０３－４４０５－６０６３（受付時間　10：00～18：00※）";
+    assert_eq!(
+        sw.replace_in_text(page).as_deref(),
+        Some("〒１５０－０００２　東京都渋谷区渋谷３－１３－１１　ＴＥＬ：０３－４４０５－６０９９（受付時間　10：00～18：00※）")
+    );
+    // The same number with the separators typed in the wild: `ー` (U+30FC), `−` (U+2212),
+    // fullwidth parentheses, an ideographic space, and with the country code in fullwidth.
+    for (printed, expected) in [
+        ("０３ー４４０５ー６０６３", "０３ー４４０５ー６０９９"),
+        ("０３−４４０５−６０６３", "０３−４４０５−６０９９"),
+        ("（０３）４４０５－６０６３", "（０３）４４０５－６０９９"),
+        ("０３　４４０５　６０６３", "０３　４４０５　６０９９"),
+        (
+            "＋８１　３－４４０５－６０６３",
+            "＋８１　３－４４０５－６０９９",
+        ),
+        ("+81 3-4405-6063", "+81 3-4405-6099"),
+        ("03-4405-6063", "03-4405-6099"),
+    ] {
+        check(
+            "+81344056063",
+            "+81344056099",
+            printed,
+            expected,
+            "sophiamedics privacy contact",
+        );
+    }
+    // Freephone 0120 numbers: さいたま市公共施設予約システム インフォメーションセンター
+    // "ＴＥＬ：０１２０－３１０－９７０　ＦＡＸ：０４８－７１１－８２４５"; SEGA's Dreamcast
+    // support centre "電話：０１２０－２５８－２５４".
+    let sw = NumberSwapper::new(&[
+        (n("+81120310970"), n("+81120310999")),
+        (n("+81120258254"), n("+81120258200")),
+    ]);
+    assert_eq!(
+        sw.replace_in_text("ＴＥＬ：０１２０－３１０－９７０　ＦＡＸ：０４８－７１１－８２４５")
+            .as_deref(),
+        Some("ＴＥＬ：０１２０－３１０－９９９　ＦＡＸ：０４８－７１１－８２４５")
+    );
+    assert_eq!(
+        sw.replace_in_text("電話：０１２０－２５８－２５４")
+            .as_deref(),
+        Some("電話：０１２０－２５８－２００")
+    );
+    // A replacement of another length is rewritten in fullwidth too.
+    let sw = NumberSwapper::new(&[(n("+81344056063"), n("+819012345678"))]);
+    let out = sw
+        .replace_in_text("ＴＥＬ：０３－４４０５－６０６３")
+        .unwrap();
+    assert!(
+        out.chars().skip(4).all(|c| !c.is_ascii_digit()),
+        "fullwidth digits only: {out}"
+    );
+    let digits: String = out
+        .chars()
+        .filter_map(|c| {
+            c.to_digit(10)
+                .or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - 0xFF10))
+        })
+        .map(|d| char::from_digit(d, 10).unwrap())
+        .collect();
+    assert_eq!(digits, "09012345678", "{out}");
+    assert!(out.contains('－'), "the original separator: {out}");
+    // Context: a fullwidth letter or digit glued before or after is digit-ish, as ASCII is.
+    let sw = NumberSwapper::new(&[(n("+81344056063"), n("+81344056099"))]);
+    for text in [
+        "ＩＤ０３－４４０５－６０６３",
+        "０３－４４０５－６０６３Ａ",
+        "１０３－４４０５－６０６３",
+        "０３－４４０５－６０６３１",
+        "０３－４４０５－６０６４",
+    ] {
+        assert_eq!(sw.replace_in_text(text), None, "{text}");
+    }
+    // tel: hrefs (normally ASCII) in fullwidth too.
+    assert_eq!(
+        sw.replace_in_tel("tel:０３－４４０５－６０６３").as_deref(),
+        Some("tel:０３－４４０５－６０９９")
+    );
+    assert_eq!(
+        sw.replace_in_tel("tel:+81-3-4405-6063").as_deref(),
+        Some("tel:+81-3-4405-6099")
+    );
 }

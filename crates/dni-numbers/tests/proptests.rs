@@ -121,3 +121,64 @@ proptest! {
         prop_assert_eq!(out, dv_expected);
     }
 }
+
+/// Pieces of data around chunk boundaries: escaped separators of every kind (`\uXXXX` at
+/// several depths, three in a row longer than a stream's fixed hold-back, `\xNN`, `\/`,
+/// HTML entities), over-long digit runs, runs of backslashes, numbers right after them.
+fn escaped_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("555\\u00a0\\u2013\\u00a0123 4567".to_string()),
+        Just("(555)\\\\u00a0\\\\u2013\\\\u00a0123-4567".to_string()),
+        Just("555\\xa0123\\x2d4567".to_string()),
+        Just("555\\/123\\/4567".to_string()),
+        Just("555&nbsp;&ndash;&nbsp;123&#x2013;4567".to_string()),
+        Just("555&NonBreakingSpace;123&#8209;4567".to_string()),
+        Just("\\u00a0".to_string()),
+        Just("\\u2013".to_string()),
+        Just("\\\\\\\\\\\\\\\\\\\\".to_string()),
+        Just("\\\\\\\\\\\\\\\\\\u00a0".to_string()),
+        Just("\\x41".to_string()),
+        Just("&nbsp;".to_string()),
+        Just("7".repeat(60)),
+        Just("1 2 3 4 5 6 7 8 9 0 ".repeat(6)),
+        Just(" ".to_string()),
+        Just("\"".to_string()),
+        Just("+".to_string()),
+        Just("(".to_string()),
+        "[0-9\\\\u ()a\\-]{0,6}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Issue 16 follow-up: a [`DataStream`] gives the same output and counts as the whole
+    /// data at every split point (two pushes) and pushed byte by byte, whatever escaped
+    /// separators and over-long runs straddle the boundary.
+    #[test]
+    fn data_streams_agree_at_every_split_with_escaped_separators(
+        pieces in proptest::collection::vec(escaped_piece(), 1..12),
+    ) {
+        let sw = swapper();
+        let data: String = pieces.concat();
+        let none = |_: &str| false;
+        let whole = sw.swap_in_data(&data, &none);
+        let expected = whole.text.clone().unwrap_or_else(|| data.clone());
+        let mut splits: Vec<Vec<usize>> = (0..=data.len()).map(|i| vec![i]).collect();
+        splits.push((0..=data.len()).collect());
+        for cuts in splits {
+            let mut stream = DataStream::new();
+            let mut out = String::new();
+            let mut from = 0;
+            for c in cuts.into_iter().chain([data.len()]) {
+                if c < from || !data.is_char_boundary(c) {
+                    continue;
+                }
+                out += &stream.push(&sw, &data[from..c], &none);
+                from = c;
+            }
+            out += &stream.finish(&sw, &none);
+            prop_assert_eq!(&out, &expected);
+            prop_assert_eq!((stream.count(), stream.skipped()), (whole.count, whole.skipped));
+        }
+    }
+}

@@ -99,13 +99,16 @@ fn dash_and_parenthesis_entities_are_separators() {
 #[test]
 fn other_symbols_end_a_digit_run() {
     // Degree sign U+00B0, section sign U+00A7 (two UTF-8 bytes starting 0xC2 like the
-    // no-break space), minus sign U+2212 (three bytes starting 0xE2 like the dashes), `%20`
-    // outside a `tel:` URI, and `&amp;`: none separates digits, so no 10-digit number here.
+    // no-break space), the rightwards arrow U+2192 and the bullet U+2022 (three bytes
+    // starting 0xE2 like the dashes and the minus sign), `%20` outside a `tel:` URI, and
+    // `&amp;`: none separates digits, so no 10-digit number here. (The minus sign U+2212 is
+    // a separator: Japanese pages type it for a dash, `03−1234−5678`.)
     let s = us();
     for text in [
         "555°123-4567",
         "555§123-4567",
-        "555\u{2212}123\u{2212}4567",
+        "555\u{2192}123\u{2192}4567",
+        "555\u{2022}123\u{2022}4567",
         "555%20123%204567",
         "555&amp;123&amp;4567",
         "555&#;123&#x;4567",

@@ -159,14 +159,19 @@ fn brk(s: &str) -> Event {
     Event::Break(s.into())
 }
 
-fn whole(events: &[Event]) -> (String, u32) {
-    let (out, count, _) = Model::run(&swapper(), events, &[usize::MAX]);
+fn whole_with(sw: &NumberSwapper, events: &[Event]) -> (String, u32) {
+    let (out, count, _) = Model::run(sw, events, &[usize::MAX]);
     (out, count)
 }
 
 /// Every chunking of every text (1-byte, 2, 3, 5, 7-byte and mixed) gives the same output.
 fn assert_chunking_independent(events: &[Event]) -> (String, u32) {
-    let reference = whole(events);
+    assert_chunking_independent_with(&swapper(), events)
+}
+
+/// [`assert_chunking_independent`] with another swapper.
+fn assert_chunking_independent_with(sw: &NumberSwapper, events: &[Event]) -> (String, u32) {
+    let reference = whole_with(sw, events);
     let longest = events
         .iter()
         .map(|e| match e {
@@ -181,7 +186,7 @@ fn assert_chunking_independent(events: &[Event]) -> (String, u32) {
     let stride = longest.div_ceil(200).max(1);
     chunkings.extend((1..longest).step_by(stride).map(|k| vec![k, usize::MAX]));
     for chunks in chunkings {
-        let (out, count, _) = Model::run(&swapper(), events, &chunks);
+        let (out, count, _) = Model::run(sw, events, &chunks);
         assert_eq!(
             (&out, count),
             (&reference.0, reference.1),
@@ -567,5 +572,146 @@ fn an_extension_glued_on_ends_the_number_at_every_chunking() {
     ] {
         let (out, n) = assert_chunking_independent(&[text(input)]);
         assert_eq!((out.as_str(), n), (expected, count), "{input}");
+    }
+}
+
+#[test]
+fn indian_mobiles_without_the_trunk_0_at_every_chunking() {
+    // IndianOil's LPG booking number as westerntimesnews.in prints it ("77189 55555") and
+    // as 4thnation.com does ("7718955555"); with the trunk 0 and the country code.
+    let sw = NumberSwapper::new(&[(n("+917718955555"), n("+917718955599"))]);
+    let t = "Book on 77189 55555 or 7718955555, from a landline 077189 55555, abroad \
+             +91-77189-55555. Not 977189 55555 nor 7718955555123.";
+    let (out, count) = assert_chunking_independent_with(&sw, &[text(t)]);
+    assert_eq!(count, 4);
+    assert_eq!(
+        out,
+        "Book on 77189 55599 or 7718955599, from a landline 077189 55599, abroad \
+         +91-77189-55599. Not 977189 55555 nor 7718955555123."
+    );
+    // Split by inline markup, as a page may print it.
+    let events = [
+        text("Call "),
+        inline("<b>"),
+        text("77189"),
+        inline("</b>"),
+        text(" 55555"),
+    ];
+    let (out, count) = assert_chunking_independent_with(&sw, &events);
+    assert_eq!((out.as_str(), count), ("Call <b>77189</b> 55599", 1));
+}
+
+#[test]
+fn fullwidth_numbers_at_every_chunking() {
+    // ソフィアメディクス株式会社's privacy contact, "ＴＥＬ：０３－４４０５－６０６３（受付時間
+    // 10：00～18：00※）", in one text and split by inline markup; the 0120 line of
+    // さいたま市公共施設予約システム ("ＴＥＬ：０１２０－３１０－９７０　ＦＡＸ：...").
+    let sw = NumberSwapper::new(&[
+        (n("+81344056063"), n("+81344056099")),
+        (n("+81120310970"), n("+81120310999")),
+    ]);
+    let t = "〒１５０－０００２　渋谷３－１３－１１　ＴＥＬ：０３－４４０５－６０６３（受付時間　10：00～18：00※）";
+    let (out, count) = assert_chunking_independent_with(&sw, &[text(t)]);
+    assert_eq!(count, 1);
+    assert_eq!(out, t.replace("６０６３", "６０９９"));
+    let events = [
+        text("ＴＥＬ："),
+        inline("<span>"),
+        text("（０３）"),
+        inline("</span>"),
+        text("４４０５ー６０６３　"),
+        text("ＦＡＸ：０４８－７１１－８２４５、"),
+        inline("<b>"),
+        text("０１２０－３１０－９７０"),
+        inline("</b>"),
+        text("。"),
+    ];
+    let (out, count) = assert_chunking_independent_with(&sw, &events);
+    assert_eq!(count, 2);
+    assert_eq!(
+        out,
+        "ＴＥＬ：<span>（０３）</span>４４０５ー６０９９　ＦＡＸ：０４８－７１１－８２４５、<b>０１２０－３１０－９９９</b>。"
+    );
+    // A fullwidth `（` or `＋` at the end of a chunk may start the number.
+    let (out, _) = assert_chunking_independent_with(&sw, &[text("＋８１　３－４４０５－６０６３")]);
+    assert_eq!(out, "＋８１　３－４４０５－６０９９");
+}
+
+fn wide_piece() -> impl Strategy<Value = Event> {
+    prop_oneof![
+        3 => prop_oneof![
+            Just("０３－４４０５－６０６３"),
+            Just("（０３）４４０５ー６０６３"),
+            Just("＋８１　３−４４０５−６０６３"),
+            Just("03-4405-6063"),
+            Just("０３"),
+            Just("４４０５"),
+            Just("６０６３"),
+            Just("－"),
+            Just("（"),
+            Just("＋"),
+            Just("ＴＥＬ："),
+            Just("Ａ"),
+            Just("　"),
+            Just("電話"),
+        ]
+        .prop_map(text),
+        2 => "[０-９0-9 －ー−（）()＋+Ａ：　]{1,8}".prop_map(|s| text(&s)),
+        1 => prop_oneof![Just("<b>"), Just("</b>")].prop_map(inline),
+        1 => prop_oneof![Just("</p>"), Just("<br>")].prop_map(brk),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Fullwidth text: the output does not depend on the chunking, one piece is
+    /// `swap_in_text` of the whole, and only digits change (fullwidth for fullwidth).
+    #[test]
+    fn fullwidth_text_is_chunking_independent(
+        events in proptest::collection::vec(wide_piece(), 0..20),
+        chunks in proptest::collection::vec(1usize..20, 1..5),
+    ) {
+        let sw = NumberSwapper::new(&[(n("+81344056063"), n("+81344056099"))]);
+        let (reference, count, _) = Model::run(&sw, &events, &[usize::MAX]);
+        let (out, c, _) = Model::run(&sw, &events, &chunks);
+        prop_assert_eq!(&out, &reference);
+        prop_assert_eq!(c, count);
+        let input: String = events.iter().map(|e| match e {
+            Event::Text(s) | Event::Inline(s) | Event::Break(s) => s.as_str(),
+        }).collect();
+        prop_assert_eq!(out.len(), input.len());
+        let changed = |a: char, b: char| a == b
+            || (a.is_ascii_digit() && b.is_ascii_digit())
+            || (('０'..='９').contains(&a) && ('０'..='９').contains(&b));
+        for (a, b) in out.chars().zip(input.chars()) {
+            prop_assert!(changed(a, b), "{} for {}", a, b);
+        }
+        let one: String = events.iter().filter_map(|e| match e {
+            Event::Text(s) => Some(s.as_str()),
+            _ => None,
+        }).collect();
+        let expected = sw.swap_in_text(&one).map_or((one.clone(), 0), |r| (r.text, r.count));
+        let (whole_out, whole_count, _) = Model::run(&sw, &[text(&one)], &chunks);
+        prop_assert_eq!((whole_out, whole_count), expected);
+    }
+}
+
+#[test]
+fn held_text_ends_with_a_digit_ascii_or_fullwidth() {
+    // The rewriter joins a superscript that starts with a digit only to held text that
+    // ends with one (`(503) <sup>555</sup>-0142`, `（０３）<sup>４４０５</sup>...`).
+    let sw = NumberSwapper::new(&[(n("+81344056063"), n("+81344056099"))]);
+    for (t, ends) in [
+        ("(503) ", false),
+        ("Call 503", true),
+        ("（０３）", false),
+        ("ＴＥＬ：０３", true),
+        ("ＴＥＬ：０３－", false),
+    ] {
+        let mut st = TextStream::new();
+        st.push(&sw, true, t);
+        assert!(st.holding(), "{t}");
+        assert_eq!(st.ends_with_digit(), ends, "{t}");
     }
 }

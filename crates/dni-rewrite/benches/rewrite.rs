@@ -11,7 +11,7 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{black_box, criterion_group, Criterion, Throughput};
 use dni_common::Category;
 use dni_numbers::E164;
 use dni_rewrite::{
@@ -243,4 +243,21 @@ fn bench_setup(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench, bench_setup);
-criterion_main!(benches);
+
+/// `DNI_BENCH_PAGES=<count>:<bytes>` runs the full plan over `count` pages of `bytes` and
+/// exits: a fixed amount of work for an instruction count (valgrind `cachegrind`), which a
+/// busy machine does not blur. Instructions per page = (run of 6 − run of 1) / 5 (see
+/// BENCHMARKS.md). Otherwise: criterion.
+fn main() {
+    if let Ok(spec) = std::env::var("DNI_BENCH_PAGES") {
+        let (count, bytes) = spec.split_once(':').unwrap();
+        let p = page(bytes.parse().unwrap());
+        let total: usize = (0..count.parse::<usize>().unwrap())
+            .map(|_| run_full(black_box(&p)))
+            .sum();
+        println!("{total} bytes out");
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

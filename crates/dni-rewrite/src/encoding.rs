@@ -41,6 +41,48 @@ pub fn encoding_for_content_type(
         })
 }
 
+/// How the rewriter reads a page, from its `Content-Type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageEncoding {
+    /// A declared ASCII-compatible charset: lol_html reads and writes it as is.
+    Declared(AsciiCompatibleEncoding),
+    /// No charset, or a label no browser knows (browsers ignore it): the first bytes choose
+    /// ([`encoding_for_undeclared`]) and `<meta charset>` may switch it.
+    Undeclared,
+    /// A declared charset that is not ASCII-compatible (UTF-16LE/BE, ISO-2022-JP): decoded to
+    /// UTF-8 on the way in, so the page goes out in UTF-8 and its `Content-Type` must say so
+    /// ([`utf8_content_type`]).
+    Transcoded(&'static encoding_rs::Encoding),
+}
+
+/// How the rewriter reads a page served with `content_type`. `Err` only for the
+/// `replacement` encoding (ISO-2022-KR, HZ, ...): browsers render such a page as one U+FFFD
+/// and run nothing in it, so it passes through untouched.
+pub fn page_encoding(content_type: &str) -> Result<PageEncoding, UnsupportedEncoding> {
+    let Some(label) = charset_param(content_type) else {
+        return Ok(PageEncoding::Undeclared);
+    };
+    let Some(encoding) = encoding_rs::Encoding::for_label(label.as_bytes()) else {
+        return Ok(PageEncoding::Undeclared);
+    };
+    if let Some(ascii) = AsciiCompatibleEncoding::new(encoding) {
+        return Ok(PageEncoding::Declared(ascii));
+    }
+    if encoding == encoding_rs::REPLACEMENT {
+        return Err(UnsupportedEncoding {
+            label: label.to_string(),
+        });
+    }
+    Ok(PageEncoding::Transcoded(encoding))
+}
+
+/// The `Content-Type` of a transcoded page: its type with `charset=utf-8` (other parameters
+/// dropped).
+pub fn utf8_content_type(content_type: &str) -> String {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    format!("{essence}; charset=utf-8")
+}
+
 /// How many first bytes of a page without a declared charset choose its encoding (the HTML
 /// standard's prescan window).
 pub const UNDECLARED_SNIFF_BYTES: usize = 1024;
@@ -148,6 +190,39 @@ mod tests {
         let (back, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
         assert!(!unmappable);
         assert_eq!(back.as_ref(), all.as_slice());
+    }
+
+    #[test]
+    fn how_pages_are_read() {
+        let declared = |ct: &str| match page_encoding(ct) {
+            Ok(PageEncoding::Declared(e)) => Some(<&encoding_rs::Encoding>::from(e).name()),
+            _ => None,
+        };
+        assert_eq!(
+            declared("text/html; charset=ISO-8859-1"),
+            Some("windows-1252")
+        );
+        assert_eq!(declared("text/html; charset=shift_jis"), Some("Shift_JIS"));
+        assert_eq!(page_encoding("text/html"), Ok(PageEncoding::Undeclared));
+        assert_eq!(
+            page_encoding("text/html; charset=klingon"),
+            Ok(PageEncoding::Undeclared)
+        );
+        for (ct, name) in [
+            ("text/html; charset=utf-16", "UTF-16LE"),
+            ("text/html; charset=UTF-16BE", "UTF-16BE"),
+            ("text/html; charset=iso-2022-jp", "ISO-2022-JP"),
+        ] {
+            assert!(
+                matches!(page_encoding(ct), Ok(PageEncoding::Transcoded(e)) if e.name() == name),
+                "{ct}"
+            );
+        }
+        assert!(page_encoding("text/html; charset=iso-2022-kr").is_err());
+        assert_eq!(
+            utf8_content_type("text/html; charset=utf-16le; foo=bar"),
+            "text/html; charset=utf-8"
+        );
     }
 
     #[test]

@@ -67,7 +67,8 @@ pub use consent_mode::MAX_HELD_HEAD_BYTES;
 pub use crawler::{is_crawler, BUILT_IN_CRAWLERS};
 pub use data_response::{BodyRewriter, DataRewriter};
 pub use encoding::{
-    encoding_for_content_type, encoding_for_undeclared, UnsupportedEncoding, UNDECLARED_SNIFF_BYTES,
+    encoding_for_content_type, encoding_for_undeclared, page_encoding, utf8_content_type,
+    PageEncoding, UnsupportedEncoding, UNDECLARED_SNIFF_BYTES,
 };
 pub use firewall::MAX_NOSCRIPT_BYTES;
 pub use held_text::MAX_HELD_MARKUP;

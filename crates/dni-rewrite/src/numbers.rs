@@ -112,7 +112,9 @@ impl Numbers {
                 let markup = out.markup_since_text();
                 !inline_only(markup)
                     || (opens_superscript(markup)
-                        && chunk.as_str().starts_with(|c: char| c.is_ascii_digit())
+                        && chunk.as_str().starts_with(|c: char| {
+                            c.is_ascii_digit() || ('０'..='９').contains(&c)
+                        })
                         && out.text_stream(&self.swapper).ends_with_digit())
             });
         if ends_text {

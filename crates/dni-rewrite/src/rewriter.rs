@@ -12,7 +12,8 @@ use lol_html::{AsciiCompatibleEncoding, HtmlRewriter, MemorySettings, OutputSink
 use crate::config::is_valid_attribute_name;
 use crate::consent_mode::ConsentMode;
 use crate::encoding::{
-    encoding_for_content_type, encoding_for_undeclared, UnsupportedEncoding, UNDECLARED_SNIFF_BYTES,
+    encoding_for_undeclared, page_encoding, PageEncoding, UnsupportedEncoding,
+    UNDECLARED_SNIFF_BYTES,
 };
 use crate::firewall::{Firewall, NestedPlan};
 use crate::handlers;
@@ -84,19 +85,31 @@ pub struct StreamRewriter {
     /// XHTML: self-closed `<script/>`, `<iframe/>`, ... get end tags before the HTML
     /// tokenizer (see [`crate::xhtml`]).
     xhtml: Option<crate::xhtml::SelfClosing>,
+    /// A page in UTF-16 or ISO-2022-JP: decoded to UTF-8 before everything else (it goes
+    /// out in UTF-8; see [`PageEncoding::Transcoded`]).
+    transcoder: Option<encoding_rs::Decoder>,
 }
 
 impl StreamRewriter {
-    /// `content_type` is the response's Content-Type; `Err(UnsupportedEncoding)` for a
-    /// charset lol_html cannot handle (UTF-16, ISO-2022-JP, unknown labels): the caller then
-    /// passes the body through untouched. Without a charset parameter the page's
-    /// `<meta charset>` decides (UTF-8 until one is seen).
+    /// `content_type` is the response's Content-Type, read by [`page_encoding`]: a declared
+    /// ASCII-compatible charset is used as is; without one (or with a label browsers do not
+    /// know) the first bytes and `<meta charset>` decide; UTF-16 and ISO-2022-JP are decoded
+    /// to UTF-8 and the page goes out in UTF-8. `Err(UnsupportedEncoding)` only for the
+    /// `replacement` encoding: the caller passes the body through untouched.
     pub fn new(
         plan: RewritePlan,
         content_type: &str,
         output_chunk_bytes: usize,
     ) -> Result<Self, UnsupportedEncoding> {
-        let (encoding, explicit) = encoding_for_content_type(content_type)?;
+        let (encoding, explicit, transcoder) = match page_encoding(content_type)? {
+            PageEncoding::Declared(e) => (e, true, None),
+            PageEncoding::Undeclared => (AsciiCompatibleEncoding::utf_8(), false, None),
+            PageEncoding::Transcoded(e) => (
+                AsciiCompatibleEncoding::utf_8(),
+                true,
+                Some(e.new_decoder()),
+            ),
+        };
         let attributes: Vec<String> = plan
             .attributes
             .into_iter()
@@ -146,6 +159,7 @@ impl StreamRewriter {
             passthrough: false,
             poisoned: false,
             xhtml: crate::xhtml::is_xhtml(content_type).then(crate::xhtml::SelfClosing::new),
+            transcoder,
         })
     }
 
@@ -155,6 +169,35 @@ impl StreamRewriter {
         if self.poisoned {
             return Err(RewriteError::Poisoned);
         }
+        match self.transcode(chunk, false) {
+            Some(utf8) => self.accept(&utf8)?,
+            None => self.accept(chunk)?,
+        }
+        Ok(self.out.borrow_mut().take(self.output_chunk_bytes.max(1)))
+    }
+
+    /// `chunk` decoded to UTF-8 when the page is transcoded (`last`: the end of the body,
+    /// flushing what the decoder holds); `None` when it is not.
+    fn transcode(&mut self, chunk: &[u8], last: bool) -> Option<Vec<u8>> {
+        let decoder = self.transcoder.as_mut()?;
+        let mut utf8 = String::new();
+        let mut input = chunk;
+        loop {
+            let room = decoder
+                .max_utf8_buffer_length(input.len())
+                .unwrap_or(input.len());
+            utf8.reserve(room.max(16));
+            let (result, read, _) = decoder.decode_to_string(input, &mut utf8, last);
+            input = input.get(read..).unwrap_or_default();
+            if result == encoding_rs::CoderResult::InputEmpty {
+                return Some(utf8.into_bytes());
+            }
+        }
+    }
+
+    /// Takes input (in the encoding lol_html reads) through the XHTML pre-pass and the
+    /// undeclared-charset wait into lol_html.
+    fn accept(&mut self, chunk: &[u8]) -> Result<(), RewriteError> {
         let fixed;
         let chunk = match self.xhtml.as_mut() {
             Some(x) => {
@@ -167,7 +210,7 @@ impl StreamRewriter {
         let chunk = match self.undeclared.as_mut() {
             Some((_, first)) if first.len() + chunk.len() < UNDECLARED_SNIFF_BYTES => {
                 first.extend_from_slice(chunk);
-                return Ok(None);
+                return Ok(());
             }
             Some(_) => {
                 waited = self.start_undeclared(chunk);
@@ -175,8 +218,7 @@ impl StreamRewriter {
             }
             None => chunk,
         };
-        self.feed(chunk)?;
-        Ok(self.out.borrow_mut().take(self.output_chunk_bytes.max(1)))
+        self.feed(chunk)
     }
 
     /// Builds lol_html for a page that named no charset, in the encoding its first bytes
@@ -240,6 +282,9 @@ impl StreamRewriter {
     pub fn end(mut self) -> Result<(Vec<u8>, RewriteStats), RewriteError> {
         if self.poisoned {
             return Err(RewriteError::Poisoned);
+        }
+        if let Some(utf8) = self.transcode(&[], true) {
+            self.accept(&utf8)?;
         }
         let rest = self.xhtml.as_mut().map(|x| x.finish()).unwrap_or_default();
         let rest = if self.undeclared.is_some() {

@@ -75,8 +75,8 @@ const CASE_FILES: [&str; 5] = [
 ];
 
 /// The ASCII-compatible encodings besides UTF-8 and windows-1252 (which get the full
-/// matrix): the rest of the WHATWG Encoding Standard's list, without UTF-16BE/LE,
-/// ISO-2022-JP and `replacement`, which lol_html cannot rewrite.
+/// matrix): the rest of the WHATWG Encoding Standard's list, without UTF-16BE/LE and
+/// ISO-2022-JP (transcoded to UTF-8: `tests/rewrite.rs`) and `replacement` (refused).
 static OTHER_ENCODINGS: [&Encoding; 33] = [
     encoding_rs::BIG5,
     encoding_rs::EUC_JP,

@@ -11,16 +11,64 @@
 mod common;
 use common::*;
 
+use dni_common::Category;
 use dni_rewrite::{RewriteConfig, RewritePlan, StreamRewriter};
 
+fn swap_and_script_plan() -> RewritePlan {
+    RewritePlan::new(
+        &RewriteConfig::default(),
+        vec![(n("+15551234567"), n("+15559876543"))],
+        Some(script_policy(vec![Category::Marketing])),
+    )
+}
+
 #[test]
-fn unsupported_charsets_are_refused() {
+fn only_the_replacement_encoding_is_refused() {
+    // ISO-2022-KR and HZ decode to one U+FFFD in browsers: nothing in them runs.
     for ct in [
-        "text/html; charset=utf-16le",
-        "text/html; charset=iso-2022-jp",
-        "text/html; charset=nope",
+        "text/html; charset=iso-2022-kr",
+        "text/html; charset=hz-gb-2312",
     ] {
         assert!(StreamRewriter::new(swap_plan(), ct, 1024).is_err(), "{ct}");
+    }
+    // A label no browser knows is ignored, as browsers ignore it.
+    let (out, stats) = rewrite_chunks(
+        swap_plan(),
+        "text/html; charset=nope",
+        &[b"<p>(555) 123-4567</p>"],
+    );
+    assert_eq!(out, b"<p>(555) 987-6543</p>");
+    assert_eq!(stats.numbers_swapped, 1);
+}
+
+/// A page in UTF-16 (with or without its BOM) or ISO-2022-JP is read as its browser reads
+/// it and goes out in UTF-8 (the response then says `charset=utf-8`), at every split.
+#[test]
+fn utf16_and_iso_2022_jp_pages_are_rewritten_in_utf8() {
+    let page = "<p>電話 (555) 123-4567</p><script src=\"https://tracker.example/t.js\"></script>";
+    let expected = "<p>電話 (555) 987-6543</p><script src=\"https://tracker.example/t.js\" type=\"text/plain\" data-consent-category=\"marketing\"></script>";
+    let utf16le: Vec<u8> = page.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let mut with_bom = vec![0xFF, 0xFE];
+    with_bom.extend_from_slice(&utf16le);
+    let utf16be: Vec<u8> = page.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let (jis, _, unmappable) = encoding_rs::ISO_2022_JP.encode(page);
+    assert!(!unmappable);
+    for (ct, body) in [
+        ("text/html; charset=utf-16le", utf16le.as_slice()),
+        ("text/html; charset=utf-16", with_bom.as_slice()),
+        ("text/html; charset=utf-16be", utf16be.as_slice()),
+        ("text/html; charset=iso-2022-jp", jis.as_ref()),
+    ] {
+        for cut in 0..=body.len() {
+            let (a, b) = body.split_at(cut);
+            let (out, stats) = rewrite_chunks(swap_and_script_plan(), ct, &[a, b]);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                expected,
+                "{ct}, split at {cut}"
+            );
+            assert_eq!((stats.numbers_swapped, stats.scripts_neutralised), (1, 1));
+        }
     }
 }
 
