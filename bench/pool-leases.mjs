@@ -17,7 +17,9 @@ const worker = await startWorker({ config: siteConfig('http://127.0.0.1:9', {}),
 const ns = await worker.mf.getDurableObjectNamespace('POOLS');
 const stub = ns.get(ns.idFromName('bench/+15035550142/default'));
 const call = async (op) => {
-  const r = await stub.fetch('https://pool.internal/op', { method: 'POST', body: JSON.stringify({ ...op, now_ms: Date.now(), numbers, policy }) });
+  // The pool protocol is externally tagged (src/pool/protocol.rs): { op: { lease: {...} } }.
+  const { op: name, ...fields } = op;
+  const r = await stub.fetch('https://pool.internal/op', { method: 'POST', body: JSON.stringify({ op: { [name]: fields }, now_ms: Date.now(), numbers, policy }) });
   return r.json();
 };
 
@@ -27,9 +29,10 @@ async function lane() {
     done += 2;
     const id = `s${session++}`;
     const a = await call({ op: 'lease', session: id, attribution: '{"source":"default"}', provisional: true });
-    if (a.reply === 'leased') {
+    const lease = a.lease?.outcome?.leased;
+    if (lease) {
       leased++;
-      await call({ op: 'confirm', session: id, number: a.number });
+      await call({ op: 'confirm', session: id, number: lease.number });
     } else {
       overflow++;
       await call({ op: 'lookup', number: numbers[0], at_ms: Date.now() });

@@ -120,18 +120,20 @@ export default {
     const stub = env.POOLS.get(env.POOLS.idFromName('bench/+15035550142/google_ads'));
     const hex = (n) => n.toString(16).padStart(32, '0');
     const attribution = { source: 'google_ads', landing_url: 'https://www.example.com/?gclid=x', click_ids: { gclid: 'x' }, landed_at_ms: Date.now() };
-    const call = async (op) => (await stub.fetch('https://pool.internal/op', { method: 'POST', body: JSON.stringify({ ...op, now_ms: Date.now(), numbers, policy }) })).json();
+    // The pool protocol is externally tagged (src/pool/protocol.rs): { op: { lease: {...} } }.
+    const wire = ({ op, ...fields }) => ({ [op]: op === 'batch' ? { ops: fields.ops.map(wire) } : fields });
+    const call = async (op) => (await stub.fetch('https://pool.internal/op', { method: 'POST', body: JSON.stringify({ op: wire(op), now_ms: Date.now(), numbers, policy }) })).json();
     await call({ op: 'stats', days: 1 }); // the object syncs its numbers once
     let next = 0, leased = 0, overflow = 0, other = 0;
     const t0 = Date.now();
-    const count = (a) => { if (a.outcome?.outcome === 'leased') leased++; else if (a.outcome?.outcome === 'overflow') overflow++; else other++; };
+    const count = (a) => { const o = a.lease?.outcome; if (o?.leased) leased++; else if (o === 'overflow') overflow++; else other++; };
     async function lane() {
       while (next < total) {
         if (batch > 1) {
           const ops = [];
           while (ops.length < batch && next < total) ops.push({ op: 'lease', session: hex(++next), attribution, provisional: true });
           const r = await call({ op: 'batch', ops });
-          (r.replies ?? []).forEach(count);
+          (r.batch?.replies ?? []).forEach(count);
         } else {
           count(await call({ op: 'lease', session: hex(++next), attribution, provisional: true }));
         }

@@ -49,27 +49,61 @@ fn host_of(origin: &str) -> Option<String> {
 /// has no dot, has `--` in positions 3 and 4, mixes left-to-right and right-to-left
 /// characters, or whose result is longer than 63 characters gets the fallback: the
 /// base32 (RFC 4648, lowercase, unpadded) of the SHA-256 of the host.
+///
+/// The IDN conversions are punycode (RFC 3492) on `xn--` labels, like the AMP project's
+/// reference (`punycode.toUnicode` / `toASCII` in amp-toolbox's cache-url): the build has no
+/// Unicode tables (Cargo.toml, `idna_adapter`). A host that is not ASCII (a real `Host` or
+/// `Origin` header never is) or has an undecodable `xn--` label gets the fallback.
 pub fn amp_cache_subdomain(host: &str) -> String {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    let (unicode, _) = idna::domain_to_unicode(&host);
-    let eligible = !has_invalid_hyphen34(&host)
-        && host.len() <= MAX_LABEL
-        && host.contains('.')
-        && !(unicode.chars().any(is_ltr) && unicode.chars().any(is_rtl));
-    if eligible {
+    let curls = host_to_unicode(&host).and_then(|unicode| {
+        let eligible = !has_invalid_hyphen34(&host)
+            && host.len() <= MAX_LABEL
+            && host.contains('.')
+            && !(unicode.chars().any(is_ltr) && unicode.chars().any(is_rtl));
+        if !eligible {
+            return None;
+        }
         let readable = unicode.replace('-', "--").replace('.', "-");
-        if let Ok(ascii) = idna::domain_to_ascii(&readable) {
-            let ascii = ascii.to_ascii_lowercase();
-            if ascii.len() <= MAX_LABEL && !ascii.is_empty() && !ascii.contains('.') {
-                return if has_invalid_hyphen34(&ascii) {
-                    format!("0-{ascii}-0")
-                } else {
-                    ascii
-                };
+        let ascii = if readable.is_ascii() {
+            readable
+        } else {
+            format!("xn--{}", idna::punycode::encode_str(&readable)?)
+        };
+        (ascii.len() <= MAX_LABEL && !ascii.is_empty()).then(|| {
+            if has_invalid_hyphen34(&ascii) {
+                format!("0-{ascii}-0")
+            } else {
+                ascii
             }
+        })
+    });
+    curls.unwrap_or_else(|| base32_lower(&Sha256::digest(host.as_bytes())))
+}
+
+/// An ASCII host with its `xn--` labels decoded from punycode (lowercased); `None` when the
+/// host is not ASCII or a `xn--` label does not decode to a non-ASCII label.
+fn host_to_unicode(host: &str) -> Option<String> {
+    if !host.is_ascii() {
+        return None;
+    }
+    let mut out = String::with_capacity(host.len());
+    for (i, label) in host.split('.').enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        match label.strip_prefix("xn--") {
+            Some(code) => {
+                let decoded = idna::punycode::decode_to_string(code)?;
+                if decoded.is_ascii() {
+                    return None;
+                }
+                out.push_str(&decoded.to_lowercase());
+            }
+            None => out.push_str(label),
         }
     }
-    base32_lower(&Sha256::digest(host.as_bytes()))
+    Some(out)
 }
 
 fn has_invalid_hyphen34(s: &str) -> bool {
@@ -202,6 +236,24 @@ mod tests {
             ("en-us.example.com", "0-en--us-example-com-0"),
         ] {
             assert_eq!(amp_cache_subdomain(host), curls, "{host}");
+        }
+    }
+
+    #[test]
+    fn punycode_hosts_without_unicode_tables() {
+        // The build has no IDNA tables (Cargo.toml, idna_adapter): `xn--` labels are decoded
+        // and encoded as punycode (RFC 3492), in any case.
+        // Expected values: Python's `punycode` codec on `www-bücher-ch` and `bücher-ch`.
+        assert_eq!(
+            amp_cache_subdomain("WWW.XN--BCHER-KVA.CH"),
+            "xn--www-bcher-ch-hlb"
+        );
+        assert_eq!(amp_cache_subdomain("XN--BCHER-KVA.CH"), "xn--bcher-ch-65a");
+        // An `xn--` label that is not punycode of a Unicode label, and a host that is not
+        // ASCII (never a real Host or Origin header), get the hash form.
+        let hashed = |h: &str| base32_lower(&Sha256::digest(h.as_bytes()));
+        for host in ["xn--abc-.example", "bücher.ch"] {
+            assert_eq!(amp_cache_subdomain(host), hashed(host), "{host}");
         }
     }
 

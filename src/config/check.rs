@@ -413,6 +413,35 @@ mod tests {
     }
 
     #[test]
+    fn a_unicode_host_is_an_error_that_names_its_punycode_form() {
+        // Issue 16: the build has no IDNA tables (Cargo.toml, idna_adapter), so hosts are
+        // written in punycode; `bücher` is `xn--bcher-kva` (RFC 3492). Each place says so.
+        let site = SITE.replace(
+            r#""hosts": ["shop.acme-plumbing.com"]"#,
+            r#""hosts": ["*.bücher.example"], "upstream": "https://www.bücher.example/shop",
+               "calls": {"webhook": {"url": "https://crm.bücher.example/hook"}}"#,
+        );
+        let checked = check_config(&format!(r#"{{"sites": [{site}]}}"#));
+        for (path, ascii) in [
+            ("sites[0].hosts[0]", "`xn--bcher-kva.example`"),
+            ("sites[0].upstream", "`www.xn--bcher-kva.example`"),
+            ("sites[0].calls.webhook.url", "punycode"),
+        ] {
+            let issue = checked
+                .issues
+                .iter()
+                .find(|i| i.path == path)
+                .unwrap_or_else(|| panic!("{path}: {:?}", checked.issues));
+            assert!(issue.is_error(), "{issue:?}");
+            assert!(
+                issue.message.contains("not ASCII") && issue.message.contains(ascii),
+                "{issue:?}"
+            );
+        }
+        assert!(checked.config.is_none());
+    }
+
+    #[test]
     fn every_site_is_read_on_its_own() {
         let bad = SITE
             .replace("\"hosts\"", "\"hostz\": 1, \"hosts\"")

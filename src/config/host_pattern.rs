@@ -20,6 +20,12 @@ pub struct HostPatternError(pub String);
 
 impl fmt::Display for HostPatternError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.0.is_ascii() {
+            let host = self.0.trim();
+            return f.write_str(&super::idn::not_ascii_message(
+                host.strip_prefix("*.").unwrap_or(host),
+            ));
+        }
         write!(
             f,
             "`{}` is not a host pattern (use `www.example.com`, `*.example.com` or `*`)",

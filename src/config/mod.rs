@@ -9,6 +9,7 @@
 mod check;
 mod data_paths;
 mod host_pattern;
+mod idn;
 mod numbers;
 pub mod secrets;
 mod upstream;

@@ -22,6 +22,9 @@ pub struct UpstreamError(pub String);
 
 impl fmt::Display for UpstreamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(host) = url_host(&self.0).filter(|h| !h.is_ascii()) {
+            return f.write_str(&super::idn::not_ascii_message(host));
+        }
         write!(
             f,
             "`{}` is not an upstream (use \"origin\", \"assets\", or an http(s) URL with no query or fragment)",
@@ -42,7 +45,8 @@ impl Upstream {
             .or_else(|| s.strip_prefix("http://"))
             .ok_or_else(|| UpstreamError(s.to_string()))?;
         let host = rest.split('/').next().unwrap_or("");
-        if host.is_empty() || s.contains(['?', '#', ' ']) {
+        // A non-ASCII host could not be fetched: no IDNA tables (src/config/idn.rs).
+        if host.is_empty() || !host.is_ascii() || s.contains(['?', '#', ' ']) {
             return Err(UpstreamError(s.to_string()));
         }
         Ok(Upstream::Url(s.trim_end_matches('/').to_string()))
@@ -55,6 +59,14 @@ impl Upstream {
             _ => None,
         }
     }
+}
+
+/// The host (with any port or user info) of an `http(s)://` URL.
+fn url_host(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    rest.split(['/', '?', '#']).next()
 }
 
 impl<'de> Deserialize<'de> for Upstream {
@@ -96,8 +108,20 @@ mod tests {
             "https://",
             "https://x/?q",
             "www.example.com",
+            "https://bücher.example",
         ] {
             assert!(Upstream::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_unicode_host_is_refused_with_its_punycode_form() {
+        // No IDNA tables in the build (Cargo.toml, idna_adapter): the operator writes the
+        // ASCII form; `bücher` is `xn--bcher-kva` (RFC 3492 punycode).
+        let e = Upstream::parse("https://bücher.example/shop").unwrap_err();
+        let m = e.to_string();
+        assert!(m.contains("not ASCII"), "{m}");
+        assert!(m.contains("`xn--bcher-kva.example`"), "{m}");
+        assert!(Upstream::parse("https://xn--bcher-kva.example/shop").is_ok());
     }
 }

@@ -4,6 +4,13 @@
 //! change reaches the object with the next request (no separate provisioning step). The
 //! types are the core's own (`E164`, `SessionId`, `Attribution`, `LeasePolicy`,
 //! `LeaseOutcome`, `LeaseRecord`) with serde derives: there is no separate wire copy.
+//!
+//! Enums are externally tagged (`{"op": {"confirm": {...}}, "now_ms": ...}`,
+//! `{"lease": {"outcome": {"leased": {...}}}}`): an internally tagged or flattened enum makes
+//! serde buffer the whole object and instantiate every payload type's `Deserialize` a second
+//! time for its buffer, ~26 KB of the gzipped wasm (issue 16, BENCHMARKS.md). A worker and a
+//! pool object of different versions (during a deploy) do not understand each other's
+//! requests across this change: the worker's usual pool-error path (fallback number) applies.
 
 use dni_calls::{CallRecord, StatusUpdate};
 use dni_numbers::E164;
@@ -17,7 +24,7 @@ pub use crate::observe::{DayCounters, PoolUse};
 /// one per call, so they are not boxed.)
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum PoolOp {
     /// A number for a session (first view, or its lease is gone).
     Lease {
@@ -63,7 +70,6 @@ pub enum PoolOp {
 /// A request to a pool object: the operation, the time, and the pool's configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoolRequest {
-    #[serde(flatten)]
     pub op: PoolOp,
     pub now_ms: i64,
     pub numbers: Vec<E164>,
@@ -73,7 +79,7 @@ pub struct PoolRequest {
 /// A pool object's answer.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "reply", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum PoolReply {
     /// To `Lease`, `Confirm` and `Renew`.
     Lease { outcome: LeaseOutcome },
@@ -129,7 +135,7 @@ mod tests {
             },
         };
         let json = serde_json::to_string(&req).unwrap();
-        assert!(json.contains("\"op\":\"confirm\""), "{json}");
+        assert!(json.contains("\"op\":{\"confirm\":{"), "{json}");
         assert!(json.contains(&"ab".repeat(16)), "{json}");
         let back: PoolRequest = serde_json::from_str(&json).unwrap();
         assert_eq!(back, req);
@@ -157,8 +163,25 @@ mod tests {
     }
 
     #[test]
+    fn enums_are_externally_tagged_on_the_wire() {
+        // The shape bench/traffic.mjs, bench/pool-leases.mjs and tests/support speak.
+        let reply = PoolReply::Lease {
+            outcome: LeaseOutcome::Overflow,
+        };
+        assert_eq!(
+            serde_json::to_string(&reply).unwrap(),
+            r#"{"lease":{"outcome":"overflow"}}"#
+        );
+        let op = PoolOp::Stats { days: 2 };
+        assert_eq!(
+            serde_json::to_string(&op).unwrap(),
+            r#"{"stats":{"days":2}}"#
+        );
+    }
+
+    #[test]
     fn a_bad_number_or_session_in_a_request_is_refused() {
-        let bad = r#"{"op":"confirm","session":"xyz","number":"+15035550150","now_ms":0,"numbers":[],"policy":{"idle_ms":1,"provisional_hold_ms":1,"history_retention_ms":1}}"#;
+        let bad = r#"{"op":{"confirm":{"session":"xyz","number":"+15035550150"}},"now_ms":0,"numbers":[],"policy":{"idle_ms":1,"provisional_hold_ms":1,"history_retention_ms":1}}"#;
         assert!(serde_json::from_str::<PoolRequest>(bad).is_err());
         let bad = bad
             .replace("xyz", &"ab".repeat(16))

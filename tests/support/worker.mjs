@@ -50,7 +50,7 @@ export class FaultyPool {
   async fetch(request) {
     await request.text();
     if (this.mode === 'hang') return new Promise(() => {});
-    if (this.mode === 'garbage') return new Response('{"reply":"lease","outcome":{"outcome":"leased","number":"not a number"', { status: 200 });
+    if (this.mode === 'garbage') return new Response('{"lease":{"outcome":{"leased":{"number":"not a number"', { status: 200 });
     return new Response('storage exploded', { status: 500 });
   }
 }

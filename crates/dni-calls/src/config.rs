@@ -192,6 +192,15 @@ impl Validate for CallsConfig {
                         "for local tests only: a deployed worker sends webhooks over https://",
                     ),
                 );
+            } else if let Some(host) = host_of("https://").filter(|h| !h.is_ascii()) {
+                // No IDNA tables in the worker (the root Cargo.toml, idna_adapter).
+                issues.push(
+                    ConfigIssue::new(
+                        format!("{p}.url"),
+                        format!("`{host}` is not ASCII: write an internationalised domain name in its punycode form"),
+                    )
+                    .with_hint("`xn--` labels, e.g. `xn--bcher-kva.example` for `bücher.example` (README.md, section Configuration)"),
+                );
             } else if !clean || host_of("https://").is_none() {
                 issues.push(
                     ConfigIssue::new(

@@ -10,7 +10,7 @@ use crate::token::{SessionId, TokenLease};
 
 /// The result of asking a pool for a number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum LeaseOutcome {
     /// The session holds `number` until `until_ms` (unless renewed).
     Leased {
