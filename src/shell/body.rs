@@ -148,6 +148,8 @@ struct State {
     body: Body,
     rewriter: Option<BodyRewriter>,
     on_end: Option<OnEnd>,
+    /// The flush deadline of the output waiting now: one timer per wait, not one per read.
+    idle: Option<std::pin::Pin<Box<Delay>>>,
 }
 
 impl State {
@@ -259,19 +261,31 @@ enum Step {
 }
 
 impl State {
-    /// Reads the next piece of input (racing the idle timer when output is waiting) and
-    /// feeds it to the rewriter.
+    /// Reads the next piece of input (racing the flush deadline when output is waiting) and
+    /// feeds it to the rewriter. Output never waits more than `IDLE_FLUSH` for more input:
+    /// the deadline is set when output starts waiting and kept across reads (a timer per
+    /// read cost a `setTimeout`, a `clearTimeout` and a closure each).
     async fn step(&mut self) -> Option<Step> {
-        let waiting = self.rewriter.as_ref()?.has_pending_output();
-        let read = if waiting {
-            // The read's borrow of the body ends with this statement (a pending read stays
-            // with the reader).
-            match select(Box::pin(self.body.fill()), Delay::from(IDLE_FLUSH)).await {
-                Either::Left((item, _)) => item,
-                Either::Right(_) => return Some(Step::Idle(self.rewriter.as_mut()?.flush())),
+        if !self.rewriter.as_ref()?.has_pending_output() {
+            self.idle = None;
+        }
+        let read = match self.idle.as_mut() {
+            None if !self.rewriter.as_ref()?.has_pending_output() => self.body.fill().await,
+            idle => {
+                let deadline = match idle {
+                    Some(d) => d,
+                    None => self.idle.insert(Box::pin(Delay::from(IDLE_FLUSH))),
+                };
+                // The read's borrow of the body ends with this statement (a pending read
+                // stays with the reader).
+                match select(Box::pin(self.body.fill()), deadline.as_mut()).await {
+                    Either::Left((item, _)) => item,
+                    Either::Right(_) => {
+                        self.idle = None;
+                        return Some(Step::Idle(self.rewriter.as_mut()?.flush()));
+                    }
+                }
             }
-        } else {
-            self.body.fill().await
         };
         Some(match read {
             Some(Ok(())) => match self.rewriter.as_mut()?.write(self.body.data()) {
@@ -308,6 +322,7 @@ fn output_stream(
         body,
         rewriter: Some(rewriter),
         on_end: Some(on_end),
+        idle: None,
     };
     futures_util::stream::unfold(state, |mut st| async move {
         loop {
