@@ -142,7 +142,16 @@ test('every body the worker reads is bounded: a 2 MB dashboard POST is refused w
   const stream = new ReadableStream({
     start(c) { for (let i = 0; i < 32; i++) c.enqueue(new TextEncoder().encode('x'.repeat(64 * 1024))); c.close(); },
   });
-  const chunked = await w.fetch('/__dni/dashboard', { method: 'POST', body: stream, duplex: 'half', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  let chunked;
+  try {
+    chunked = await w.fetch('/__dni/dashboard', { method: 'POST', body: stream, duplex: 'half', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  } catch (e) {
+    // The worker stops reading past the drain limit and answers 413; a server may answer
+    // early and close, so the client can see the connection closed while it is still
+    // sending (seen under load). Refused either way; never accepted.
+    assert.match(`${e?.message} ${e?.cause?.code ?? ''} ${e?.cause?.message ?? ''}`, /fetch failed|ECONNRESET|EPIPE|UND_ERR|closed/, String(e));
+    return;
+  }
   assert.equal(chunked.status, 413);
   await chunked.text();
 }));

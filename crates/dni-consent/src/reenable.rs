@@ -9,6 +9,9 @@
 //!   consent runs it; several ids joined by `-` would need all of them).
 //! * Cookiebot ("Manual cookie blocking", support.cookiebot.com): `type="text/plain"
 //!   data-cookieconsent="preferences|statistics|marketing"`.
+//! * CookieYes: `type="text/plain" data-cookieyes="cookieyes-<category>"` with its categories
+//!   `functional`, `analytics`, `advertisement` (the same keys as its `cookieyes-consent`
+//!   cookie; the markup as sites using CookieYes write it).
 //!
 //! The site's platform is its `consent.primary`; other platforms get no markup.
 
@@ -40,6 +43,16 @@ impl ConsentConfig {
                     Category::Functional => "preferences",
                     Category::Analytics => "statistics",
                     _ => "marketing",
+                }
+                .to_string(),
+                append: false,
+            }),
+            CmpName::Cookieyes => Some(ReenableAttribute {
+                name: "data-cookieyes",
+                value: match category {
+                    Category::Functional => "cookieyes-functional",
+                    Category::Analytics => "cookieyes-analytics",
+                    _ => "cookieyes-advertisement",
                 }
                 .to_string(),
                 append: false,
@@ -103,6 +116,22 @@ mod tests {
         assert_eq!(value(&cb, Category::Analytics), attr("statistics"));
         assert_eq!(value(&cb, Category::Functional), attr("preferences"));
         assert_eq!(value(&cb, Category::Necessary), None);
+    }
+
+    #[test]
+    fn cookieyes_names_its_category() {
+        let cy = with_primary(CmpName::Cookieyes);
+        let attr = |v: &str| Some(("data-cookieyes", v.to_string(), false));
+        assert_eq!(
+            value(&cy, Category::Marketing),
+            attr("cookieyes-advertisement")
+        );
+        assert_eq!(value(&cy, Category::Analytics), attr("cookieyes-analytics"));
+        assert_eq!(
+            value(&cy, Category::Functional),
+            attr("cookieyes-functional")
+        );
+        assert_eq!(value(&cy, Category::Necessary), None);
     }
 
     #[test]
