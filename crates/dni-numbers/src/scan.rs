@@ -95,12 +95,23 @@ impl Run {
     }
 }
 
+const SWAR_ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+const SWAR_HIGH: u64 = SWAR_ONES * 0x80;
+
+/// The high bit set in each byte of `x` that is an ASCII digit, 0x30..=0x39
+/// (`hasbetween(x, '0' - 1, '9' + 1)` from "Bit Twiddling Hacks").
+#[inline(always)]
+fn ascii_digit_bytes(x: u64) -> u64 {
+    let low = x & (SWAR_ONES * 0x7F);
+    (SWAR_ONES * (127 + 58)).wrapping_sub(low)
+        & !x
+        & low.wrapping_add(SWAR_ONES * (127 - 47))
+        & SWAR_HIGH
+}
+
 /// Offset of the first ASCII digit in `b` at or after `from`: 8 bytes at a time (SWAR),
 /// since this runs over every text node of every page.
 pub(crate) fn find_digit(b: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const LOW7: u64 = ONES * 0x7F;
-    const HIGH: u64 = ONES * 0x80;
     let rest = b.get(from..)?;
     let mut words = rest.chunks_exact(8);
     let mut at = from;
@@ -108,12 +119,7 @@ pub(crate) fn find_digit(b: &[u8], from: usize) -> Option<usize> {
         let Ok(word) = <[u8; 8]>::try_from(w) else {
             break;
         };
-        let x = u64::from_le_bytes(word);
-        // Bytes in 0x30..=0x39 (`hasbetween(x, '0' - 1, '9' + 1)` from "Bit Twiddling Hacks").
-        let low = x & LOW7;
-        let hit =
-            (ONES * (127 + 58)).wrapping_sub(low) & !x & low.wrapping_add(ONES * (127 - 47)) & HIGH;
-        if hit != 0 {
+        if ascii_digit_bytes(u64::from_le_bytes(word)) != 0 {
             return w.iter().position(u8::is_ascii_digit).map(|p| at + p);
         }
         at += 8;
@@ -169,9 +175,6 @@ pub(crate) fn widen(c: char) -> char {
 /// character (0xEF) to look at it. Text without such bytes pays three more operations per
 /// 8 bytes and no second pass.
 pub(crate) fn find_digit_or_wide(b: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const LOW7: u64 = ONES * 0x7F;
-    const HIGH: u64 = ONES * 0x80;
     let rest = b.get(from..)?;
     let hit_in = |bytes: &[u8], at: usize| {
         bytes.iter().enumerate().find_map(|(p, &c)| {
@@ -186,13 +189,11 @@ pub(crate) fn find_digit_or_wide(b: &[u8], from: usize) -> Option<usize> {
             break;
         };
         let x = u64::from_le_bytes(word);
-        let low = x & LOW7;
-        let digit =
-            (ONES * (127 + 58)).wrapping_sub(low) & !x & low.wrapping_add(ONES * (127 - 47)) & HIGH;
+        let digit = ascii_digit_bytes(x);
         // Bytes equal to 0xEF ("Bit Twiddling Hacks", haszero(x ^ 0xEF..)): may also flag a
         // byte after a real one, which the byte check below sorts out.
-        let t = x ^ (ONES * 0xEF);
-        let ef = t.wrapping_sub(ONES) & !t & HIGH;
+        let t = x ^ (SWAR_ONES * 0xEF);
+        let ef = t.wrapping_sub(SWAR_ONES) & !t & SWAR_HIGH;
         if digit | ef != 0 {
             if let Some(i) = hit_in(w, at) {
                 return Some(i);

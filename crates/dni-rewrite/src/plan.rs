@@ -59,6 +59,7 @@ pub trait TagClassifier {
 ///   a site's `data_globals`) is never neutralised, neither for a signature in its data nor
 ///   by the size rule; a declined vendor found in it is counted in
 ///   [`RewriteStats::payload_trackers_left`].
+#[derive(Clone)]
 pub struct TagFirewall {
     pub classifier: Rc<dyn TagClassifier>,
     /// The declined categories (empty: nothing is disarmed; scripts are still classified to

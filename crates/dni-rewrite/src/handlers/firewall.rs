@@ -9,7 +9,7 @@ use crate::firewall::{
     decode_attribute_entities, resource_attributes, resource_urls, Firewall, BLANK_IMAGE,
     MAX_NOSCRIPT_BYTES,
 };
-use crate::plan::{RewritePlan, TagFirewall};
+use crate::plan::RewritePlan;
 use crate::shared::Shared;
 
 impl Shared {
@@ -111,13 +111,7 @@ impl Shared {
         let plan = RewritePlan {
             swaps: Vec::new(),
             attributes: Vec::new(),
-            firewall: Some(TagFirewall {
-                classifier: fw.plan.classifier.clone(),
-                declined: fw.plan.declined.clone(),
-                marker_attribute: fw.plan.marker_attribute.clone(),
-                max_inline_script_bytes: fw.plan.max_inline_script_bytes,
-                reenable: fw.plan.reenable.clone(),
-            }),
+            firewall: Some(fw.plan.clone()),
             consent_mode: None,
             data: None,
             whatsapp_links: false,
@@ -168,13 +162,7 @@ impl Shared {
         let plan = RewritePlan {
             swaps: fw.nested.swaps.clone(),
             attributes: fw.nested.attributes.clone(),
-            firewall: Some(TagFirewall {
-                classifier: fw.plan.classifier.clone(),
-                declined: fw.plan.declined.clone(),
-                marker_attribute: fw.plan.marker_attribute.clone(),
-                max_inline_script_bytes: fw.plan.max_inline_script_bytes,
-                reenable: fw.plan.reenable.clone(),
-            }),
+            firewall: Some(fw.plan.clone()),
             consent_mode: None,
             data: None,
             whatsapp_links: fw.nested.whatsapp_links,
