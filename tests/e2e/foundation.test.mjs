@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import net from 'node:net';
 import { startOrigin } from '../support/origin.mjs';
 import { startWorker } from '../support/worker.mjs';
 import { siteConfig, tcAccept, tcDecline } from '../support/config.mjs';
@@ -130,16 +131,18 @@ test('a UTF-16 page is read as the browser reads it and goes out in UTF-8; the r
 });
 
 test('an unreachable origin gives a 502 with a short message', async () => {
-  const dead = await startOrigin({});
-  const deadUrl = dead.url;
-  await dead.close();
-  const w = await startWorker({ config: siteConfig(deadUrl) });
+  // An origin that drops every connection. (A closed server's port was free to be taken by
+  // the next server started, Miniflare's own included, which then answered 404.)
+  const dead = net.createServer((socket) => socket.destroy());
+  await new Promise((resolve) => dead.listen(0, '127.0.0.1', resolve));
+  const w = await startWorker({ config: siteConfig(`http://127.0.0.1:${dead.address().port}`) });
   try {
     const r = await w.fetch('/anything', declined);
     assert.equal(r.status, 502);
     assert.match(await r.text(), /could not be reached/);
   } finally {
     await w.dispose();
+    await new Promise((resolve) => dead.close(resolve));
   }
 });
 
