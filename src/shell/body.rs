@@ -3,8 +3,8 @@
 //! Every chunk crossing JS↔wasm costs. The default stream reader hands the body over in
 //! about 4 KiB chunks; a BYOB ("bring your own buffer") reader fills up to `INPUT_READ_BYTES`
 //! per read with whatever has arrived, into one reused buffer (see BENCHMARKS.md). Output is
-//! coalesced into large chunks (`OUTPUT_CHUNK_BYTES`); when the origin pauses, whatever is
-//! ready is flushed after `IDLE_FLUSH` so the first bytes never wait for the end of the page.
+//! coalesced into large chunks (`OUTPUT_CHUNK_BYTES`); output that has waited `IDLE_FLUSH`
+//! for more input is flushed, so the first bytes never wait for the end of the page.
 
 use std::time::Duration;
 
@@ -127,7 +127,7 @@ impl Body {
 
 /// Size of the chunks sent to the client (see BENCHMARKS.md for the measurement).
 pub const OUTPUT_CHUNK_BYTES: usize = 64 * 1024;
-/// How long the origin may be silent before buffered output is flushed anyway.
+/// The longest output waits for more input before it is flushed anyway.
 const IDLE_FLUSH: Duration = Duration::from_millis(2);
 
 /// The output chunk size: `OUTPUT_CHUNK_BYTES`, or the `DNI_OUTPUT_CHUNK_BYTES` var
