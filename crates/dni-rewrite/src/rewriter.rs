@@ -72,10 +72,10 @@ impl OutputSink for SharedSink {
 /// is returned once its place is decided.
 pub struct StreamRewriter {
     inner: Option<HtmlRewriter<'static, SharedSink>>,
-    /// The response named no charset: lol_html is built once the first
-    /// [`UNDECLARED_SNIFF_BYTES`] (or the whole body) have arrived, which choose the encoding
-    /// ([`encoding_for_undeclared`]); until then the input waits here.
-    undeclared: Option<(Settings<'static, 'static>, Vec<u8>)>,
+    /// lol_html is built once the first bytes have arrived: a UTF-16 byte-order mark wins
+    /// over any charset, as in browsers; a page that names no charset waits for
+    /// [`UNDECLARED_SNIFF_BYTES`] (or the whole body), which choose its encoding.
+    waiting: Option<Waiting>,
     out: Rc<RefCell<Output>>,
     shared: Rc<Shared>,
     output_chunk_bytes: usize,
@@ -88,6 +88,31 @@ pub struct StreamRewriter {
     /// A page in UTF-16 or ISO-2022-JP: decoded to UTF-8 before everything else (it goes
     /// out in UTF-8; see [`PageEncoding::Transcoded`]).
     transcoder: Option<encoding_rs::Decoder>,
+}
+
+/// The input waiting for lol_html to be built (see [`StreamRewriter`]).
+struct Waiting {
+    settings: Settings<'static, 'static>,
+    first: Vec<u8>,
+    /// The charset the response names, if any.
+    declared: Option<AsciiCompatibleEncoding>,
+}
+
+impl Waiting {
+    /// Whether the waiting input may start now (on an idle flush): something waits, and it
+    /// is not the first byte of what may be a UTF-16 byte-order mark.
+    fn may_start_early(&self) -> bool {
+        !matches!(self.first.as_slice(), [] | [0xFF] | [0xFE])
+    }
+
+    /// Bytes needed to decide the encoding: a byte-order mark's two, or the undeclared prescan.
+    fn needs(&self) -> usize {
+        if self.declared.is_some() {
+            2
+        } else {
+            UNDECLARED_SNIFF_BYTES
+        }
+    }
 }
 
 impl StreamRewriter {
@@ -144,15 +169,21 @@ impl StreamRewriter {
             stats: Cell::new(RewriteStats::default()),
         });
         let settings = handlers::install(&shared, settings(encoding, explicit));
-        let (inner, undeclared) = if explicit {
+        let (inner, waiting) = if transcoder.is_some() {
             let inner = HtmlRewriter::new(settings, SharedSink(out.clone()));
             (Some(inner), None)
         } else {
-            (None, Some((settings, Vec::new())))
+            let declared = explicit.then_some(encoding);
+            let waiting = Waiting {
+                settings,
+                first: Vec::new(),
+                declared,
+            };
+            (None, Some(waiting))
         };
         Ok(StreamRewriter {
             inner,
-            undeclared,
+            waiting,
             out,
             shared,
             output_chunk_bytes,
@@ -207,13 +238,13 @@ impl StreamRewriter {
             None => chunk,
         };
         let waited;
-        let chunk = match self.undeclared.as_mut() {
-            Some((_, first)) if first.len() + chunk.len() < UNDECLARED_SNIFF_BYTES => {
-                first.extend_from_slice(chunk);
+        let chunk = match self.waiting.as_mut() {
+            Some(w) if w.first.len() + chunk.len() < w.needs() => {
+                w.first.extend_from_slice(chunk);
                 return Ok(());
             }
             Some(_) => {
-                waited = self.start_undeclared(chunk);
+                waited = self.start(chunk, false);
                 waited.as_slice()
             }
             None => chunk,
@@ -221,16 +252,36 @@ impl StreamRewriter {
         self.feed(chunk)
     }
 
-    /// Builds lol_html for a page that named no charset, in the encoding its first bytes
-    /// (those waiting, then `chunk`) choose; returns all of them, to be fed.
-    fn start_undeclared(&mut self, chunk: &[u8]) -> Vec<u8> {
-        let Some((settings, mut first)) = self.undeclared.take() else {
+    /// Builds lol_html in the encoding the first bytes (those waiting, then `chunk`; `last`:
+    /// the body ends there) choose, and returns them, to be fed: after a UTF-16 byte-order
+    /// mark the page is decoded to UTF-8 (browsers let the mark win over any charset); else
+    /// the declared charset, or [`encoding_for_undeclared`].
+    fn start(&mut self, chunk: &[u8], last: bool) -> Vec<u8> {
+        let Some(Waiting {
+            settings,
+            mut first,
+            declared,
+        }) = self.waiting.take()
+        else {
             return chunk.to_vec();
         };
         first.extend_from_slice(chunk);
-        let encoding = encoding_for_undeclared(&first);
+        let bom = first.starts_with(b"\xFF\xFE") || first.starts_with(b"\xFE\xFF");
+        let (encoding, first) = if bom {
+            // The decoder takes the mark's byte order and drops the mark; the page goes out
+            // in UTF-8 behind a UTF-8 mark, which browsers also let win over any charset.
+            self.transcoder = Some(encoding_rs::UTF_16LE.new_decoder());
+            let utf8 = self.transcode(&first, last).unwrap_or_default();
+            self.out.borrow_mut().push("\u{FEFF}".as_bytes());
+            (AsciiCompatibleEncoding::utf_8(), utf8)
+        } else {
+            let encoding = declared.unwrap_or_else(|| encoding_for_undeclared(&first));
+            (encoding, first)
+        };
+        let settings = settings
+            .with_encoding(encoding)
+            .with_adjust_charset_on_meta_tag(declared.is_none() && !bom);
         self.shared.scripts.encoding.set(encoding.into());
-        let settings = settings.with_encoding(encoding);
         self.inner = Some(HtmlRewriter::new(settings, SharedSink(self.out.clone())));
         first
     }
@@ -256,20 +307,16 @@ impl StreamRewriter {
     /// Whether some output is ready but not yet returned (the caller may flush it when the
     /// input goes idle).
     pub fn has_pending_output(&self) -> bool {
-        self.out.borrow().ready() > 0
-            || self
-                .undeclared
-                .as_ref()
-                .is_some_and(|(_, first)| !first.is_empty())
+        self.out.borrow().ready() > 0 || self.waiting.as_ref().is_some_and(|w| !w.first.is_empty())
     }
 
     /// Flushes everything that is ready now (even if small), e.g. when input is idle: keeps
-    /// TTFB low. `None` when nothing is ready. Input waiting to choose the encoding of a page
-    /// without a declared charset is rewritten now, in the encoding it chooses (an origin
-    /// that flushes its `<head>` early is not held up).
+    /// TTFB low. `None` when nothing is ready. Input waiting to choose the page's encoding is
+    /// rewritten now, in the encoding it chooses (an origin that flushes its `<head>` early
+    /// is not held up).
     pub fn flush(&mut self) -> Option<Vec<u8>> {
-        if self.undeclared.is_some() {
-            let first = self.start_undeclared(&[]);
+        if self.waiting.as_ref().is_some_and(Waiting::may_start_early) {
+            let first = self.start(&[], false);
             // An error poisons the rewriter: the next `write` or `end` reports it.
             if self.feed(&first).is_err() {
                 return None;
@@ -287,8 +334,8 @@ impl StreamRewriter {
             self.accept(&utf8)?;
         }
         let rest = self.xhtml.as_mut().map(|x| x.finish()).unwrap_or_default();
-        let rest = if self.undeclared.is_some() {
-            self.start_undeclared(&rest)
+        let rest = if self.waiting.is_some() {
+            self.start(&rest, true)
         } else {
             rest
         };

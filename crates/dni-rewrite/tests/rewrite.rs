@@ -22,6 +22,39 @@ fn swap_and_script_plan() -> RewritePlan {
     )
 }
 
+/// A UTF-16 byte-order mark wins over the charset the response names (or its absence), as
+/// in browsers: the page is decoded from UTF-16 and goes out in UTF-8 behind a UTF-8 mark.
+#[test]
+fn a_utf16_byte_order_mark_wins_over_the_declared_charset() {
+    let page = "<p>Café (555) 123-4567</p><script src=\"https://tracker.example/t.js\"></script>";
+    let expected = format!(
+        "\u{FEFF}{}",
+        "<p>Café (555) 987-6543</p><script src=\"https://tracker.example/t.js\" type=\"text/plain\" data-consent-category=\"marketing\"></script>"
+    );
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(page.encode_utf16().flat_map(u16::to_le_bytes));
+    let mut be = vec![0xFE, 0xFF];
+    be.extend(page.encode_utf16().flat_map(u16::to_be_bytes));
+    for ct in [
+        "text/html; charset=utf-8",
+        "text/html; charset=windows-1252",
+        "text/html",
+    ] {
+        for body in [&le, &be] {
+            for cut in 0..=body.len() {
+                let (a, b) = body.split_at(cut);
+                let (out, stats) = rewrite_chunks(swap_and_script_plan(), ct, &[a, b]);
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    expected,
+                    "{ct}, split at {cut}"
+                );
+                assert_eq!((stats.numbers_swapped, stats.scripts_neutralised), (1, 1));
+            }
+        }
+    }
+}
+
 #[test]
 fn only_the_replacement_encoding_is_refused() {
     // ISO-2022-KR and HZ decode to one U+FFFD in browsers: nothing in them runs.
