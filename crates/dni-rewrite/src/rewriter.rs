@@ -135,39 +135,10 @@ impl StreamRewriter {
                 Some(e.new_decoder()),
             ),
         };
-        let attributes: Vec<String> = plan
-            .attributes
-            .into_iter()
-            .filter(|a| is_valid_attribute_name(a) && !a.eq_ignore_ascii_case("href"))
-            .map(|a| a.to_ascii_lowercase())
-            .collect();
-        let nested = NestedPlan {
-            swaps: plan.swaps.clone(),
-            attributes: attributes.clone(),
-            whatsapp_links: plan.whatsapp_links,
-            rewrite: rewrite_nested,
-        };
         let out = Rc::new(RefCell::new(Output::with_capacity(
             output_chunk_bytes.min(1 << 20),
         )));
-        let shared = Rc::new(Shared {
-            numbers: Some(Numbers::new(
-                NumberSwapper::new(&plan.swaps),
-                attributes,
-                plan.whatsapp_links,
-            )),
-            firewall: plan.firewall.map(|f| Firewall::new(f, nested)),
-            consent: plan
-                .consent_mode
-                .as_ref()
-                .map(|b| RefCell::new(ConsentMode::new(b))),
-            data: plan.data,
-            scripts: Scripts::new(encoding.into()),
-            guard_inserted: Cell::new(false),
-            guard_after_script: Cell::new(false),
-            out: out.clone(),
-            stats: Cell::new(RewriteStats::default()),
-        });
+        let shared = Rc::new(shared_state(plan, encoding, out.clone()));
         let settings = handlers::install(&shared, settings(encoding, explicit));
         let (inner, waiting) = if transcoder.is_some() {
             let inner = HtmlRewriter::new(settings, SharedSink(out.clone()));
@@ -382,6 +353,44 @@ impl StreamRewriter {
             self.poisoned = true;
             Err(RewriteError::Rewriting(e.to_string()))
         }
+    }
+}
+
+/// The handlers' shared state for `plan`, reading in `encoding`, writing to `out`.
+fn shared_state(
+    plan: RewritePlan,
+    encoding: AsciiCompatibleEncoding,
+    out: Rc<RefCell<Output>>,
+) -> Shared {
+    let attributes: Vec<String> = plan
+        .attributes
+        .into_iter()
+        .filter(|a| is_valid_attribute_name(a) && !a.eq_ignore_ascii_case("href"))
+        .map(|a| a.to_ascii_lowercase())
+        .collect();
+    let nested = NestedPlan {
+        swaps: plan.swaps.clone(),
+        attributes: attributes.clone(),
+        whatsapp_links: plan.whatsapp_links,
+        rewrite: rewrite_nested,
+    };
+    Shared {
+        numbers: Some(Numbers::new(
+            NumberSwapper::new(&plan.swaps),
+            attributes,
+            plan.whatsapp_links,
+        )),
+        firewall: plan.firewall.map(|f| Firewall::new(f, nested)),
+        consent: plan
+            .consent_mode
+            .as_ref()
+            .map(|b| RefCell::new(ConsentMode::new(b))),
+        data: plan.data,
+        scripts: Scripts::new(encoding.into()),
+        guard_inserted: Cell::new(false),
+        guard_after_script: Cell::new(false),
+        out,
+        stats: Cell::new(RewriteStats::default()),
     }
 }
 
