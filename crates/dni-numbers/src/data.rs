@@ -634,12 +634,17 @@ mod tests {
         let data = format!("{head}{tail}");
         let whole = s.swap_in_data(&data, &none);
         assert_eq!(whole.count, 1);
-        let mut st = DataStream::new();
-        let mut out = st.push(&s, &head, &none);
-        out += &st.push(&s, tail, &none);
-        out += &st.finish(&s, &none);
+        let (out, count) = pushed(&s, &[&head, tail]);
         assert_eq!(Some(out), whole.text);
-        assert_eq!(st.count(), 1);
+        assert_eq!(count, 1);
+    }
+
+    /// `pieces` pushed one by one, then finished: the output and the count.
+    fn pushed(s: &NumberSwapper, pieces: &[&str]) -> (String, u32) {
+        let mut st = DataStream::new();
+        let mut out: String = pieces.iter().map(|p| st.push(s, p, &none)).collect();
+        out += &st.finish(s, &none);
+        (out, st.count())
     }
 
     #[test]
@@ -651,11 +656,7 @@ mod tests {
         let data = format!("{head} {tail}");
         let whole = s.swap_in_data(&data, &none);
         assert_eq!(whole.count, 1);
-        let mut st = DataStream::new();
-        let mut out = st.push(&s, &head, &none);
-        out += &st.push(&s, " ", &none);
-        out += &st.push(&s, tail, &none);
-        out += &st.finish(&s, &none);
+        let (out, _) = pushed(&s, &[&head, " ", tail]);
         assert_eq!(Some(out), whole.text);
     }
 
