@@ -360,18 +360,49 @@ pub(crate) fn plus_at(b: &[u8], i: usize, mode: Mode) -> Option<usize> {
     }
 }
 
+/// Where a run ends, without its digits: what [`scan_run`] finds, for a caller that only
+/// needs to know whether the run is long enough to look at (most runs in page text are
+/// years, prices and counts, shorter than any phone number).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Extent {
+    /// Digits of the run, counted up to [`MAX_RUN_DIGITS`] + 1.
+    pub digits: usize,
+    /// More than [`MAX_RUN_DIGITS`] digits.
+    pub overlong: bool,
+    /// Byte offset of the last digit, if any.
+    pub last: Option<usize>,
+    /// Byte offset just after the last digit (0: no digit).
+    pub end: usize,
+}
+
 /// Scans the run starting at `start` (a digit, a `+`, or a `(` before a digit).
 /// Returns an empty run when no digit follows.
 pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) {
     run.values.clear();
     run.digits.clear();
     run.plus_at = None;
-    run.overlong = false;
-    run.last = None;
-    run.end = 0;
+    let e = walk_run(b, start, mode, Some(run));
+    run.overlong = e.overlong;
+    run.last = e.last;
+    run.end = e.end;
+}
+
+/// The extent of the run starting at `start`, as [`scan_run`] would scan it, recording
+/// nothing.
+pub(crate) fn run_extent(b: &[u8], start: usize, mode: Mode) -> Extent {
+    walk_run(b, start, mode, None)
+}
+
+/// The scanner of [`scan_run`] and [`run_extent`]: with `rec`, the digits are recorded in
+/// it (cleared by the caller).
+#[inline(always)]
+fn walk_run(b: &[u8], start: usize, mode: Mode, mut rec: Option<&mut Run>) -> Extent {
+    let mut e = Extent::default();
     let mut pos = start;
     if let Some(len) = plus_at(b, pos, mode) {
-        run.plus_at = Some(pos);
+        if let Some(run) = rec.as_deref_mut() {
+            run.plus_at = Some(pos);
+        }
         pos += len;
     }
     loop {
@@ -379,12 +410,15 @@ pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) {
         let mut tokens = 0;
         let mut space_before = false;
         let mut open_paren_before = None;
-        while tokens < MAX_SEPARATOR_TOKENS {
+        // An ASCII digit right here has no separators before it: the common case (`2024`,
+        // `4567`) skips the separator tests.
+        let ascii = b.get(pos).is_some_and(u8::is_ascii_digit);
+        while !ascii && tokens < MAX_SEPARATOR_TOKENS {
             let Some((len, kind)) = separator_at(b, pos, mode) else {
                 break;
             };
             // Before the first digit only an opening parenthesis is allowed: `(555)`, `+(44)`.
-            if run.digits.is_empty() && kind != SepKind::Open {
+            if e.digits == 0 && kind != SepKind::Open {
                 break;
             }
             match kind {
@@ -397,23 +431,26 @@ pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) {
         }
         match digit_at(b, pos) {
             Some((d, len)) => {
-                if run.values.len() > MAX_RUN_DIGITS {
-                    run.overlong = true;
+                if e.digits > MAX_RUN_DIGITS {
+                    e.overlong = true;
                 } else {
-                    run.values.push(d);
-                    run.digits.push(DigitInfo {
-                        pos,
-                        sep_start,
-                        space_before,
-                        open_paren_before,
-                        wide: len == 3,
-                    });
+                    e.digits += 1;
+                    if let Some(run) = rec.as_deref_mut() {
+                        run.values.push(d);
+                        run.digits.push(DigitInfo {
+                            pos,
+                            sep_start,
+                            space_before,
+                            open_paren_before,
+                            wide: len == 3,
+                        });
+                    }
                 }
-                run.last = Some(pos);
+                e.last = Some(pos);
                 pos += len;
-                run.end = pos;
+                e.end = pos;
             }
-            None => return,
+            None => return e,
         }
     }
 }
@@ -610,6 +647,48 @@ mod tests {
         assert_eq!(run.end(), digits.len() - 2);
         scan_run(b"555 123 4567", 0, Mode::Text, &mut run);
         assert!(!run.overlong);
+    }
+
+    /// `run_extent` (the pass over short runs) ends a run where `scan_run` does, with as
+    /// many digits.
+    fn extent_agrees(s: &str, mode: Mode) {
+        let b = s.as_bytes();
+        let mut run = Run::default();
+        for start in 0..=b.len() {
+            scan_run(b, start, mode, &mut run);
+            let e = run_extent(b, start, mode);
+            assert_eq!(e.digits, run.values.len(), "{s:?} at {start}");
+            assert_eq!(e.overlong, run.overlong, "{s:?} at {start}");
+            assert_eq!(e.last, run.last_digit(), "{s:?} at {start}");
+            assert_eq!(e.end, run.end(), "{s:?} at {start}");
+        }
+    }
+
+    #[test]
+    fn extent_matches_the_full_scan() {
+        for s in [
+            "(555) 123-4567",
+            "+1 555&nbsp;123 4567 x",
+            "＋８１ （０３） １２３４－５６７８",
+            "2024 24/7 $99",
+            "555    123",
+        ] {
+            extent_agrees(s, Mode::Text);
+        }
+        extent_agrees(&"1 ".repeat(MAX_RUN_DIGITS + 10), Mode::Text);
+        extent_agrees("%2B1%20(555)%20123-4567", Mode::Tel);
+        extent_agrees("(503)\\u00a0555-0142", Mode::Data);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn extent_matches_the_full_scan_on_any_text(
+            s in "([0-9０-９+＋()（） .\\-/－&;#xnbsp%2B\u{a0}\u{2009}a]{0,24})"
+        ) {
+            extent_agrees(&s, Mode::Text);
+            extent_agrees(&s, Mode::Tel);
+            extent_agrees(&s, Mode::Data);
+        }
     }
 
     #[test]

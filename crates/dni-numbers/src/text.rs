@@ -24,7 +24,8 @@
 //! however the text is chunked.
 
 use crate::scan::{
-    digit_at, find_digit_or_wide, may_continue, run_start_before_digit, scan_run, Mode, Run,
+    digit_at, find_digit_or_wide, may_continue, run_extent, run_start_before_digit, scan_run, Mode,
+    Run,
 };
 use crate::swapper::{leading_chars_ok, RunRules, RunSink};
 use crate::NumberSwapper;
@@ -145,22 +146,26 @@ pub(crate) fn scan_text(
     };
     while let Some(d) = next_digit(pos).filter(|_| swaps) {
         let start = run_start_before_digit(b, d).max(pos);
-        scan_run(b, start, Mode::Text, run);
-        if !cuts.is_empty() {
-            split_at_cuts(run, cuts);
-        }
-        let end = run.end().max(d + 1);
+        // Its extent first: a run too short for any target (a year, a price) is passed
+        // over without recording its digits.
+        let ext = run_extent(b, start, Mode::Text);
+        let end = ext.end.max(d + 1);
         let continues = first && start == from;
         first = false;
         if !how.at_end && !decidable(b, end) {
-            hold = Some(if run.overlong || continues {
-                (run.last_digit().unwrap_or(start).max(start), true)
+            hold = Some(if ext.overlong || continues {
+                (ext.last.unwrap_or(start).max(start), true)
             } else {
                 (start, false)
             });
             break;
         }
-        if !continues && run.values.len() >= sw.min_digits() && leading_ok(w, before, start, cuts) {
+        let long_enough = !ext.overlong && ext.digits >= sw.min_digits();
+        if !continues && long_enough && leading_ok(w, before, start, cuts) {
+            scan_run(b, start, Mode::Text, run);
+            if !cuts.is_empty() {
+                split_at_cuts(run, cuts);
+            }
             // An element boundary right after the run: the context after it is neutral.
             let view = if cuts.contains(&end) {
                 w.get(..end).unwrap_or(w)
