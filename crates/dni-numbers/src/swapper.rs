@@ -66,6 +66,27 @@ struct Swap {
     /// `target`'s country code and national number, split once (hot path).
     cc: Box<str>,
     nsn: Box<str>,
+    /// `replacement`'s digits in each style (see [`Swap::styled`]), built once.
+    styled: [Option<Box<str>>; STYLES.len()],
+}
+
+/// Every style a printed number can have, in the order of [`Swap::styled`].
+const STYLES: [Style; 6] = [
+    Style::Plus { trunk: false },
+    Style::Plus { trunk: true },
+    Style::DoubleZero { trunk: false },
+    Style::DoubleZero { trunk: true },
+    Style::National { trunk: false },
+    Style::National { trunk: true },
+];
+
+impl Swap {
+    /// The replacement's digits in `style` ([`style_digits`] for the target's country),
+    /// computed when the swapper is built rather than per number found.
+    fn styled(&self, style: Style) -> Option<&str> {
+        let i = STYLES.iter().position(|s| *s == style)?;
+        self.styled.get(i)?.as_deref()
+    }
 }
 
 /// A match of a target at digit `a` of a run.
@@ -128,12 +149,14 @@ impl NumberSwapper {
             if target == replacement || swaps.iter().any(|s| s.target == *target) {
                 continue;
             }
+            let home = target.country_code();
             swaps.push(Swap {
                 target: *target,
                 replacement: *replacement,
-                rules: number_rules(target.country_code(), target.national_number()),
-                cc: target.country_code().into(),
+                rules: number_rules(home, target.national_number()),
+                cc: home.into(),
                 nsn: target.national_number().into(),
+                styled: STYLES.map(|style| style_digits(replacement, style, home).map(Into::into)),
             });
         }
         let min_digits = swaps.iter().map(|s| s.nsn.len()).min().unwrap_or(0);
@@ -381,8 +404,7 @@ impl NumberSwapper {
         let first = digits.first()?;
         let end = digits.last()?.end();
         let home = found.swap.target.country_code();
-        let new_digits = style_digits(&found.swap.replacement, found.style, home);
-        match new_digits {
+        match found.swap.styled(found.style) {
             Some(nd) if nd.len() == found.len => {
                 let mut from = copied;
                 for (info, new) in digits.iter().zip(nd.bytes()) {
