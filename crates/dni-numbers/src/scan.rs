@@ -109,26 +109,38 @@ fn ascii_digit_bytes(x: u64) -> u64 {
         & SWAR_HIGH
 }
 
-/// Offset of the first ASCII digit in `b` at or after `from`: 8 bytes at a time (SWAR),
-/// since this runs over every text node of every page.
+/// Offset of the first ASCII digit in `b` at or after `from`: 16 bytes at a time (SWAR),
+/// since this runs over every text node of every page. [`ascii_digit_bytes`] is exact per
+/// byte (no carry crosses bytes), so the lowest flagged byte is the digit.
 pub(crate) fn find_digit(b: &[u8], from: usize) -> Option<usize> {
     let rest = b.get(from..)?;
-    let mut words = rest.chunks_exact(8);
+    let first = |word: u64| (word.trailing_zeros() / 8) as usize;
+    let mut pairs = rest.chunks_exact(16);
     let mut at = from;
-    for w in words.by_ref() {
-        let Ok(word) = <[u8; 8]>::try_from(w) else {
+    for p in pairs.by_ref() {
+        let (Some(lo), Some(hi)) = (p.first_chunk::<8>(), p.last_chunk::<8>()) else {
             break;
         };
-        if ascii_digit_bytes(u64::from_le_bytes(word)) != 0 {
-            return w.iter().position(u8::is_ascii_digit).map(|p| at + p);
+        let lo = ascii_digit_bytes(u64::from_le_bytes(*lo));
+        let hi = ascii_digit_bytes(u64::from_le_bytes(*hi));
+        if lo | hi != 0 {
+            return Some(at + if lo != 0 { first(lo) } else { 8 + first(hi) });
+        }
+        at += 16;
+    }
+    // The last 0 to 15 bytes, zero-padded (a zero byte is not a digit).
+    for part in pairs.remainder().chunks(8) {
+        let mut word = [0u8; 8];
+        for (w, c) in word.iter_mut().zip(part) {
+            *w = *c;
+        }
+        let m = ascii_digit_bytes(u64::from_le_bytes(word));
+        if m != 0 {
+            return Some(at + first(m));
         }
         at += 8;
     }
-    words
-        .remainder()
-        .iter()
-        .position(u8::is_ascii_digit)
-        .map(|p| at + p)
+    None
 }
 
 /// The fullwidth forms Japanese and Chinese pages print numbers in (UTF-8 of U+FF08, U+FF0B,
@@ -681,6 +693,17 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn find_digit_matches_a_plain_scan_on_any_bytes(
+            b in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..70),
+            from in 0usize..72,
+        ) {
+            let expected = b
+                .get(from..)
+                .and_then(|r| r.iter().position(u8::is_ascii_digit).map(|p| p + from));
+            proptest::prop_assert_eq!(find_digit(&b, from), expected);
+        }
+
         #[test]
         fn extent_matches_the_full_scan_on_any_text(
             s in "([0-9０-９+＋()（） .\\-/－&;#xnbsp%2B\u{a0}\u{2009}a]{0,24})"
