@@ -128,19 +128,20 @@ pub(crate) fn find_digit(b: &[u8], from: usize) -> Option<usize> {
         }
         at += 16;
     }
-    // The last 0 to 15 bytes, zero-padded (a zero byte is not a digit).
-    for part in pairs.remainder().chunks(8) {
-        let mut word = [0u8; 8];
-        for (w, c) in word.iter_mut().zip(part) {
-            *w = *c;
-        }
-        let m = ascii_digit_bytes(u64::from_le_bytes(word));
+    // The last 0 to 15 bytes.
+    let tail = pairs.remainder();
+    let (word, more) = match tail.split_first_chunk::<8>() {
+        Some((w, more)) => (Some(w), more),
+        None => (None, tail),
+    };
+    if let Some(w) = word {
+        let m = ascii_digit_bytes(u64::from_le_bytes(*w));
         if m != 0 {
             return Some(at + first(m));
         }
         at += 8;
     }
-    None
+    more.iter().position(u8::is_ascii_digit).map(|p| at + p)
 }
 
 /// The fullwidth forms Japanese and Chinese pages print numbers in (UTF-8 of U+FF08, U+FF0B,
