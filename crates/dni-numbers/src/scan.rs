@@ -406,6 +406,31 @@ pub(crate) fn run_extent(b: &[u8], start: usize, mode: Mode) -> Extent {
     walk_run(b, start, mode, None)
 }
 
+/// An ASCII byte that is no digit, no `+` and starts no separator token in any mode (nor a
+/// `,`, which the text scanner looks past): a run cannot go on through it.
+#[inline(always)]
+pub(crate) fn stops_run(c: u8) -> bool {
+    c.is_ascii() && !c.is_ascii_digit() && !b" -./()&\\%+,".contains(&c)
+}
+
+/// The end of a run of page text at the ASCII digit `d` with fewer than `max` digits and
+/// nothing around them (`2024 `, `24h`): its ASCII digits, then a byte that
+/// [`stops_run`], or a space and such a byte, with at least 5 bytes left after the digits
+/// (no glued extension pending). The end [`run_extent`] finds, without its general scan;
+/// `None` for anything else.
+#[inline(always)]
+pub(crate) fn short_bare_run(b: &[u8], d: usize, max: usize) -> Option<usize> {
+    let mut e = d;
+    while b.get(e).is_some_and(u8::is_ascii_digit) {
+        e += 1;
+    }
+    if e - d >= max || b.len() - e <= 4 {
+        return None;
+    }
+    let stops = |i: usize| b.get(i).copied().is_some_and(stops_run);
+    (stops(e) || (b.get(e) == Some(&b' ') && stops(e + 1))).then_some(e)
+}
+
 /// The scanner of [`scan_run`] and [`run_extent`]: with `rec`, the digits are recorded in
 /// it (cleared by the caller).
 #[inline(always)]
@@ -693,7 +718,60 @@ mod tests {
         extent_agrees("(503)\\u00a0555-0142", Mode::Data);
     }
 
+    #[test]
+    fn bytes_that_stop_runs_start_nothing() {
+        for c in (0..=255u8).filter(|&c| stops_run(c)) {
+            let b = [c, b'1', b'2', b' ', b'x', b'y'];
+            for mode in [Mode::Text, Mode::Tel, Mode::Data] {
+                assert_eq!(separator_at(&b, 0, mode), None, "{c}");
+                assert_eq!(plus_at(&b, 0, mode), None, "{c}");
+            }
+            assert_eq!(digit_at(&b, 0), None, "{c}");
+        }
+        assert!(stops_run(b'a') && stops_run(b'$') && stops_run(b'\n'));
+        assert!(!stops_run(b' ') && !stops_run(b'&') && !stops_run(0xEF) && !stops_run(b','));
+    }
+
+    /// Where `short_bare_run` answers, `run_extent` ends the run there.
+    fn short_run_agrees(s: &str) {
+        let b = s.as_bytes();
+        for d in (0..b.len()).filter(|&i| b[i].is_ascii_digit()) {
+            if let Some(end) = short_bare_run(b, d, 10) {
+                let e = run_extent(b, d, Mode::Text);
+                assert_eq!(e.end, end, "{s:?} at {d}");
+                assert!(e.digits < 10, "{s:?} at {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn short_runs_end_where_the_full_scan_ends_them() {
+        for s in [
+            "2024 lorem",
+            "24/7 today",
+            "$99 only",
+            "1 2 3 4 5 6 7 8 9 0 x",
+            "555-123-4567 call",
+            "12345678901 x",
+            "2024  two spaces",
+            "2024&nbsp;3 x",
+            "5x12 abc",
+        ] {
+            short_run_agrees(s);
+        }
+        assert_eq!(short_bare_run(b"2024 lorem", 0, 10), Some(4));
+        assert_eq!(short_bare_run(b"2024 5 lorem", 0, 10), None);
+        assert_eq!(short_bare_run(b"2024 x", 0, 10), None);
+    }
+
     proptest::proptest! {
+        #[test]
+        fn short_runs_end_where_the_full_scan_ends_them_on_any_text(
+            s in "([0-9 a-z$,.\\-/()&;#%+\u{a0}\u{ff10}]{0,30})"
+        ) {
+            short_run_agrees(&s);
+        }
+
         #[test]
         fn find_digit_matches_a_plain_scan_on_any_bytes(
             b in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..70),

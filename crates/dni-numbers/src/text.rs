@@ -24,8 +24,8 @@
 //! however the text is chunked.
 
 use crate::scan::{
-    digit_at, find_digit_or_wide, may_continue, run_extent, run_start_before_digit, scan_run, Mode,
-    Run,
+    digit_at, find_digit_or_wide, may_continue, run_extent, run_start_before_digit, scan_run,
+    short_bare_run, Mode, Run,
 };
 use crate::swapper::{leading_chars_ok, RunRules, RunSink};
 use crate::NumberSwapper;
@@ -146,6 +146,15 @@ pub(crate) fn scan_text(
     };
     while let Some(d) = next_digit(pos).filter(|_| swaps) {
         let start = run_start_before_digit(b, d).max(pos);
+        if start == d {
+            // Most runs of page text are short and bare (`2024 `, `24h`): decided, and too
+            // short for any target.
+            if let Some(end) = short_bare_run(b, d, sw.min_digits()) {
+                first = false;
+                pos = end;
+                continue;
+            }
+        }
         // Its extent first: a run too short for any target (a year, a price) is passed
         // over without recording its digits.
         let ext = run_extent(b, start, Mode::Text);
