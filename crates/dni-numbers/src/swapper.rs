@@ -62,12 +62,72 @@ const MIN_DIGITS_AFTER_SPLIT: usize = 7;
 struct Swap {
     target: E164,
     replacement: E164,
-    rules: NationalRules,
-    /// `target`'s country code and national number, split once (hot path).
-    cc: Box<str>,
+    /// `target`'s national number.
     nsn: Box<str>,
+    /// The digits of `target`'s printed forms after a `+`, in the order they are tried.
+    plus_forms: Vec<Form>,
+    /// The digits of its printed forms without a `+`, in the order they are tried.
+    bare_forms: Vec<Form>,
+    /// In a `tel:` URI, also the country code and number without `+` or `00`.
+    tel_form: Form,
     /// `replacement`'s digits in each style (see [`Swap::styled`]), built once.
     styled: [Option<Box<str>>; STYLES.len()],
+}
+
+/// A printed form of a target: its style and digits.
+struct Form {
+    style: Style,
+    digits: Box<[u8]>,
+}
+
+impl Form {
+    fn new(style: Style, parts: &[&str]) -> Form {
+        Form {
+            style,
+            digits: parts.concat().into_bytes().into(),
+        }
+    }
+}
+
+/// The printed forms of the number `cc` `nsn` (see [`NumberSwapper::find`]): after a `+`,
+/// and without one.
+fn forms(cc: &str, nsn: &str, rules: NationalRules) -> (Vec<Form>, Vec<Form>) {
+    let trunk = rules.trunk.unwrap_or("");
+    let after_cc = rules.trunk_after_country_code && rules.trunk.is_some();
+    let plus = [
+        (Style::Plus { trunk: false }, [cc, nsn, "", ""], true),
+        (Style::Plus { trunk: true }, [cc, trunk, nsn, ""], after_cc),
+    ];
+    let bare = [
+        (
+            Style::DoubleZero { trunk: false },
+            ["00", cc, nsn, ""],
+            true,
+        ),
+        (
+            Style::DoubleZero { trunk: true },
+            ["00", cc, trunk, nsn],
+            after_cc,
+        ),
+        (
+            Style::National { trunk: true },
+            [trunk, nsn, "", ""],
+            rules.trunk.is_some(),
+        ),
+        (
+            Style::National { trunk: false },
+            [nsn, "", "", ""],
+            rules.bare,
+        ),
+    ];
+    let keep = |list: &[(Style, [&str; 4], bool)]| {
+        list.iter()
+            .filter(|(_, _, enabled)| *enabled)
+            .map(|(style, parts, _)| Form::new(*style, parts))
+            .filter(|f| !f.digits.is_empty())
+            .collect()
+    };
+    (keep(&plus), keep(&bare))
 }
 
 /// Every style a printed number can have, in the order of [`Swap::styled`].
@@ -150,12 +210,15 @@ impl NumberSwapper {
                 continue;
             }
             let home = target.country_code();
+            let nsn = target.national_number();
+            let (plus_forms, bare_forms) = forms(home, nsn, number_rules(home, nsn));
             swaps.push(Swap {
                 target: *target,
                 replacement: *replacement,
-                rules: number_rules(home, target.national_number()),
-                cc: home.into(),
-                nsn: target.national_number().into(),
+                nsn: nsn.into(),
+                plus_forms,
+                bare_forms,
+                tel_form: Form::new(Style::Plus { trunk: false }, &[home, nsn]),
                 styled: STYLES.map(|style| style_digits(replacement, style, home).map(Into::into)),
             });
         }
@@ -328,56 +391,20 @@ impl NumberSwapper {
         let d = run.values.get(a..)?;
         let plus = a == 0 && run.plus_at.is_some();
         for swap in &self.swaps {
-            let cc = &*swap.cc;
-            let nsn = &*swap.nsn;
-            let rules = swap.rules;
-            let trunk = rules.trunk.unwrap_or("");
-            let after_cc = rules.trunk_after_country_code && rules.trunk.is_some();
-            let candidates: [(Style, [&str; 4], bool); 5] = if plus {
-                [
-                    (Style::Plus { trunk: false }, [cc, nsn, "", ""], true),
-                    (Style::Plus { trunk: true }, [cc, trunk, nsn, ""], after_cc),
-                    (Style::Plus { trunk: false }, ["", "", "", ""], false),
-                    (Style::Plus { trunk: false }, ["", "", "", ""], false),
-                    (Style::Plus { trunk: false }, ["", "", "", ""], false),
-                ]
+            let forms = if plus {
+                &swap.plus_forms
             } else {
-                [
-                    (
-                        Style::DoubleZero { trunk: false },
-                        ["00", cc, nsn, ""],
-                        true,
-                    ),
-                    (
-                        Style::DoubleZero { trunk: true },
-                        ["00", cc, trunk, nsn],
-                        after_cc,
-                    ),
-                    (
-                        Style::National { trunk: true },
-                        [trunk, nsn, "", ""],
-                        rules.trunk.is_some(),
-                    ),
-                    (
-                        Style::National { trunk: false },
-                        [nsn, "", "", ""],
-                        rules.bare,
-                    ),
-                    (
-                        Style::Plus { trunk: false },
-                        [cc, nsn, "", ""],
-                        tel && a == 0,
-                    ),
-                ]
+                &swap.bare_forms
             };
-            for (style, parts, enabled) in candidates {
-                if !enabled {
-                    continue;
-                }
-                if let Some(len) = prefix_len(d, &parts) {
-                    if boundary_ok(len) {
-                        return Some(Found { swap, style, len });
-                    }
+            let tel_form = (tel && a == 0 && !plus).then_some(&swap.tel_form);
+            for form in forms.iter().chain(tel_form) {
+                let len = form.digits.len();
+                if d.get(..len) == Some(&*form.digits) && boundary_ok(len) {
+                    return Some(Found {
+                        swap,
+                        style: form.style,
+                        len,
+                    });
                 }
             }
         }
@@ -521,19 +548,6 @@ fn split_ok(b: &[u8], run: &Run, k: usize) -> bool {
     }
     let one_group = rest.iter().skip(1).all(|d| d.sep_start == d.pos);
     !one_group || b.get(run.end()).is_some_and(u8::is_ascii_alphabetic)
-}
-
-/// `parts` concatenated is a prefix of `d`: its length.
-fn prefix_len(d: &[u8], parts: &[&str]) -> Option<usize> {
-    let mut at = 0;
-    for p in parts {
-        let p = p.as_bytes();
-        if d.get(at..at + p.len())? != p {
-            return None;
-        }
-        at += p.len();
-    }
-    (at > 0).then_some(at)
 }
 
 /// Nothing digit-ish right before a run starting at `start`.
