@@ -73,8 +73,6 @@ pub struct TextStream {
     overlong: bool,
     /// Scratch for scans (no state between calls: kept for its allocations).
     run: Run,
-    /// Scratch for the next `buf` (kept for its allocation: a chunk costs no allocation).
-    spare: String,
 }
 
 /// How a text is scanned: whole, or as part of a stream.
@@ -316,41 +314,42 @@ impl TextStream {
                 self.held_from = 0;
             }
         }
-        let mut run = std::mem::take(&mut self.run);
-        let step = if had {
-            self.push_held(sw, !new_piece, text, &mut run)
+        if had {
+            let mut run = std::mem::take(&mut self.run);
+            let step = self.push_held(sw, !new_piece, text, &mut run);
+            self.run = run;
+            step
         } else {
-            self.push_direct(sw, text, &mut run)
-        };
-        self.run = run;
-        step
+            self.push_direct(sw, text)
+        }
     }
 
-    /// Nothing held: `text` is scanned in place, with the kept context before it.
-    fn push_direct(&mut self, sw: &NumberSwapper, text: &str, run: &mut Run) -> TextStep {
-        let before = std::mem::take(&mut self.buf);
-        let mut ctx = std::mem::take(&mut self.spare);
-        ctx.clear();
+    /// Nothing held: `text` is scanned in place, with the kept context (all of `buf`)
+    /// before it.
+    fn push_direct(&mut self, sw: &NumberSwapper, text: &str) -> TextStep {
         let how = Piecewise {
             cuts: &[],
             at_end: false,
             overlong_first: false,
         };
-        let sc = scan_text(sw, text, &before, 0, Some(how), run);
+        let sc = scan_text(sw, text, &self.buf, 0, Some(how), &mut self.run);
         let decided = sc.decided;
-        // The new context: the last bytes of `before + text[..decided]`.
+        // The new context: the last bytes of `buf + text[..decided]`, in place.
         let head = text.get(..decided).unwrap_or("");
         if head.len() < CONTEXT_BYTES {
             let keep = CONTEXT_BYTES - head.len();
-            let from = boundary_at_or_after(&before, before.len().saturating_sub(keep));
-            ctx.push_str(before.get(from..).unwrap_or(""));
+            let from = boundary_at_or_after(&self.buf, self.buf.len().saturating_sub(keep));
+            self.buf.drain(..from);
+            self.buf.push_str(head);
+        } else {
+            let from = boundary_at_or_after(head, head.len() - CONTEXT_BYTES);
+            self.buf.clear();
+            self.buf.push_str(head.get(from..).unwrap_or(""));
         }
-        let from = boundary_at_or_after(head, head.len().saturating_sub(CONTEXT_BYTES));
-        ctx.push_str(head.get(from..).unwrap_or(""));
-        self.held_from = ctx.len();
-        ctx.push_str(text.get(decided..).unwrap_or(""));
-        self.buf = ctx;
-        self.spare = before;
+        self.held_from = self.buf.len();
+        if let Some(tail) = text.get(decided..).filter(|t| !t.is_empty()) {
+            self.buf.push_str(tail);
+        }
         self.cuts.clear();
         self.overlong = sc.overlong;
         if decided >= text.len() {
