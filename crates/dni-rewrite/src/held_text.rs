@@ -105,25 +105,25 @@ impl HeldText {
         if self.slots.is_empty() {
             return;
         }
-        let slots = std::mem::take(&mut self.slots);
         debug_assert!(
-            texts.len() <= slots.len() && (open || texts.len() == slots.len()),
+            texts.len() <= self.slots.len() && (open || texts.len() == self.slots.len()),
             "{} texts for {} slots",
             texts.len(),
-            slots.len()
+            self.slots.len()
         );
         let mut inserted = 0;
-        for (text, &slot) in texts.iter().zip(&slots).rev() {
+        for (text, &slot) in texts.iter().zip(&self.slots).rev() {
             let at = slot.min(buf.len());
             inserted += insert(buf, at, text, encoding);
         }
+        // The slots stay in their vector (no allocation per held number).
         if open && !texts.is_empty() {
-            self.slots = slots
-                .get(texts.len() - 1..)
-                .unwrap_or(&[])
-                .iter()
-                .map(|s| s + inserted)
-                .collect();
+            self.slots.drain(..texts.len() - 1);
+            for s in &mut self.slots {
+                *s += inserted;
+            }
+        } else {
+            self.slots.clear();
         }
     }
 
