@@ -130,7 +130,11 @@ impl Output {
         if ready == 0 || ready < min {
             return None;
         }
-        let rest = self.buf.split_off(ready);
+        // The bytes kept go into a buffer as large as this one (at most 1 MiB), so that the
+        // next chunk's output does not grow it again from their length.
+        let mut rest = Vec::with_capacity(self.buf.capacity().min(1 << 20));
+        rest.extend_from_slice(self.buf.get(ready..).unwrap_or(&[]));
+        self.buf.truncate(ready);
         let out = std::mem::replace(&mut self.buf, rest);
         if let Some(h) = self.hold_from.as_mut() {
             *h = h.saturating_sub(ready);
