@@ -15,12 +15,14 @@ use lol_html::html_content::{ContentType, Element, EndTag, TextChunk};
 use lol_html::{DocumentContentHandlers, ElementContentHandlers, Selector, Settings};
 
 use crate::numbers::{Numbers, SKIP_ELEMENT_SELECTOR, SKIP_TEXT_SELECTOR};
-use crate::payload::{framework_of_element, GuardPlacement, FRAMEWORK_MARKER_SELECTOR};
+use crate::payload::{framework_marker, GuardPlacement, FRAMEWORK_MARKER_SELECTOR};
 use crate::shared::Shared;
 
-/// Elements whose URL attributes the firewall checks.
+/// Elements whose URL attributes the firewall checks. `link`, not `link[rel]`: the same
+/// selector as the framework markers' is one test per start tag fewer (`on_resource` reads
+/// `rel`).
 const RESOURCE_SELECTOR: &str = "img, source, iframe, frame, embed, object, video, audio, \
-     input[type=image i], link[rel], a[ping], area[ping], image, [background]";
+     input[type=image i], link, a[ping], area[ping], image, [background]";
 
 type Handlers = (Cow<'static, Selector>, ElementContentHandlers<'static>);
 
@@ -179,7 +181,7 @@ fn framework_handlers(shared: &Rc<Shared>, out: &mut Vec<Handlers>) {
     out.extend(handlers(
         FRAMEWORK_MARKER_SELECTOR,
         ElementContentHandlers::default().element(move |el: &mut Element<'_, '_>| {
-            if let Some(f) = framework_of_element(el) {
+            if let Some(f) = framework_marker(el) {
                 s.saw_framework(f);
                 if let Some(g) = s.take_guard() {
                     el.before(g, ContentType::Html);
@@ -190,7 +192,9 @@ fn framework_handlers(shared: &Rc<Shared>, out: &mut Vec<Handlers>) {
     ));
     let s = shared.clone();
     out.extend(handlers(
-        "astro-island[props]",
+        // Not `astro-island[props]`: the same selector as the marker's is one test per tag
+        // (`on_island` looks for `props`).
+        "astro-island",
         ElementContentHandlers::default().element(move |el: &mut Element<'_, '_>| s.on_island(el)),
     ));
     let always = shared
