@@ -118,11 +118,11 @@ impl DataPlan {
 }
 
 /// Elements that may be framework markers (lol_html selector); [`framework_marker`] tells.
-/// One `script` and one `link` with the URL test in Rust, rather than a selector per URL
-/// marker: lol_html tries every selector on every start tag, `script` is there anyway for
-/// the script handlers, and scripts and links are few.
-pub(crate) const FRAMEWORK_MARKER_SELECTOR: &str =
-    "script, link, #__next, #__nuxt, #___gatsby, astro-island";
+/// One `script`, one `link` and one `[id^="__"]` with the exact test in Rust, rather than a
+/// selector per URL marker and id: lol_html tries every selector on every start tag,
+/// `script` and `link` are there anyway for the script and firewall handlers, and scripts,
+/// links and ids starting with `__` are few.
+pub(crate) const FRAMEWORK_MARKER_SELECTOR: &str = "script, link, [id^=\"__\"], astro-island";
 
 /// Framework assets by URL: in a `<script src>` ...
 const SCRIPT_SRC_MARKERS: [&str; 4] = ["/_next/", "/_nuxt/", "/_astro/", "/_app/immutable/"];

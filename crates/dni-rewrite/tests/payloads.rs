@@ -157,13 +157,15 @@ fn island_props_are_swapped_with_entity_quotes() {
     assert_eq!(stats.framework, Some(Framework::Astro));
 }
 
-/// Every `<script>` and `<link>` reaches the marker handler: only those whose `src` / `href`
-/// carries a framework's asset path are markers (the URL in the other attribute is not).
+/// Every `<script>`, `<link>` and `[id^="__"]` reaches the marker handler: only scripts and
+/// links whose `src` / `href` carries a framework's asset path (the URL in the other
+/// attribute does not count) and the framework root ids are markers.
 #[test]
 fn scripts_and_links_that_are_not_markers_do_not_take_the_guard() {
     let plan = || with_guard(swap_plan(), GuardPlacement::Auto);
     let head = concat!(
         r#"<head><link rel="stylesheet" href="/css/site.css"><script src="/js/app.js"></script>"#,
+        r#"<img id="__hero" src="/_astro/hero.webp"><div id="__layout"></div>"#,
         r#"<script href="/_next/static/x.js"></script><link src="/_next/static/x.css" href="/a.css">"#,
         r#"<link rel="preload" href="/_NUXT/entry.js" as="script">"#,
         r#"<link rel="modulepreload" href="/_nuxt/entry.js"></head><body><p>(555) 123-4567</p></body>"#,
