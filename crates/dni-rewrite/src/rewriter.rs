@@ -417,9 +417,10 @@ fn settings(encoding: AsciiCompatibleEncoding, explicit: bool) -> Settings<'stat
 }
 
 /// A nested document (`<noscript>` content, an `<iframe srcdoc>`) rewritten whole as a UTF-8
-/// page (see [`NestedRewrite`](crate::firewall::NestedRewrite)).
+/// page (see [`NestedRewrite`](crate::firewall::NestedRewrite)). Its output buffer is sized
+/// by the nested document (not the page's 1 MiB cap: most are a few hundred bytes).
 fn rewrite_nested(plan: RewritePlan, html: &str) -> Option<(Vec<u8>, RewriteStats)> {
-    let mut rw = StreamRewriter::new(plan, "text/html; charset=utf-8", usize::MAX).ok()?;
+    let mut rw = StreamRewriter::new(plan, "text/html; charset=utf-8", html.len().max(1)).ok()?;
     let mut out = rw.write(html.as_bytes()).ok()?.unwrap_or_default();
     let (rest, stats) = rw.end().ok()?;
     out.extend(rest);
