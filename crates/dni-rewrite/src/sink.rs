@@ -20,6 +20,8 @@ pub(crate) struct Output {
     held: HeldText,
     /// The page's encoding as lol_html writes it (held text is encoded with it).
     encoding: &'static Encoding,
+    /// The capacity `buf` was made with (an output chunk).
+    capacity: usize,
 }
 
 impl Default for Output {
@@ -35,6 +37,7 @@ impl Output {
             hold_from: None,
             held: HeldText::default(),
             encoding: UTF_8,
+            capacity: n,
         }
     }
 
@@ -130,9 +133,9 @@ impl Output {
         if ready == 0 || ready < min {
             return None;
         }
-        // The bytes kept go into a buffer as large as this one (at most 1 MiB), so that the
-        // next chunk's output does not grow it again from their length.
-        let mut rest = Vec::with_capacity(self.buf.capacity().min(1 << 20));
+        // The bytes kept go into a buffer of the capacity this one was made with, so that
+        // the next chunk's output does not grow it again from their length.
+        let mut rest = Vec::with_capacity(self.capacity.max(self.buf.len().saturating_sub(ready)));
         rest.extend_from_slice(self.buf.get(ready..).unwrap_or(&[]));
         self.buf.truncate(ready);
         let out = std::mem::replace(&mut self.buf, rest);
@@ -169,6 +172,19 @@ mod tests {
         o.release();
         assert_eq!(o.take(1).unwrap(), b"<head><script>x</script><title>");
         assert_eq!(o.take_all(), b"");
+    }
+
+    #[test]
+    fn take_keeps_the_buffer_capacity() {
+        let mut o = Output::with_capacity(64);
+        o.push(&[b'a'; 100]);
+        o.hold();
+        o.push(b"held");
+        assert_eq!(o.take(1).unwrap().len(), 100);
+        assert!(o.buf.capacity() >= 64, "{}", o.buf.capacity());
+        o.release();
+        assert_eq!(o.take(1).unwrap(), b"held");
+        assert!(o.buf.capacity() >= 64, "{}", o.buf.capacity());
     }
 
     #[test]
