@@ -415,17 +415,27 @@ pub(crate) fn stops_run(c: u8) -> bool {
 }
 
 /// The end of a run of page text at the ASCII digit `d` with fewer than `max` digits and
-/// nothing around them (`2024 `, `24h`): its ASCII digits, then a byte that
-/// [`stops_run`], or a space and such a byte, with at least 5 bytes left after the digits
-/// (no glued extension pending). The end [`run_extent`] finds, without its general scan;
-/// `None` for anything else.
+/// nothing around them (`2024 `, `24/7 `, `24h`): groups of ASCII digits joined by one space,
+/// `-`, `.` or `/`, then a byte that [`stops_run`], or a space and such a byte, with at least
+/// 5 bytes left after the digits (no glued extension pending). The end [`run_extent`]
+/// finds, without its general scan; `None` for anything else.
 #[inline(always)]
 pub(crate) fn short_bare_run(b: &[u8], d: usize, max: usize) -> Option<usize> {
     let mut e = d;
-    while b.get(e).is_some_and(u8::is_ascii_digit) {
+    let mut digits = 0;
+    loop {
+        while b.get(e).is_some_and(u8::is_ascii_digit) {
+            e += 1;
+            digits += 1;
+        }
+        let joined = matches!(b.get(e), Some(b' ' | b'-' | b'.' | b'/'))
+            && b.get(e + 1).is_some_and(u8::is_ascii_digit);
+        if !joined || digits >= max {
+            break;
+        }
         e += 1;
     }
-    if e - d >= max || b.len() - e <= 4 {
+    if digits >= max || b.len() - e <= 4 {
         return None;
     }
     let stops = |i: usize| b.get(i).copied().is_some_and(stops_run);
@@ -761,7 +771,11 @@ mod tests {
             short_run_agrees(s);
         }
         assert_eq!(short_bare_run(b"2024 lorem", 0, 10), Some(4));
-        assert_eq!(short_bare_run(b"2024 5 lorem", 0, 10), None);
+        assert_eq!(short_bare_run(b"2024 5 lorem", 0, 10), Some(6));
+        assert_eq!(short_bare_run(b"24/7 lorem", 0, 10), Some(4));
+        assert_eq!(short_bare_run(b"555-123-4567 call", 0, 10), None);
+        assert_eq!(short_bare_run(b"555-123-456 call", 0, 10), Some(11));
+        assert_eq!(short_bare_run(b"24 / 7 lorem", 0, 10), None);
         assert_eq!(short_bare_run(b"2024 x", 0, 10), None);
     }
 
