@@ -423,7 +423,14 @@ impl TextStream {
             texts.push(text.get(last..at).unwrap_or("").to_owned());
             last = at;
         }
-        texts.push(text.get(last..).unwrap_or("").to_owned());
+        // The last piece's text is the rest: moved when it is all of it (one piece, the
+        // usual case), copied otherwise.
+        let rest = if last == 0 {
+            text
+        } else {
+            text.get(last..).unwrap_or("").to_owned()
+        };
+        texts.push(rest);
         (texts, sc.count, decided, sc.overlong)
     }
 
