@@ -8,7 +8,7 @@
 //!   --cachegrind-out-file=/dev/null target/release/examples/text_cost plain $n; done
 //! ```
 //! Instructions per chunk = (run of 11000 − run of 1000) / 10000. Kinds: `plain` (no digit),
-//! `digits` (three `2024` per chunk), `numbers` (two target numbers per chunk). Every fourth
+//! `digits` (three `2024` per chunk), `numbers` (two target numbers per chunk), `space` (a newline and 8 spaces, as between tags). Every fourth
 //! chunk starts a new piece, and the text is ended after every fourth.
 
 use dni_numbers::{NumberSwapper, TextStep, TextStream, E164};
@@ -18,6 +18,9 @@ const WORDS: [&str; 8] = [
 ];
 
 fn chunk(kind: &str) -> String {
+    if kind == "space" {
+        return "\n        ".into();
+    }
     let mut text = String::new();
     let mut i = 0usize;
     for word in WORDS.iter().cycle() {

@@ -332,7 +332,18 @@ impl TextStream {
             at_end: false,
             overlong_first: false,
         };
-        let sc = scan_text(sw, text, &self.buf, 0, Some(how), &mut self.run);
+        // Whitespace between tags (many of a real page's text nodes) holds nothing to scan.
+        let sc = if text.bytes().all(|c| c <= b' ') {
+            Scanned {
+                out: None,
+                count: 0,
+                decided: text.len(),
+                overlong: false,
+                shifts: Vec::new(),
+            }
+        } else {
+            scan_text(sw, text, &self.buf, 0, Some(how), &mut self.run)
+        };
         let decided = sc.decided;
         // The new context: the last bytes of `buf + text[..decided]`, in place.
         let head = text.get(..decided).unwrap_or("");

@@ -339,6 +339,32 @@ fn context_is_looked_at_within_a_piece_only() {
 }
 
 #[test]
+fn whitespace_pieces_and_chunks_keep_the_context_and_the_number() {
+    // Whitespace-only text (between tags) skips the scan: the context still goes through
+    // it (`#` then spaces: the run is not glued to the `#`), a number still joins across it.
+    let (out, count) = assert_chunking_independent(&[text("#  \n 5035550142")]);
+    assert_eq!((out.as_str(), count), ("#  \n 5035550170", 1));
+    let (out, count) = assert_chunking_independent(&[
+        text("Tel"),
+        inline("<b>"),
+        text("\n  "),
+        inline("</b>"),
+        text("503 555 0142"),
+    ]);
+    assert_eq!((out.as_str(), count), ("Tel<b>\n  </b>503 555 0170", 1));
+    let (out, count) = assert_chunking_independent(&[
+        text("503"),
+        inline("<b>"),
+        text(" "),
+        inline("</b>"),
+        text("555 0142 "),
+        inline("<i>"),
+        text("\t"),
+    ]);
+    assert_eq!((out.as_str(), count), ("503<b> </b>555 0170 <i>\t", 1));
+}
+
+#[test]
 fn a_replacement_of_another_length_is_only_rewritten_inside_one_piece() {
     // +1 503 555 0187 -> +44 20 7946 0100 (another length).
     let (out, _) = assert_chunking_independent(&[text("Call (503) 555-0187 now")]);
