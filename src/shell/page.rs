@@ -23,9 +23,27 @@ use crate::runtime::{Runtime, Site};
 use crate::session::{numbers_for, Numbers, SessionInputs};
 use crate::upstream::plan_upstream;
 
-/// The site's signing secret, if configured and strong enough.
+thread_local! {
+    /// `DNI_SECRET` as last read, and whether it is usable: checked once per isolate.
+    static SECRET: std::cell::RefCell<Option<(String, Option<Vec<u8>>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The site's signing secret, if configured and strong enough (its strength is checked
+/// once per isolate, again only if the value changes).
 pub fn secret(env: &Env) -> Option<Vec<u8>> {
-    crate::config::secrets::usable_session_secret(env.secret("DNI_SECRET").ok()?.to_string())
+    let value = env.secret("DNI_SECRET").ok()?.to_string();
+    SECRET.with(|cell| {
+        let mut cached = cell.borrow_mut();
+        match cached.as_ref() {
+            Some((seen, usable)) if *seen == value => usable.clone(),
+            _ => {
+                let usable = crate::config::secrets::usable_session_secret(value.clone());
+                *cached = Some((value, usable.clone()));
+                usable
+            }
+        }
+    })
 }
 
 /// 16 random bytes from the runtime's CSPRNG (`crypto.getRandomValues`); `None` if it fails.
