@@ -117,13 +117,63 @@ impl DataPlan {
     }
 }
 
-/// Element markers of framework pages (lol_html selector), see [`framework_of_element`].
-pub(crate) const FRAMEWORK_MARKER_SELECTOR: &str = "script[src*=\"/_next/\"], link[href*=\"/_next/\"], #__next, \
-     script[src*=\"/_nuxt/\"], link[href*=\"/_nuxt/\"], #__nuxt, astro-island, script[src*=\"/_astro/\"], \
-     #___gatsby, link[href*=\"/page-data/\"], script[src*=\"/_app/immutable/\"], link[href*=\"/_app/immutable/\"]";
+/// Elements that may be framework markers (lol_html selector); [`framework_marker`] tells.
+/// One `script`, one `link` and one `[id^="__"]` with the exact test in Rust, rather than a
+/// selector per URL marker and id: lol_html tries every selector on every start tag,
+/// `script` and `link` are there anyway for the script and firewall handlers, and scripts,
+/// links and ids starting with `__` are few.
+pub(crate) const FRAMEWORK_MARKER_SELECTOR: &str = "script, link, [id^=\"__\"], astro-island";
 
-/// The framework an element matched by [`FRAMEWORK_MARKER_SELECTOR`] belongs to.
-pub(crate) fn framework_of_element(el: &Element<'_, '_>) -> Option<Framework> {
+/// Framework assets by URL: in a `<script src>` ...
+const SCRIPT_SRC_MARKERS: [&str; 4] = ["/_next/", "/_nuxt/", "/_astro/", "/_app/immutable/"];
+/// ... and in a `<link href>`.
+const LINK_HREF_MARKERS: [&str; 4] = ["/_next/", "/_nuxt/", "/page-data/", "/_app/immutable/"];
+/// Root elements of framework pages, by `id`.
+const MARKER_IDS: [&str; 3] = ["__next", "__nuxt", "___gatsby"];
+
+/// Whether an element (lower-case tag name, attributes as written) is a framework marker:
+/// `script[src*="/_next/"]`, `link[href*="/_next/"]`, `#__next`, `astro-island`, ...
+/// (substrings compared case-sensitively, ids exactly, as lol_html's selectors do).
+pub(crate) fn is_framework_marker(
+    tag: &str,
+    id: Option<&str>,
+    src: Option<&str>,
+    href: Option<&str>,
+) -> bool {
+    let url_has = |url: Option<&str>, markers: &[&str]| {
+        url.is_some_and(|u| markers.iter().any(|m| u.contains(m)))
+    };
+    tag == "astro-island"
+        || id.is_some_and(|id| MARKER_IDS.contains(&id))
+        || match tag {
+            "script" => url_has(src, &SCRIPT_SRC_MARKERS),
+            "link" => url_has(href, &LINK_HREF_MARKERS),
+            _ => false,
+        }
+}
+
+/// The framework of an element matched by [`FRAMEWORK_MARKER_SELECTOR`], if it is a marker.
+pub(crate) fn framework_marker(el: &Element<'_, '_>) -> Option<Framework> {
+    let tag = el.tag_name();
+    let url = |name: &str| match tag.as_str() {
+        "script" | "link" => el.get_attribute(name),
+        _ => None,
+    };
+    let marker = is_framework_marker(
+        &tag,
+        el.get_attribute("id").as_deref(),
+        url("src").as_deref(),
+        url("href").as_deref(),
+    );
+    if marker {
+        framework_of_element(el)
+    } else {
+        None
+    }
+}
+
+/// The framework a framework marker belongs to.
+fn framework_of_element(el: &Element<'_, '_>) -> Option<Framework> {
     let id = el.get_attribute("id").unwrap_or_default();
     let url = el
         .get_attribute("src")
@@ -283,6 +333,59 @@ mod tests {
             script_kind(None, None, false, false, true),
             ScriptKind::InlineJs
         );
+    }
+
+    /// What the selectors `script[src*="/_next/"]`, `link[href*="/page-data/"]`, `#__next`,
+    /// `astro-island`, ... matched, and nothing else.
+    #[test]
+    fn framework_markers_are_the_elements_the_url_and_id_selectors_matched() {
+        let m = is_framework_marker;
+        assert!(m(
+            "script",
+            None,
+            Some("/_next/static/chunks/main.js"),
+            None
+        ));
+        assert!(m(
+            "script",
+            None,
+            Some("https://cdn.example/_nuxt/entry.js"),
+            None
+        ));
+        assert!(m("script", None, Some("/_astro/hoisted.js"), None));
+        assert!(m("script", None, Some("/_app/immutable/start.js"), None));
+        assert!(m("link", None, None, Some("/_next/static/css/app.css")));
+        assert!(m("link", None, None, Some("/page-data/app-data.json")));
+        assert!(m("link", None, None, Some("/_app/immutable/assets/0.css")));
+        assert!(m("div", Some("__next"), None, None));
+        assert!(m("div", Some("__nuxt"), None, None));
+        assert!(m("div", Some("___gatsby"), None, None));
+        assert!(m("script", Some("__next"), None, None));
+        assert!(m("astro-island", None, None, None));
+        // The URL in the other attribute, or another element's.
+        assert!(!m(
+            "script",
+            None,
+            None,
+            Some("/_next/static/chunks/main.js")
+        ));
+        assert!(!m("link", None, Some("/_next/static/css/app.css"), None));
+        assert!(!m("img", None, Some("/_next/image?url=a.png"), None));
+        assert!(!m("a", None, None, Some("/_next/data.json")));
+        // Markers a link or a script does not have: Gatsby's page data, Astro's scripts.
+        assert!(!m("script", None, Some("/page-data/app-data.json"), None));
+        assert!(!m("link", None, None, Some("/_astro/index.css")));
+        // Case-sensitive, as the selectors.
+        assert!(!m(
+            "script",
+            None,
+            Some("/_NEXT/static/chunks/main.js"),
+            None
+        ));
+        assert!(!m("div", Some("__NEXT"), None, None));
+        assert!(!m("div", Some(" __next"), None, None));
+        assert!(!m("p", None, None, None));
+        assert!(!m("script", None, Some("/js/app.js"), None));
     }
 
     #[test]

@@ -102,13 +102,17 @@ impl Waiting {
     /// Whether the waiting input may start now (on an idle flush): something waits, and it
     /// is not the first byte of what may be a UTF-16 byte-order mark.
     fn may_start_early(&self) -> bool {
-        !matches!(self.first.as_slice(), [] | [0xFF] | [0xFE])
+        !matches!(
+            self.first.as_slice(),
+            [] | [0xFF] | [0xFE] | [0xEF] | [0xEF, 0xBB]
+        )
     }
 
-    /// Bytes needed to decide the encoding: a byte-order mark's two, or the undeclared prescan.
+    /// Bytes needed to decide the encoding: a UTF-8 byte-order mark's three, or the
+    /// undeclared prescan.
     fn needs(&self) -> usize {
         if self.declared.is_some() {
-            2
+            3
         } else {
             UNDECLARED_SNIFF_BYTES
         }
@@ -225,8 +229,9 @@ impl StreamRewriter {
 
     /// Builds lol_html in the encoding the first bytes (those waiting, then `chunk`; `last`:
     /// the body ends there) choose, and returns them, to be fed: after a UTF-16 byte-order
-    /// mark the page is decoded to UTF-8 (browsers let the mark win over any charset); else
-    /// the declared charset, or [`encoding_for_undeclared`].
+    /// mark the page is decoded to UTF-8 (browsers let the mark win over any charset); after
+    /// a UTF-8 mark, UTF-8 whatever the charset header or a later `<meta charset>` says
+    /// (as in browsers); else the declared charset, or [`encoding_for_undeclared`].
     fn start(&mut self, chunk: &[u8], last: bool) -> Vec<u8> {
         let Some(Waiting {
             settings,
@@ -237,21 +242,24 @@ impl StreamRewriter {
             return chunk.to_vec();
         };
         first.extend_from_slice(chunk);
-        let bom = first.starts_with(b"\xFF\xFE") || first.starts_with(b"\xFE\xFF");
-        let (encoding, first) = if bom {
+        let utf16_bom = first.starts_with(b"\xFF\xFE") || first.starts_with(b"\xFE\xFF");
+        let utf8_bom = first.starts_with(b"\xEF\xBB\xBF");
+        let (encoding, first) = if utf16_bom {
             // The decoder takes the mark's byte order and drops the mark; the page goes out
             // in UTF-8 behind a UTF-8 mark, which browsers also let win over any charset.
             self.transcoder = Some(encoding_rs::UTF_16LE.new_decoder());
             let utf8 = self.transcode(&first, last).unwrap_or_default();
             self.out.borrow_mut().push("\u{FEFF}".as_bytes());
             (AsciiCompatibleEncoding::utf_8(), utf8)
+        } else if utf8_bom {
+            (AsciiCompatibleEncoding::utf_8(), first)
         } else {
             let encoding = declared.unwrap_or_else(|| encoding_for_undeclared(&first));
             (encoding, first)
         };
         let settings = settings
             .with_encoding(encoding)
-            .with_adjust_charset_on_meta_tag(declared.is_none() && !bom);
+            .with_adjust_charset_on_meta_tag(declared.is_none() && !utf16_bom && !utf8_bom);
         self.shared.scripts.encoding.set(encoding.into());
         self.inner = Some(HtmlRewriter::new(settings, SharedSink(self.out.clone())));
         first
@@ -409,9 +417,10 @@ fn settings(encoding: AsciiCompatibleEncoding, explicit: bool) -> Settings<'stat
 }
 
 /// A nested document (`<noscript>` content, an `<iframe srcdoc>`) rewritten whole as a UTF-8
-/// page (see [`NestedRewrite`](crate::firewall::NestedRewrite)).
+/// page (see [`NestedRewrite`](crate::firewall::NestedRewrite)). Its output buffer is sized
+/// by the nested document (not the page's 1 MiB cap: most are a few hundred bytes).
 fn rewrite_nested(plan: RewritePlan, html: &str) -> Option<(Vec<u8>, RewriteStats)> {
-    let mut rw = StreamRewriter::new(plan, "text/html; charset=utf-8", usize::MAX).ok()?;
+    let mut rw = StreamRewriter::new(plan, "text/html; charset=utf-8", html.len().max(1)).ok()?;
     let mut out = rw.write(html.as_bytes()).ok()?.unwrap_or_default();
     let (rest, stats) = rw.end().ok()?;
     out.extend(rest);

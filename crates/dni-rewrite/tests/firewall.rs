@@ -166,6 +166,7 @@ fn pixels_frames_and_preloads_of_declined_vendors_make_no_request() {
         r#"<img height="1" width="1" style="display:none" src="https://pixel.example/collect?id=1&amp;ev=PageView">"#,
         r#"<iframe src="https://tracker.example/ns.html?id=GTM-1" height="0" width="0"></iframe>"#,
         r#"<link rel="preconnect" href="https://tracker.example"><link rel="stylesheet" href="https://tracker.example/x.css">"#,
+        r#"<link href="https://tracker.example/no-rel.js">"#,
         r#"<picture><source srcset="/a.webp 1x, https://pixel.example/collect?x 2x"><img src="/logo.png" alt="logo"></picture>"#,
         r#"<img src="https://pixel.example/collect?k" data-dni-allow>"#,
     );
@@ -182,6 +183,10 @@ fn pixels_frames_and_preloads_of_declined_vendors_make_no_request() {
     assert!(
         out.contains(r#"<link rel="stylesheet" href="https://tracker.example/x.css">"#),
         "stylesheets are not preloads: {out}"
+    );
+    assert!(
+        out.contains(r#"<link href="https://tracker.example/no-rel.js">"#),
+        "a link without rel fetches nothing: {out}"
     );
     assert!(out.contains(r#"<source data-dni-srcset="/a.webp 1x, https://pixel.example/collect?x 2x" data-consent-category="marketing">"#), "{out}");
     assert!(out.contains(r#"<img src="/logo.png" alt="logo">"#));

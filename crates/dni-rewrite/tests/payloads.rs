@@ -157,6 +157,40 @@ fn island_props_are_swapped_with_entity_quotes() {
     assert_eq!(stats.framework, Some(Framework::Astro));
 }
 
+/// Every `<script>`, `<link>` and `[id^="__"]` reaches the marker handler: only scripts and
+/// links whose `src` / `href` carries a framework's asset path (the URL in the other
+/// attribute does not count) and the framework root ids are markers.
+#[test]
+fn scripts_and_links_that_are_not_markers_do_not_take_the_guard() {
+    let plan = || with_guard(swap_plan(), GuardPlacement::Auto);
+    let head = concat!(
+        r#"<head><link rel="stylesheet" href="/css/site.css"><script src="/js/app.js"></script>"#,
+        r#"<img id="__hero" src="/_astro/hero.webp"><div id="__layout"></div>"#,
+        r#"<script href="/_next/static/x.js"></script><link src="/_next/static/x.css" href="/a.css">"#,
+        r#"<link rel="preload" href="/_NUXT/entry.js" as="script">"#,
+        r#"<link rel="modulepreload" href="/_nuxt/entry.js"></head><body><p>(555) 123-4567</p></body>"#,
+    );
+    let (out, stats) = rewrite_everywhere(plan, head);
+    assert_eq!(out.matches(GUARD).count(), 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "as=\"script\">{GUARD}<link rel=\"modulepreload\" href=\"/_nuxt/"
+        )),
+        "{out}"
+    );
+    assert_eq!(stats.framework, Some(Framework::Nuxt));
+
+    // An island without props is a marker; its element is left as it is.
+    let island = r#"<astro-island uid="1" ssr><p>(555) 123-4567</p></astro-island>"#;
+    let (out, stats) = rewrite_everywhere(plan, island);
+    assert_eq!(
+        out,
+        format!(r#"{GUARD}<astro-island uid="1" ssr><p>(555) 987-6543</p></astro-island>"#)
+    );
+    assert_eq!(stats.framework, Some(Framework::Astro));
+    assert_eq!(stats.data_numbers_swapped, 0);
+}
+
 #[test]
 fn the_guard_goes_once_before_the_first_marker_or_after_a_swapped_island() {
     let plan = || with_guard(swap_plan(), GuardPlacement::Auto);

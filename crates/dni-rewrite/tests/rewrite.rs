@@ -55,6 +55,33 @@ fn a_utf16_byte_order_mark_wins_over_the_declared_charset() {
     }
 }
 
+/// A UTF-8 byte-order mark also wins, over a declared single-byte charset and over a later
+/// `<meta charset>` (the HTML standard's encoding sniffing: the mark comes first). The number's
+/// groups are separated by U+00A0 (UTF-8 `C2 A0`): read as windows-1252 they would be `Â` and
+/// a no-break space, and the number would not be found.
+#[test]
+fn a_utf8_byte_order_mark_wins_over_the_declared_charset_and_meta_charset() {
+    let page = "\u{FEFF}<html><head><meta charset=\"iso-8859-1\"></head><body>\
+        <p>Café (555)\u{a0}123\u{a0}4567</p></body></html>";
+    let expected = page.replace("123\u{a0}4567", "987\u{a0}6543");
+    for ct in [
+        "text/html; charset=windows-1252",
+        "text/html",
+        "text/html; charset=utf-8",
+    ] {
+        for cut in 0..=page.len() {
+            let (a, b) = page.as_bytes().split_at(cut);
+            let (out, stats) = rewrite_chunks(swap_plan(), ct, &[a, b]);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                expected,
+                "{ct}, split at {cut}"
+            );
+            assert_eq!(stats.numbers_swapped, 1, "{ct}, split at {cut}");
+        }
+    }
+}
+
 #[test]
 fn only_the_replacement_encoding_is_refused() {
     // ISO-2022-KR and HZ decode to one U+FFFD in browsers: nothing in them runs.

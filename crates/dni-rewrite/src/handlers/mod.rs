@@ -7,6 +7,7 @@ mod payload;
 mod script;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use lol_html::errors::RewritingError;
@@ -14,17 +15,45 @@ use lol_html::html_content::{ContentType, Element, EndTag, TextChunk};
 use lol_html::{DocumentContentHandlers, ElementContentHandlers, Selector, Settings};
 
 use crate::numbers::{Numbers, SKIP_ELEMENT_SELECTOR, SKIP_TEXT_SELECTOR};
-use crate::payload::{framework_of_element, GuardPlacement, FRAMEWORK_MARKER_SELECTOR};
+use crate::payload::{framework_marker, GuardPlacement, FRAMEWORK_MARKER_SELECTOR};
 use crate::shared::Shared;
 
-/// Elements whose URL attributes the firewall checks.
+/// Elements whose URL attributes the firewall checks. `link`, not `link[rel]`: the same
+/// selector as the framework markers' is one test per start tag fewer (`on_resource` reads
+/// `rel`).
 const RESOURCE_SELECTOR: &str = "img, source, iframe, frame, embed, object, video, audio, \
-     input[type=image i], link[rel], a[ping], area[ping], image, [background]";
+     input[type=image i], link, a[ping], area[ping], image, [background]";
 
 type Handlers = (Cow<'static, Selector>, ElementContentHandlers<'static>);
 
+/// Selectors parsed so far on this thread, by their text (the constants, and each site's
+/// configured attributes): parsing is a good part of a rewriter's fixed cost, a parsed
+/// [`Selector`] is reference-counted, so a clone costs next to nothing.
+const PARSED_SELECTORS_KEPT: usize = 64;
+
+thread_local! {
+    static PARSED_SELECTORS: RefCell<Vec<(String, Selector)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `selector` parsed (once per thread; `None` if it does not parse).
+fn parsed(selector: &str) -> Option<Selector> {
+    PARSED_SELECTORS.with(|cache| {
+        let mut cache = cache.try_borrow_mut().ok()?;
+        if let Some((_, parsed)) = cache.iter().find(|(text, _)| text == selector) {
+            return Some(parsed.clone());
+        }
+        let parsed = selector.parse::<Selector>().ok()?;
+        if cache.len() >= PARSED_SELECTORS_KEPT {
+            // Many sites' attribute lists: start over rather than grow without bound.
+            cache.clear();
+        }
+        cache.push((selector.to_owned(), parsed.clone()));
+        Some(parsed)
+    })
+}
+
 fn handlers(selector: &str, h: ElementContentHandlers<'static>) -> Option<Handlers> {
-    Some((Cow::Owned(selector.parse::<Selector>().ok()?), h))
+    Some((Cow::Owned(parsed(selector)?), h))
 }
 
 /// Adds the handlers `shared`'s plan needs to `settings`.
@@ -152,7 +181,7 @@ fn framework_handlers(shared: &Rc<Shared>, out: &mut Vec<Handlers>) {
     out.extend(handlers(
         FRAMEWORK_MARKER_SELECTOR,
         ElementContentHandlers::default().element(move |el: &mut Element<'_, '_>| {
-            if let Some(f) = framework_of_element(el) {
+            if let Some(f) = framework_marker(el) {
                 s.saw_framework(f);
                 if let Some(g) = s.take_guard() {
                     el.before(g, ContentType::Html);
@@ -163,7 +192,9 @@ fn framework_handlers(shared: &Rc<Shared>, out: &mut Vec<Handlers>) {
     ));
     let s = shared.clone();
     out.extend(handlers(
-        "astro-island[props]",
+        // Not `astro-island[props]`: the same selector as the marker's is one test per tag
+        // (`on_island` looks for `props`).
+        "astro-island",
         ElementContentHandlers::default().element(move |el: &mut Element<'_, '_>| s.on_island(el)),
     ));
     let always = shared
@@ -248,4 +279,72 @@ fn consent_mode_handlers(shared: &Rc<Shared>, out: &mut Vec<Handlers>) {
             Ok(())
         }),
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+    use super::{parsed, PARSED_SELECTORS, PARSED_SELECTORS_KEPT};
+    use crate::{RewriteConfig, RewritePlan, StreamRewriter};
+    use dni_numbers::E164;
+
+    fn cached() -> Vec<String> {
+        PARSED_SELECTORS.with(|c| c.borrow().iter().map(|(t, _)| t.clone()).collect())
+    }
+
+    #[test]
+    fn a_selector_is_parsed_once_and_the_cache_stays_bounded() {
+        assert!(parsed("[data-phone]").is_some());
+        let before = cached().len();
+        assert!(parsed("[data-phone]").is_some());
+        assert_eq!(cached().len(), before, "found, not parsed again");
+        assert!(parsed("a:hover").is_none());
+        assert!(
+            !cached().iter().any(|t| t == "a:hover"),
+            "errors are not kept"
+        );
+        for i in 0..3 * PARSED_SELECTORS_KEPT {
+            assert!(parsed(&format!("[data-x{i}]")).is_some());
+            assert!(cached().len() <= PARSED_SELECTORS_KEPT);
+        }
+        assert!(cached()
+            .iter()
+            .any(|t| t == &format!("[data-x{}]", 3 * PARSED_SELECTORS_KEPT - 1)));
+    }
+
+    /// Two sites' attribute lists one after the other on one thread: each rewrite uses its
+    /// own (the cache is keyed by the selector's text).
+    #[test]
+    fn each_rewrite_gets_the_selectors_of_its_own_plan() {
+        let page = r#"<a title="Call (555) 123-4567" data-phone="555-123-4567">x</a>"#;
+        let swaps = || {
+            vec![(
+                E164::parse("+15551234567").unwrap(),
+                E164::parse("+15559876543").unwrap(),
+            )]
+        };
+        let run = |attributes: &[&str]| {
+            let config = RewriteConfig {
+                attributes: attributes.iter().map(|a| a.to_string()).collect(),
+                ..RewriteConfig::default()
+            };
+            let mut rw =
+                StreamRewriter::new(RewritePlan::new(&config, swaps(), None), "text/html", 1)
+                    .unwrap();
+            let mut out = rw.write(page.as_bytes()).unwrap().unwrap_or_default();
+            out.extend(rw.end().unwrap().0);
+            String::from_utf8(out).unwrap()
+        };
+        for _ in 0..2 {
+            assert_eq!(
+                run(&["title"]),
+                r#"<a title="Call (555) 987-6543" data-phone="555-123-4567">x</a>"#
+            );
+            assert_eq!(
+                run(&["data-phone"]),
+                r#"<a title="Call (555) 123-4567" data-phone="555-987-6543">x</a>"#
+            );
+        }
+    }
 }
