@@ -6,6 +6,9 @@
 //
 //   node bench/profile.mjs [--build DIR] [--n 20] [--interval-us 50] [--top 25] [--json FILE]
 //   node bench/profile.mjs --cold [--build DIR]   only the isolate's first request
+//   node bench/profile.mjs --noop [--pages 100k]  the "nothing applies" worker (no targets, no
+//                                                 Consent Mode block: the body is not rewritten)
+//   --pages 100k,700k / --cases granted,declined  only these pages / visitors
 //
 // DIR defaults to build/. worker-build keeps the wasm's name section (it runs wasm-opt with
 // --debuginfo), so wasm functions show their Rust names without a special build.
@@ -28,6 +31,9 @@ const N = Number(arg('n', 20));
 const INTERVAL_US = Number(arg('interval-us', 50));
 const TOP = Number(arg('top', 25));
 const JSON_OUT = arg('json', null);
+const NOOP = process.argv.includes('--noop');
+const PAGES = arg('pages', '100k,700k').split(',');
+const CASES = arg('cases', 'granted,declined').split(',');
 const PORT = 9300 + Math.floor(Math.random() * 500);
 const SLICE = 16 * 1024;
 const compatibilityDate = fs.readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8').match(/^compatibility_date\s*=\s*"([^"]+)"/m)[1];
@@ -68,7 +74,10 @@ const mf = new Miniflare({
       outboundService: 'origin',
       unsafeInspectorProxy: true,
       bindings: {
-        DNI_CONFIG: siteConfig('origin', { targets: TARGETS, session: { lease_requires: { fetch_metadata: false } } }),
+        // --noop: bench/run.mjs's "nothing applies" config (no targets, no Consent Mode block).
+        DNI_CONFIG: NOOP
+          ? siteConfig('origin', { targets: [], session: { lease_requires: { fetch_metadata: false } }, vendors: { consent_mode: { insert: 'off' } } })
+          : siteConfig('origin', { targets: TARGETS, session: { lease_requires: { fetch_metadata: false } } }),
         DNI_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
         DNI_API_TOKEN: 'bench-api-token-abcdefghijklmnop',
         DNI_STATS_FLUSH_SECONDS: '86400',
@@ -222,11 +231,11 @@ if (process.argv.includes('--cold')) {
   await mf.dispose();
   process.exit(0);
 }
-const granted = await grantedCookie();
+const granted = NOOP ? `TC_PRIVACY=${tcAccept([2, 3, 4])}` : await grantedCookie();
 
 const report = [];
-for (const page of ['100k', '700k']) {
-  for (const [label, cookie] of [['granted', granted], ['declined', declined]]) {
+for (const page of PAGES) {
+  for (const [label, cookie] of [['granted', granted], ['declined', declined]].filter(([l]) => CASES.includes(l))) {
     for (let i = 0; i < 5; i++) await get(page, cookie); // warm-up
     await send('Profiler.start');
     const t0 = process.hrtime.bigint();
@@ -234,7 +243,7 @@ for (const page of ['100k', '700k']) {
     const wall = Number(process.hrtime.bigint() - t0) / 1e6 / N;
     const { profile } = await send('Profiler.stop');
     const a = analyse(profile, N);
-    const lines = [`#### ${page}, ${label}: ${N} requests, ${fmt(wall)} ms wall each; isolate busy ${fmt(a.busy)} ms per request (sampled every ${INTERVAL_US} µs)`, ''];
+    const lines = [`#### ${page}, ${NOOP ? 'nothing applies, ' : ''}${label}: ${N} requests, ${fmt(wall)} ms wall each; isolate busy ${fmt(a.busy)} ms per request (sampled every ${INTERVAL_US} µs)`, ''];
     lines.push('| self time by crate / category | ms per request | share of busy |', '|---|---|---|');
     for (const [c, us] of [...a.selfCrate].filter(([c]) => c !== '(idle)').sort((x, y) => y[1] - x[1]).slice(0, 16)) lines.push(`| ${c} | ${fmt(a.per(us))} | ${(100 * a.per(us) / a.busy).toFixed(1)} % |`);
     lines.push('', '| self time by function | ms per request |', '|---|---|');

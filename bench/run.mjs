@@ -349,6 +349,26 @@ if (FEW_CASES || process.env.BENCH_CORE) {
   for (let i = CASES.length - 1; i >= 0; i--) if (!keep.has(CASES[i].id)) CASES.splice(i, 1);
 }
 
+/** A deterministic PRNG (mulberry32) and a Fisher-Yates shuffle with it. */
+function seeded(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function shuffled(xs, random) {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
   const pos = (s.length - 1) * q;
@@ -360,10 +380,12 @@ const results = {};
 for (const page of Object.keys(pages)) {
   for (let i = 0; i < WARMUP; i++) for (const c of CASES) await timed(c.host, page, c.cookie());
   const samples = Object.fromEntries(CASES.map((c) => [c.id, []]));
+  const random = seeded(page.length);
   for (let round = 0; round < N[page]; round++) {
-    // Interleave, rotating the order each round so no case always follows the same one.
-    for (let k = 0; k < CASES.length; k++) {
-      const c = CASES[(k + round) % CASES.length];
+    // Interleave in a new shuffled order each round, so no case always follows the same one.
+    // (A rotation kept the cyclic order: the case after the JS twin always paid for the twin's
+    // background GC in workerd's CPU; the same build in two slots differed by up to 2 ms.)
+    for (const c of shuffled(CASES, random)) {
       const t = await timed(c.host, page, c.cookie());
       if (t) samples[c.id].push(t);
     }

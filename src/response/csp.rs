@@ -103,9 +103,10 @@ pub fn pass_csp(headers: &[(String, String)], script: &str) -> CspPass {
 }
 
 /// How the inserted scripts `scripts` all get past the CSP headers `headers`: one nonce for
-/// all, or every script's hash added.
+/// all, or every script's hash added. The hashes are computed only when a policy restricts
+/// inline scripts (most pages have no CSP header: no SHA-256 per request for them).
 pub fn pass_csp_all(headers: &[(String, String)], scripts: &[&str]) -> CspPass {
-    let hashes: Vec<String> = scripts.iter().map(|s| hash_source(s)).collect();
+    let mut hashes: Option<Vec<String>> = None;
     let mut restricting_nonces: Vec<Option<String>> = Vec::new();
     let mut updated = Vec::new();
     let mut any = false;
@@ -120,7 +121,10 @@ pub fn pass_csp_all(headers: &[(String, String)], scripts: &[&str]) -> CspPass {
                     if !allows_inline(sources) {
                         any = true;
                         restricting_nonces.push(nonce_of(sources));
-                        for hash in &hashes {
+                        let hashes = hashes.get_or_insert_with(|| {
+                            scripts.iter().map(|s| hash_source(s)).collect()
+                        });
+                        for hash in hashes.iter() {
                             if !sources.iter().any(|s| s == hash) {
                                 sources.retain(|s| s != "'none'");
                                 sources.push(hash.clone());

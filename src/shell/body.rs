@@ -12,7 +12,8 @@ use dni_rewrite::{BodyRewriter, RewriteStats};
 use futures_util::future::{select, Either};
 use futures_util::io::AsyncReadExt;
 use futures_util::StreamExt;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_streams::readable::IntoAsyncRead;
 use worker::{ByteStream, Delay, Error, Response, Result};
 
@@ -181,6 +182,112 @@ pub fn rewritten_response(
         }
         None => Response::from_stream(stream),
     }
+}
+
+#[wasm_bindgen(module = "/src/shell/pump.js")]
+extern "C" {
+    /// Pumps `source` through `rewriter` into `writer` (see pump.js); resolves when done.
+    #[wasm_bindgen(js_name = pumpBody)]
+    fn pump_body(
+        source: &web_sys::ReadableStream,
+        writer: &web_sys::WritableStreamDefaultWriter,
+        rewriter: BodyPump,
+        idle_ms: u32,
+    ) -> js_sys::Promise;
+}
+
+/// The rewriter as pump.js drives it: one call per piece of input, output returned as bytes
+/// (`undefined`: nothing to send yet). `on_end` is called once, when the body ended or
+/// failed; a pump dropped before (the client went away) never calls it.
+#[wasm_bindgen]
+pub struct BodyPump {
+    rewriter: Option<BodyRewriter>,
+    on_end: Option<OnEnd>,
+}
+
+impl BodyPump {
+    fn finish(&mut self, outcome: std::result::Result<RewriteStats, String>) {
+        self.rewriter = None;
+        if let Some(f) = self.on_end.take() {
+            f(outcome);
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl BodyPump {
+    /// Feeds `chunk`; returns the output ready to send. Throws if rewriting failed (reported
+    /// to `on_end` first).
+    pub fn write(&mut self, chunk: &[u8]) -> std::result::Result<Option<Vec<u8>>, JsValue> {
+        let Some(rewriter) = self.rewriter.as_mut() else {
+            return Err(JsValue::from_str("the rewriter has ended"));
+        };
+        match rewriter.write(chunk) {
+            Ok(out) => Ok(out),
+            Err(e) => {
+                self.finish(Err(e.to_string()));
+                Err(JsValue::from_str(&format!("rewriting failed: {e}")))
+            }
+        }
+    }
+
+    /// Whether output is waiting for more input.
+    pub fn pending(&self) -> bool {
+        self.rewriter
+            .as_ref()
+            .is_some_and(BodyRewriter::has_pending_output)
+    }
+
+    /// The output waiting, sent without more input (the origin went quiet).
+    pub fn flush(&mut self) -> Option<Vec<u8>> {
+        self.rewriter.as_mut()?.flush()
+    }
+
+    /// The body ended: the rest of the output (`on_end` gets the counts).
+    pub fn end(&mut self) -> std::result::Result<Option<Vec<u8>>, JsValue> {
+        let Some(rewriter) = self.rewriter.take() else {
+            return Err(JsValue::from_str("the rewriter has ended"));
+        };
+        match rewriter.end() {
+            Ok((out, stats)) => {
+                self.finish(Ok(stats));
+                Ok((!out.is_empty()).then_some(out))
+            }
+            Err(e) => {
+                self.finish(Err(e.to_string()));
+                Err(JsValue::from_str(&format!("rewriting failed: {e}")))
+            }
+        }
+    }
+
+    /// Reading the origin's body failed with `why` (no-op if `on_end` was already called).
+    pub fn fail(&mut self, why: &str) {
+        self.finish(Err(format!("origin body: {why}")));
+    }
+}
+
+/// A response whose body is the origin's `stream` rewritten by `rewriter`: pumped by
+/// pump.js into a native `IdentityTransformStream` (the pump kept alive with `wait_until`).
+/// Where that class does not exist, the Rust pump of [`rewritten_response`].
+pub fn rewritten_stream_response(
+    stream: web_sys::ReadableStream,
+    rewriter: BodyRewriter,
+    on_end: OnEnd,
+    ctx: &worker::Context,
+) -> Result<Response> {
+    let Some((readable, writer)) = native_pipe() else {
+        return rewritten_response(Body::new(stream), rewriter, on_end, ctx);
+    };
+    let pump = BodyPump {
+        rewriter: Some(rewriter),
+        on_end: Some(on_end),
+    };
+    let idle_ms = u32::try_from(IDLE_FLUSH.as_millis()).unwrap_or(u32::MAX);
+    let done = pump_body(&stream, &writer, pump, idle_ms);
+    ctx.wait_until(async move {
+        let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+    });
+    Response::from_body(worker::ResponseBody::Stream(readable))
 }
 
 /// A response whose body is `body` as it is (after a read-ahead), through the same native

@@ -23,9 +23,27 @@ use crate::runtime::{Runtime, Site};
 use crate::session::{numbers_for, Numbers, SessionInputs};
 use crate::upstream::plan_upstream;
 
-/// The site's signing secret, if configured and strong enough.
+thread_local! {
+    /// `DNI_SECRET` as last read, and whether it is usable: checked once per isolate.
+    static SECRET: std::cell::RefCell<Option<(String, Option<Vec<u8>>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The site's signing secret, if configured and strong enough (its strength is checked
+/// once per isolate, again only if the value changes).
 pub fn secret(env: &Env) -> Option<Vec<u8>> {
-    crate::config::secrets::usable_session_secret(env.secret("DNI_SECRET").ok()?.to_string())
+    let value = env.secret("DNI_SECRET").ok()?.to_string();
+    SECRET.with(|cell| {
+        let mut cached = cell.borrow_mut();
+        match cached.as_ref() {
+            Some((seen, usable)) if *seen == value => usable.clone(),
+            _ => {
+                let usable = crate::config::secrets::usable_session_secret(value.clone());
+                *cached = Some((value, usable.clone()));
+                usable
+            }
+        }
+    })
 }
 
 /// 16 random bytes from the runtime's CSPRNG (`crypto.getRandomValues`); `None` if it fails.
@@ -155,10 +173,10 @@ pub async fn handle(
     let stats = (site.name.clone(), site.stats_pool.clone());
     match (planned.body, rewriter) {
         (OriginBody::Runtime(ResponseBody::Stream(stream)), Some(rewriter)) => {
-            rewritten(rewriter, body::Body::new(stream), outgoing, stats, ctx)
+            rewritten(rewriter, Input::Stream(stream), outgoing, stats, ctx)
         }
         (OriginBody::ReadAhead(body), Some(rewriter)) => {
-            rewritten(rewriter, body, outgoing, stats, ctx)
+            rewritten(rewriter, Input::ReadAhead(body), outgoing, stats, ctx)
         }
         (OriginBody::ReadAhead(body), None) => outgoing.untouched_body(body, ctx),
         (OriginBody::Runtime(body), _) => outgoing.untouched(body),
@@ -247,13 +265,20 @@ impl Outgoing {
     }
 }
 
+/// The body to rewrite: the origin's stream as the runtime holds it (pumped by pump.js), or
+/// partly read ahead to sniff its type (pumped in Rust, which replays the bytes read).
+enum Input {
+    Stream(web_sys::ReadableStream),
+    ReadAhead(body::Body),
+}
+
 /// Streams the body through the rewriter (a page's or a data response's); the log line is
 /// emitted when it ends. A bail-out of the rewriter and a page whose payloads could not all
 /// be read are also counted in the site's daily counters (`rewriter.bailed_out`,
 /// `payloads.unrecognised`), with `stats`: the site's name and stats object.
 fn rewritten(
     rewriter: Result<BodyRewriter, UnsupportedEncoding>,
-    body: body::Body,
+    input: Input,
     mut out: Outgoing,
     stats: (String, crate::pool::PoolRef),
     ctx: &Context,
@@ -262,7 +287,10 @@ fn rewritten(
         Ok(r) => r,
         Err(e) => {
             out.log.line.note = Some(format!("not rewritten: {e}"));
-            return out.untouched_body(body, ctx);
+            return match input {
+                Input::Stream(stream) => out.untouched(ResponseBody::Stream(stream)),
+                Input::ReadAhead(body) => out.untouched_body(body, ctx),
+            };
         }
     };
     for name in REWRITTEN_BODY_DROPS {
@@ -287,7 +315,11 @@ fn rewritten(
         log.line.rewrite_finished(outcome);
         log.emit();
     });
-    Ok(body::rewritten_response(body, rewriter, on_end, ctx)
+    let response = match input {
+        Input::Stream(stream) => body::rewritten_stream_response(stream, rewriter, on_end, ctx),
+        Input::ReadAhead(body) => body::rewritten_response(body, rewriter, on_end, ctx),
+    };
+    Ok(response
         .or_internal()?
         .with_headers(out.headers)
         .with_status(out.status))

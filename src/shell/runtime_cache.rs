@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use dni_common::ConfigIssue;
+use wasm_bindgen::JsValue;
 use worker::{console_error, Env};
 
 use crate::runtime::Runtime;
@@ -20,14 +21,30 @@ pub struct Loaded {
 
 thread_local! {
     static CACHE: RefCell<Option<(Option<String>, Loaded)>> = const { RefCell::new(None) };
+    /// The `DNI_CONFIG` value (JS string or object) the cached runtime was built from: while
+    /// every request brings the same value (`Object.is`), the runtime is reused without
+    /// turning the value into text again (`JSON.stringify` of an object var per request).
+    static SOURCE: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+}
+
+/// The cached runtime, if it was built from `value` itself.
+fn cached_for(value: &JsValue) -> Option<Loaded> {
+    let same = SOURCE.with(|s| {
+        s.borrow()
+            .as_ref()
+            .is_some_and(|seen| js_sys::Object::is(seen, value))
+    });
+    if !same {
+        return None;
+    }
+    CACHE.with(|c| c.borrow().as_ref().map(|(_, loaded)| loaded.clone()))
 }
 
 /// `DNI_CONFIG` as JSON text (a string var, or the object wrangler makes of a TOML table).
-fn config_text(env: &Env) -> Option<String> {
-    let value = js_sys::Reflect::get(env.as_ref(), &"DNI_CONFIG".into()).ok()?;
+fn config_text(value: &JsValue) -> Option<String> {
     match value.as_string() {
         Some(s) => Some(s),
-        None if value.is_object() => js_sys::JSON::stringify(&value).ok()?.as_string(),
+        None if value.is_object() => js_sys::JSON::stringify(value).ok()?.as_string(),
         None => None,
     }
 }
@@ -67,8 +84,12 @@ fn build(env: &Env, text: Option<&str>) -> Option<Loaded> {
 
 /// The isolate's runtime (`None` only if even the built-in defaults cannot be built).
 pub fn load(env: &Env) -> Option<Loaded> {
-    let text = config_text(env);
-    CACHE.with(|c| {
+    let value = js_sys::Reflect::get(env.as_ref(), &"DNI_CONFIG".into()).unwrap_or_default();
+    if let Some(loaded) = cached_for(&value) {
+        return Some(loaded);
+    }
+    let text = config_text(&value);
+    let loaded = CACHE.with(|c| {
         let mut c = c.borrow_mut();
         match c.as_ref() {
             Some((cached, loaded)) if *cached == text => Some(loaded.clone()),
@@ -78,5 +99,7 @@ pub fn load(env: &Env) -> Option<Loaded> {
                 Some(loaded)
             }
         }
-    })
+    })?;
+    SOURCE.with(|s| *s.borrow_mut() = Some(value));
+    Some(loaded)
 }

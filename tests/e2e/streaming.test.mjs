@@ -36,6 +36,15 @@ before(async () => {
     },
     '/big.bin': { headers: { 'content-type': 'application/octet-stream' }, body: BINARY, chunkSize: 64 * 1024 },
     '/big.html': { headers: { 'content-type': 'text/html' }, body: PAGE.repeat(40), chunkSize: 32 * 1024 },
+    // The origin's connection dies after 40 KB of a chunked page (no terminating chunk).
+    '/broken.html': (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.write(PAGE.slice(0, 20_000));
+      setTimeout(() => {
+        res.write(PAGE.slice(20_000, 40_000));
+        setTimeout(() => res.destroy(), 20);
+      }, 20);
+    },
   });
   worker = await startWorker({ config: siteConfig(origin.url) });
 });
@@ -116,4 +125,37 @@ test('a multi-MB HTML page is rewritten throughout, start to end', async () => {
   const expected = swapped(PAGE.repeat(40));
   assert.equal(body.length, expected.length);
   assert.equal(sha256(body), sha256(expected));
+});
+
+test('an origin body that breaks off mid-page stops the rewrite and the log line says why', async () => {
+  const r = await guard(worker.fetch('/broken.html', declined()), 20_000, 'response headers');
+  assert.equal(r.status, 200);
+  const reader = r.body.getReader();
+  const decoder = new TextDecoder();
+  let received = '';
+  // The worker aborts its output stream; through Miniflare's proxy the client sees the body
+  // end early (checked: no error reaches undici), so only "nothing past the break" is asserted.
+  await guard((async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        received += decoder.decode(value, { stream: true });
+      }
+    } catch {
+      // a broken body is what the worker asks for
+    }
+  })(), 20_000, 'body of the broken page');
+  assert.ok(swapped(PAGE).startsWith(received), 'what arrived is a prefix of the rewritten page');
+  assert.ok(!received.includes('</html>'), 'no complete-looking page');
+  // The request's log line names the failure (emitted when the pump stops).
+  let line;
+  for (let i = 0; i < 50 && !line; i++) {
+    line = worker.logs.map((l) => { try { return JSON.parse(l); } catch { return null; } })
+      .find((l) => l?.path === '/broken.html');
+    if (!line) await new Promise((res) => setTimeout(res, 100));
+  }
+  assert.ok(line, 'a log line for the broken page');
+  assert.equal(line.rewritten, true);
+  assert.match(line.note ?? '', /^origin body: /, `note: ${line.note}`);
 });
