@@ -113,18 +113,41 @@ fn ascii_digit_bytes(x: u64) -> u64 {
 /// since this runs over every text node of every page. [`ascii_digit_bytes`] is exact per
 /// byte (no carry crosses bytes), so the lowest flagged byte is the digit.
 pub(crate) fn find_digit(b: &[u8], from: usize) -> Option<usize> {
-    let rest = b.get(from..)?;
+    find_digit_seen(b, from).0
+}
+
+/// [`find_digit`], and whether a byte of `b[from..]` up to the digit (or the end) is not
+/// ASCII (the bytes read with it may count too: the answer may be yes when it is no, never
+/// the reverse). A fullwidth digit (first byte 0xEF) can only come before the ASCII digit
+/// found when it says yes: ASCII text pays two ORs per 16 bytes for that, no second search.
+pub(crate) fn find_digit_noting_non_ascii(b: &[u8], from: usize) -> (Option<usize>, bool) {
+    let (d, seen) = find_digit_seen(b, from);
+    (d, seen & SWAR_HIGH != 0)
+}
+
+/// The search of [`find_digit`], with the OR of the bytes read (as words; a byte's high bit
+/// stays a byte's high bit).
+#[inline(always)]
+fn find_digit_seen(b: &[u8], from: usize) -> (Option<usize>, u64) {
+    let Some(rest) = b.get(from..) else {
+        return (None, 0);
+    };
     let first = |word: u64| (word.trailing_zeros() / 8) as usize;
     let mut pairs = rest.chunks_exact(16);
     let mut at = from;
+    let mut seen = 0;
     for p in pairs.by_ref() {
         let (Some(lo), Some(hi)) = (p.first_chunk::<8>(), p.last_chunk::<8>()) else {
             break;
         };
-        let lo = ascii_digit_bytes(u64::from_le_bytes(*lo));
-        let hi = ascii_digit_bytes(u64::from_le_bytes(*hi));
+        let (lo, hi) = (u64::from_le_bytes(*lo), u64::from_le_bytes(*hi));
+        seen |= lo | hi;
+        let (lo, hi) = (ascii_digit_bytes(lo), ascii_digit_bytes(hi));
         if lo | hi != 0 {
-            return Some(at + if lo != 0 { first(lo) } else { 8 + first(hi) });
+            return (
+                Some(at + if lo != 0 { first(lo) } else { 8 + first(hi) }),
+                seen,
+            );
         }
         at += 16;
     }
@@ -135,13 +158,21 @@ pub(crate) fn find_digit(b: &[u8], from: usize) -> Option<usize> {
         None => (None, tail),
     };
     if let Some(w) = word {
-        let m = ascii_digit_bytes(u64::from_le_bytes(*w));
+        let w = u64::from_le_bytes(*w);
+        seen |= w;
+        let m = ascii_digit_bytes(w);
         if m != 0 {
-            return Some(at + first(m));
+            return (Some(at + first(m)), seen);
         }
         at += 8;
     }
-    more.iter().position(u8::is_ascii_digit).map(|p| at + p)
+    for (p, &c) in more.iter().enumerate() {
+        seen |= u64::from(c);
+        if c.is_ascii_digit() {
+            return (Some(at + p), seen);
+        }
+    }
+    (None, seen)
 }
 
 /// The fullwidth forms Japanese and Chinese pages print numbers in (UTF-8 of U+FF08, U+FF0B,
@@ -796,6 +827,16 @@ mod tests {
                 .get(from..)
                 .and_then(|r| r.iter().position(u8::is_ascii_digit).map(|p| p + from));
             proptest::prop_assert_eq!(find_digit(&b, from), expected);
+            // Non-ASCII before the digit (or in the rest) is always noted.
+            let (d, non_ascii) = find_digit_noting_non_ascii(&b, from);
+            proptest::prop_assert_eq!(d, expected);
+            let before = b.get(from..).map_or(&[][..], |r| &r[..d.map_or(r.len(), |d| d - from)]);
+            if !before.is_ascii() {
+                proptest::prop_assert!(non_ascii);
+            }
+            if b.get(from..).is_none_or(<[u8]>::is_ascii) {
+                proptest::prop_assert!(!non_ascii);
+            }
         }
 
         #[test]

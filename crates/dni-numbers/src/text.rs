@@ -24,8 +24,8 @@
 //! however the text is chunked.
 
 use crate::scan::{
-    digit_at, find_digit_or_wide, may_continue, run_extent, run_start_before_digit, scan_run,
-    short_bare_run, Mode, Run,
+    digit_at, find_digit_noting_non_ascii, find_digit_or_wide, may_continue, run_extent,
+    run_start_before_digit, scan_run, short_bare_run, Mode, Run,
 };
 use crate::swapper::{leading_chars_ok, RunRules, RunSink};
 use crate::NumberSwapper;
@@ -130,19 +130,30 @@ pub(crate) fn scan_text(
     let cuts = how.cuts;
     let swaps = !sw.is_empty();
     // Fullwidth digits (`０３－１２３４－５６７８`) are only looked for in text that has a
-    // byte 0xEF at all (their first byte): other text pays one byte search (memchr, 1.4 % of
-    // the bench pages' instructions; the SWAR search that stops at 0xEF bytes too costs 3 %).
-    let wide = swaps
-        && b.get(from..)
-            .is_some_and(|t| memchr::memchr(0xEF, t).is_some());
-    let next_digit = |at: usize| {
-        if wide {
-            find_digit_or_wide(b, at)
-        } else {
-            crate::scan::find_digit(b, at)
+    // byte 0xEF at all (their first byte), and that is only asked (one byte search of the
+    // rest) once the ASCII digit search has passed a byte that is not ASCII: ASCII text
+    // (most page text) pays no second search.
+    let mut wide: Option<bool> = None;
+    let mut next_digit = |at: usize| match wide {
+        Some(true) => find_digit_or_wide(b, at),
+        Some(false) => crate::scan::find_digit(b, at),
+        None => {
+            let (d, non_ascii) = find_digit_noting_non_ascii(b, at);
+            if !non_ascii {
+                return d;
+            }
+            let has_ef = b
+                .get(at..)
+                .is_some_and(|t| memchr::memchr(0xEF, t).is_some());
+            wide = Some(has_ef);
+            if has_ef {
+                find_digit_or_wide(b, at)
+            } else {
+                d
+            }
         }
     };
-    while let Some(d) = next_digit(pos).filter(|_| swaps) {
+    while let Some(d) = swaps.then(|| next_digit(pos)).flatten() {
         let start = run_start_before_digit(b, d).max(pos);
         if start == d {
             // Most runs of page text are short and bare (`2024 `, `24h`): decided, and too

@@ -576,6 +576,26 @@ fn japanese_fullwidth_numbers_are_swapped_in_fullwidth() {
             "sophiamedics privacy contact",
         );
     }
+    // ASCII digits and ASCII text first, the fullwidth number after the first non-ASCII
+    // byte (the fullwidth search starts only there), whole and streamed at every split.
+    let mixed = "Open 10:00-18:00, 2024. ＴＥＬ：０３－４４０５－６０６３ or 03-4405-6063";
+    let swapped = "Open 10:00-18:00, 2024. ＴＥＬ：０３－４４０５－６０９９ or 03-4405-6099";
+    assert_eq!(sw.replace_in_text(mixed).as_deref(), Some(swapped));
+    for (cut, _) in mixed.char_indices() {
+        let mut st = dni_numbers::TextStream::new();
+        let mut out = String::new();
+        for part in [&mixed[..cut], &mixed[cut..]] {
+            // Held text's pieces are filled in order: their texts follow what went out.
+            match st.push(&sw, false, part) {
+                dni_numbers::TextStep::Direct { text, .. } => {
+                    out.push_str(text.as_deref().unwrap_or(part))
+                }
+                dni_numbers::TextStep::Held { texts, .. } => out.push_str(&texts.concat()),
+            }
+        }
+        let done = out + &st.finish(&sw).texts.concat();
+        assert_eq!(done, swapped, "split at {cut}");
+    }
     // Freephone 0120 numbers: さいたま市公共施設予約システム インフォメーションセンター
     // "ＴＥＬ：０１２０－３１０－９７０　ＦＡＸ：０４８－７１１－８２４５"; SEGA's Dreamcast
     // support centre "電話：０１２０－２５８－２５４".
