@@ -56,6 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         out += match stream.push(&sw, r % 4 == 0, &text) {
             TextStep::Direct { text, count } => text.map_or(0, |t| t.len()) + count as usize,
             TextStep::Held { texts, .. } => texts.len(),
+            TextStep::HeldAfter { decided } => decided,
         };
         if r % 4 == 3 {
             out += stream.finish(&sw).texts.len();

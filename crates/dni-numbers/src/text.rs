@@ -50,6 +50,11 @@ pub enum TextStep {
         open: bool,
         count: u32,
     },
+    /// Nothing was held before this chunk and nothing in it was swapped: `text[..decided]`
+    /// goes out as it is and the rest is held, a new piece. The same as `Held` with
+    /// `joins_last: false`, `texts: [text[..decided]]`, `open: true`, `count: 0`, without
+    /// copying the decided text.
+    HeldAfter { decided: usize },
 }
 
 /// The final texts of every held piece, in order (see [`TextStream::finish`]).
@@ -380,12 +385,14 @@ impl TextStream {
                 count: sc.count,
             };
         }
-        let prefix = sc.out.unwrap_or_else(|| head.to_owned());
-        TextStep::Held {
-            joins_last: false,
-            texts: vec![prefix],
-            open: true,
-            count: sc.count,
+        match sc.out {
+            Some(prefix) => TextStep::Held {
+                joins_last: false,
+                texts: vec![prefix],
+                open: true,
+                count: sc.count,
+            },
+            None => TextStep::HeldAfter { decided },
         }
     }
 

@@ -591,6 +591,7 @@ fn japanese_fullwidth_numbers_are_swapped_in_fullwidth() {
                     out.push_str(text.as_deref().unwrap_or(part))
                 }
                 dni_numbers::TextStep::Held { texts, .. } => out.push_str(&texts.concat()),
+                dni_numbers::TextStep::HeldAfter { decided } => out.push_str(&part[..decided]),
             }
         }
         let done = out + &st.finish(&sw).texts.concat();

@@ -126,6 +126,12 @@ impl Model {
                                 }
                                 m.fill(texts, open);
                             }
+                            TextStep::HeldAfter { decided } => {
+                                assert!(m.slots.is_empty());
+                                m.slots.push(m.segs.len());
+                                m.segs.push(Seg::Slot);
+                                m.fill(vec![chunk[..decided].to_owned()], true);
+                            }
                         }
                         assert_eq!(m.slots.len(), st.pieces(), "slots and held pieces");
                         m.max_held = m.max_held.max(st.held_bytes());

@@ -42,17 +42,34 @@ impl std::fmt::Debug for HeldText {
 
 /// Inserts `text` at `at` in `buf`, in `encoding` as lol_html writes text (unmappable
 /// characters as numeric character references); returns the bytes inserted.
-fn insert(buf: &mut Vec<u8>, at: usize, text: &str, encoding: &'static Encoding) -> usize {
+pub(crate) fn insert(
+    buf: &mut Vec<u8>,
+    at: usize,
+    text: &str,
+    encoding: &'static Encoding,
+) -> usize {
     if text.is_empty() {
         return 0;
     }
     if encoding == UTF_8 {
-        buf.splice(at..at, text.bytes());
+        insert_bytes(buf, at, text.as_bytes());
         text.len()
     } else {
         let bytes = encoding.encode(text).0;
-        buf.splice(at..at, bytes.iter().copied());
+        insert_bytes(buf, at, &bytes);
         bytes.len()
+    }
+}
+
+/// Inserts `bytes` at `at` (at most the end): appended and rotated into place, as two
+/// copies (`splice` with a byte iterator wrote them one at a time).
+fn insert_bytes(buf: &mut Vec<u8>, at: usize, bytes: &[u8]) {
+    let end = buf.len();
+    buf.extend_from_slice(bytes);
+    if at < end {
+        if let Some(tail) = buf.get_mut(at..) {
+            tail.rotate_right(bytes.len());
+        }
     }
 }
 
@@ -166,5 +183,30 @@ impl HeldText {
                 *s = (*s + new).saturating_sub(old).max(at);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_puts_the_text_at_its_offset_in_the_page_encoding() {
+        let mut buf = b"<b>ab</b>".to_vec();
+        assert_eq!(insert(&mut buf, 3, "12", UTF_8), 2);
+        assert_eq!(buf, b"<b>12ab</b>");
+        assert_eq!(insert(&mut buf, 0, "x", UTF_8), 1);
+        assert_eq!(buf, b"x<b>12ab</b>");
+        let end = buf.len();
+        assert_eq!(insert(&mut buf, end, "y", UTF_8), 1);
+        assert_eq!(buf, b"x<b>12ab</b>y");
+        assert_eq!(insert(&mut buf, 1, "", UTF_8), 0);
+        assert_eq!(buf, b"x<b>12ab</b>y");
+        // windows-1252: `é` is one byte (0xE9), `€` 0x80; a character it lacks becomes a
+        // numeric character reference (WHATWG Encoding, "encode" with HTML's error mode).
+        let mut buf = b"<i></i>".to_vec();
+        let n = insert(&mut buf, 3, "é€中", encoding_rs::WINDOWS_1252);
+        assert_eq!(buf, b"<i>\xE9\x80&#20013;</i>");
+        assert_eq!(n, 10);
     }
 }

@@ -144,6 +144,13 @@ impl Numbers {
                     chunk.set_str(String::new());
                     swapped += count;
                 }
+                TextStep::HeldAfter { decided } => {
+                    // The decided text goes out from the chunk (no copy of it made), the
+                    // rest is held in a new slot after it.
+                    out.push_text(chunk.as_str().get(..decided).unwrap_or(""));
+                    out.open_text_slot();
+                    chunk.set_str(String::new());
+                }
             }
         }
         count(stats, swapped);

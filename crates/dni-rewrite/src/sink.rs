@@ -46,6 +46,13 @@ impl Output {
         self.held.check_limit(&mut self.buf, self.encoding);
     }
 
+    /// Text as lol_html writes it (in the page's encoding), at the end.
+    pub(crate) fn push_text(&mut self, text: &str) {
+        let end = self.buf.len();
+        crate::held_text::insert(&mut self.buf, end, text, self.encoding);
+        self.held.check_limit(&mut self.buf, self.encoding);
+    }
+
     /// The encoding lol_html writes in (from its output sink's `set_encoding`).
     pub(crate) fn set_encoding(&mut self, encoding: &'static Encoding) {
         self.encoding = encoding;
