@@ -78,7 +78,12 @@ pub struct TextStream {
     overlong: bool,
     /// Scratch for scans (no state between calls: kept for its allocations).
     run: Run,
+    /// Strings for held pieces' texts, given back by the caller (see [`TextStream::recycle`]).
+    spare: Vec<String>,
 }
+
+/// The largest string [`TextStream::recycle`] keeps.
+const MAX_RECYCLED_BYTES: usize = 4096;
 
 /// How a text is scanned: whole, or as part of a stream.
 #[derive(Clone, Copy)]
@@ -405,7 +410,8 @@ impl TextStream {
         run: &mut Run,
     ) -> TextStep {
         self.buf.push_str(text);
-        let (texts, count, decided, overlong) = self.scan_held(sw, false, run);
+        let spare = std::mem::take(&mut self.spare);
+        let (texts, count, decided, overlong) = self.scan_held(sw, false, run, spare);
         let open = decided < self.buf.len();
         self.keep_from(decided, overlong);
         TextStep::Held {
@@ -416,13 +422,16 @@ impl TextStream {
         }
     }
 
-    /// Scans the held text; its pieces' decided texts, the count, where the new held text
-    /// starts and whether it continues an over-long run.
+    /// Scans the held text; its pieces' decided texts (written into the strings of
+    /// `texts`, given back by [`recycle`](Self::recycle), so that a held number costs no
+    /// allocation), the count, where the new held text starts and whether it continues an
+    /// over-long run.
     fn scan_held(
         &self,
         sw: &NumberSwapper,
         at_end: bool,
         run: &mut Run,
+        mut texts: Vec<String>,
     ) -> (Vec<String>, u32, usize, bool) {
         let w = self.buf.as_str();
         let from = self.held_from;
@@ -435,9 +444,20 @@ impl TextStream {
         let decided = sc.decided;
         let text = sc
             .out
-            .unwrap_or_else(|| w.get(from..decided).unwrap_or("").to_owned());
+            .as_deref()
+            .unwrap_or_else(|| w.get(from..decided).unwrap_or(""));
+        let mut used = 0;
+        let mut put = |texts: &mut Vec<String>, piece: &str| {
+            match texts.get_mut(used) {
+                Some(t) => {
+                    t.clear();
+                    t.push_str(piece);
+                }
+                None => texts.push(piece.to_owned()),
+            }
+            used += 1;
+        };
         // Split the output where the pieces start (rewritten spans never cross them).
-        let mut texts = Vec::with_capacity(self.cuts.len() + 1);
         let mut last = 0;
         for &c in self.cuts.iter().filter(|&&c| c > from && c <= decided) {
             let shift: isize = sc
@@ -449,18 +469,22 @@ impl TextStream {
             let at = usize::try_from(isize::try_from(c - from).unwrap_or(0) + shift)
                 .unwrap_or(0)
                 .clamp(last, text.len());
-            texts.push(text.get(last..at).unwrap_or("").to_owned());
+            put(&mut texts, text.get(last..at).unwrap_or(""));
             last = at;
         }
-        // The last piece's text is the rest: moved when it is all of it (one piece, the
-        // usual case), copied otherwise.
-        let rest = if last == 0 {
-            text
-        } else {
-            text.get(last..).unwrap_or("").to_owned()
-        };
-        texts.push(rest);
+        put(&mut texts, text.get(last..).unwrap_or(""));
+        texts.truncate(used);
         (texts, sc.count, decided, sc.overlong)
+    }
+
+    /// Gives back the texts of a [`TextStep::Held`] or a [`Resolved`] once they are used:
+    /// their strings are written into next time (optional: without it, new ones are made).
+    pub fn recycle(&mut self, mut texts: Vec<String>) {
+        // Strings of a very long held piece are not kept.
+        texts.retain(|t| t.capacity() <= MAX_RECYCLED_BYTES);
+        if texts.capacity() >= self.spare.capacity() {
+            self.spare = texts;
+        }
     }
 
     /// Keeps the text from `decided` on as held, after a little context of its piece.
@@ -491,7 +515,8 @@ impl TextStream {
             return Resolved::default();
         }
         let mut run = std::mem::take(&mut self.run);
-        let (texts, count, _, _) = self.scan_held(sw, true, &mut run);
+        let spare = std::mem::take(&mut self.spare);
+        let (texts, count, _, _) = self.scan_held(sw, true, &mut run, spare);
         self.run = run;
         self.reset();
         Resolved { texts, count }
@@ -505,7 +530,8 @@ impl TextStream {
             return Resolved::default();
         }
         let mut run = std::mem::take(&mut self.run);
-        let (texts, count, _, _) = self.scan_held(sw, true, &mut run);
+        let spare = std::mem::take(&mut self.spare);
+        let (texts, count, _, _) = self.scan_held(sw, true, &mut run, spare);
         self.run = run;
         Resolved { texts, count }
     }

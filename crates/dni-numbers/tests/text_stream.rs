@@ -92,6 +92,7 @@ impl Model {
                     let r = st.finish(sw);
                     m.count += r.count;
                     m.fill(r.texts, false);
+                    st.recycle(vec!["stale text".to_owned(); 2]);
                     m.segs.push(Seg::Out(markup.clone()));
                     new_piece = true;
                 }
@@ -125,6 +126,9 @@ impl Model {
                                     assert!(!m.slots.is_empty());
                                 }
                                 m.fill(texts, open);
+                                // Strings given back with other text in them: the next
+                                // held texts are written over it.
+                                st.recycle(vec!["stale".to_owned(); 3]);
                             }
                             TextStep::HeldAfter { decided } => {
                                 assert!(m.slots.is_empty());

@@ -166,6 +166,7 @@ impl HeldText {
         let mut texts = resolved.texts;
         texts.resize(self.slots.len(), String::new());
         self.fill(buf, &texts, false, encoding);
+        self.stream.recycle(texts);
         self.broken = Some(self.broken.unwrap_or(0) + resolved.count);
     }
 

@@ -141,6 +141,7 @@ impl Numbers {
                         out.open_text_slot();
                     }
                     out.fill_text_slots(&texts, open);
+                    out.text_stream(&self.swapper).recycle(texts);
                     chunk.set_str(String::new());
                     swapped += count;
                 }
@@ -206,5 +207,6 @@ fn end_text(sw: &Rc<NumberSwapper>, out: &mut Output) -> u32 {
     if out.text_slots() > 0 {
         out.fill_text_slots(&resolved.texts, false);
     }
+    out.text_stream(sw).recycle(resolved.texts);
     resolved.count
 }
