@@ -433,6 +433,25 @@ impl NumberSwapper {
         let home = found.swap.target.country_code();
         match found.swap.styled(found.style) {
             Some(nd) if nd.len() == found.len => {
+                // The printed span copied once, its digits overwritten in the copy (a digit
+                // for an ASCII digit; a fullwidth digit, `EF BC 90`-`99`, keeps its first two
+                // bytes): one append instead of two per digit.
+                let span = text.as_bytes().get(first.pos..end)?;
+                let mut buf = [0u8; 64];
+                if let Some(dst) = buf.get_mut(..span.len()) {
+                    dst.copy_from_slice(span);
+                    for (info, new) in digits.iter().zip(nd.bytes()) {
+                        let at = info.pos - first.pos + if info.wide { 2 } else { 0 };
+                        let byte = dst.get_mut(at)?;
+                        // E.164 digits (`'0'..='9'`: 0x30-0x39), so `new & 0x0F` is the digit.
+                        debug_assert!(new.is_ascii_digit());
+                        *byte = if info.wide { 0x90 | (new & 0x0F) } else { new };
+                    }
+                    let swapped = std::str::from_utf8(dst).ok()?;
+                    out.push_str(text.get(copied..first.pos)?);
+                    out.push_str(swapped);
+                    return Some((end, 0));
+                }
                 let mut from = copied;
                 for (info, new) in digits.iter().zip(nd.bytes()) {
                     out.push_str(text.get(from..info.pos)?);

@@ -74,6 +74,24 @@ fn non_breaking_and_thin_spaces_as_characters_and_entities() {
 }
 
 #[test]
+fn a_long_printed_span_is_swapped_digit_for_digit_too() {
+    // Digit for digit, the span is copied once and its digits overwritten when it is at most
+    // 64 bytes, one digit at a time when longer: both give the same text.
+    let s = us();
+    let long = "1&#x000A0;&#x000A0;555&#x000A0;&#x000A0;123&#x000A0;&#x000A0;4567";
+    assert!(long.len() > 64);
+    for (input, expected) in [
+        (long, long.replace("123", "987").replace("4567", "6543")),
+        (
+            "call (555)&#xA0;123&#xa0;4567 now",
+            "call (555)&#xA0;987&#xa0;6543 now".to_owned(),
+        ),
+    ] {
+        assert_eq!(swap(&s, input), expected, "input {input:?}");
+    }
+}
+
+#[test]
 fn dash_and_parenthesis_entities_are_separators() {
     // lol_html hands text over without decoding entities; CMSs write `&ndash;` between digit
     // groups (HTML named character references: https://html.spec.whatwg.org/entities.json).
