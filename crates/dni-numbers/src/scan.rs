@@ -422,7 +422,7 @@ pub(crate) struct Extent {
 
 /// Scans the run starting at `start` (a digit, a `+`, or a `(` before a digit).
 /// Returns an empty run when no digit follows.
-pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) {
+pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) -> Extent {
     run.values.clear();
     run.digits.clear();
     run.plus_at = None;
@@ -430,11 +430,12 @@ pub(crate) fn scan_run(b: &[u8], start: usize, mode: Mode, run: &mut Run) {
     run.overlong = e.overlong;
     run.last = e.last;
     run.end = e.end;
+    e
 }
 
 /// The extent of the run starting at `start`, as [`scan_run`] would scan it, recording
-/// nothing. (Inlined: it runs for every run of page text that is not short and bare.)
-#[inline(always)]
+/// nothing (the tests' reference for the recorded walk and the short path).
+#[cfg(test)]
 pub(crate) fn run_extent(b: &[u8], start: usize, mode: Mode) -> Extent {
     walk_run(b, start, mode, None)
 }
@@ -449,7 +450,7 @@ pub(crate) fn stops_run(c: u8) -> bool {
 /// The end of a run of page text at the ASCII digit `d` with fewer than `max` digits and
 /// nothing around them (`2024 `, `24/7 `, `24h`): groups of ASCII digits joined by one space,
 /// `-`, `.` or `/`, then a byte that [`stops_run`], or a space and such a byte, with at least
-/// 5 bytes left after the digits (no glued extension pending). The end [`run_extent`]
+/// 5 bytes left after the digits (no glued extension pending). The end [`scan_run`]
 /// finds, without its general scan; `None` for anything else.
 #[inline(always)]
 pub(crate) fn short_bare_run(b: &[u8], d: usize, max: usize) -> Option<usize> {
@@ -474,7 +475,7 @@ pub(crate) fn short_bare_run(b: &[u8], d: usize, max: usize) -> Option<usize> {
     (stops(e) || (b.get(e) == Some(&b' ') && stops(e + 1))).then_some(e)
 }
 
-/// The scanner of [`scan_run`] and [`run_extent`]: with `rec`, the digits are recorded in
+/// The scanner of [`scan_run`] (and the tests' `run_extent`): with `rec`, the digits are recorded in
 /// it (cleared by the caller).
 #[inline(always)]
 fn walk_run(b: &[u8], start: usize, mode: Mode, mut rec: Option<&mut Run>) -> Extent {

@@ -24,7 +24,7 @@
 //! however the text is chunked.
 
 use crate::scan::{
-    digit_at, find_digit_noting_non_ascii, find_digit_or_wide, may_continue, run_extent,
+    digit_at, find_digit_noting_non_ascii, find_digit_or_wide, may_continue,
     run_start_before_digit, scan_run, short_bare_run, Mode, Run,
 };
 use crate::swapper::{leading_chars_ok, RunRules, RunSink};
@@ -174,9 +174,10 @@ pub(crate) fn scan_text(
                 continue;
             }
         }
-        // Its extent first: a run too short for any target (a year, a price) is passed
-        // over without recording its digits.
-        let ext = run_extent(b, start, Mode::Text);
+        // Scanned once, recorded: the runs that get here are mostly long enough for a
+        // target (short bare ones took the path above), so a walk for the extent alone
+        // first would walk most of them twice.
+        let ext = scan_run(b, start, Mode::Text, run);
         let end = ext.end.max(d + 1);
         let continues = first && start == from;
         first = false;
@@ -190,7 +191,6 @@ pub(crate) fn scan_text(
         }
         let long_enough = !ext.overlong && ext.digits >= sw.min_digits();
         if !continues && long_enough && leading_ok(w, before, start, cuts) {
-            scan_run(b, start, Mode::Text, run);
             if !cuts.is_empty() {
                 split_at_cuts(run, cuts);
             }
