@@ -23,9 +23,17 @@ use crate::plan::RewriteStats;
 use crate::sink::Output;
 
 /// Elements whose text is never rewritten: raw-text and form elements, and `[data-dni-skip]`
-/// with everything inside it. (`<script>` text is recognised by its text type.)
-pub(crate) const SKIP_TEXT_SELECTOR: &str =
-    "[data-dni-skip], textarea, style, xmp, iframe, noembed, noframes, plaintext";
+/// with everything inside it. Most are recognised by their text type in [`Numbers::on_text`]
+/// (HTML's `style`, `xmp`, `noembed`, `noframes` hold raw text, `plaintext` plain text,
+/// `script` script data): a tag test per start tag each fewer. Inside `<svg>` and `<math>`
+/// (foreign content) they hold ordinary text, so they are selected there; `textarea`
+/// (RCDATA like `title`, which is rewritten) and `iframe` (shared with the firewall's
+/// selector) everywhere. `noscript` raw text is rewritten: [`NOSCRIPT_SELECTOR`] marks it.
+pub(crate) const SKIP_TEXT_SELECTOR: &str = "[data-dni-skip], textarea, iframe, \
+     svg style, svg xmp, svg noembed, svg noframes, svg plaintext, \
+     math style, math xmp, math noembed, math noframes, math plaintext";
+/// The one element whose raw text is rewritten (the firewall's selector for its content too).
+pub(crate) const NOSCRIPT_SELECTOR: &str = "noscript";
 /// Elements whose attributes are never rewritten.
 pub(crate) const SKIP_ELEMENT_SELECTOR: &str = "[data-dni-skip], [data-dni-skip] *";
 /// Links whose `href` may hold a number: `tel:` URIs (anywhere in the value: a leading
@@ -42,6 +50,9 @@ pub(crate) struct Numbers {
     pub whatsapp: bool,
     /// Set by a skip handler for the chunk being dispatched, read by the text handler.
     pub skip_this_text: Cell<bool>,
+    /// Set by the `noscript` handler for the chunk being dispatched (raw text that is
+    /// rewritten), read by the text handler.
+    pub noscript_text: Cell<bool>,
     /// Start offset of the element being dispatched when it is inside `[data-dni-skip]`.
     pub skip_element_at: Cell<Option<usize>>,
     /// The last chunk ended its text node: markup comes before the next chunk.
@@ -63,6 +74,7 @@ impl Numbers {
             attributes,
             whatsapp,
             skip_this_text: Cell::new(false),
+            noscript_text: Cell::new(false),
             skip_element_at: Cell::new(None),
             after_node: Cell::new(true),
         }
@@ -90,11 +102,14 @@ impl Numbers {
         out: &RefCell<Output>,
     ) {
         let skipped = self.skip_this_text.replace(false);
+        let noscript = self.noscript_text.replace(false);
         let rewritten = !skipped
-            && matches!(
-                chunk.text_type(),
-                TextType::Data | TextType::RCData | TextType::RawText
-            );
+            && match chunk.text_type() {
+                TextType::Data | TextType::RCData => true,
+                // `style`, `xmp`, `iframe`, `noembed`, `noframes`: never; `noscript`: yes.
+                TextType::RawText => noscript,
+                _ => false,
+            };
         // lol_html ends most text nodes with an empty chunk: nothing to read, and the next
         // text still comes after this node's markup if this chunk did.
         let empty = rewritten && chunk.as_str().is_empty();

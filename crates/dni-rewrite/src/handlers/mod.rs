@@ -14,7 +14,7 @@ use lol_html::errors::RewritingError;
 use lol_html::html_content::{ContentType, Element, EndTag, TextChunk};
 use lol_html::{DocumentContentHandlers, ElementContentHandlers, Selector, Settings};
 
-use crate::numbers::{Numbers, SKIP_ELEMENT_SELECTOR, SKIP_TEXT_SELECTOR};
+use crate::numbers::{Numbers, NOSCRIPT_SELECTOR, SKIP_ELEMENT_SELECTOR, SKIP_TEXT_SELECTOR};
 use crate::payload::{framework_marker, GuardPlacement, FRAMEWORK_MARKER_SELECTOR};
 use crate::shared::Shared;
 
@@ -118,6 +118,16 @@ fn number_handlers(
         ElementContentHandlers::default().text(move |_: &mut TextChunk<'_>| {
             if let Some(n) = &s.numbers {
                 n.skip_this_text.set(true);
+            }
+            Ok(())
+        }),
+    ));
+    let s = shared.clone();
+    out.extend(handlers(
+        NOSCRIPT_SELECTOR,
+        ElementContentHandlers::default().text(move |_: &mut TextChunk<'_>| {
+            if let Some(n) = &s.numbers {
+                n.noscript_text.set(true);
             }
             Ok(())
         }),
@@ -229,7 +239,7 @@ fn firewall_handlers(shared: &Rc<Shared>, out: &mut Vec<Handlers>) {
     ));
     let s = shared.clone();
     out.extend(handlers(
-        "noscript",
+        NOSCRIPT_SELECTOR,
         ElementContentHandlers::default().text(move |c: &mut TextChunk<'_>| {
             s.on_noscript_text(c);
             Ok(())
@@ -311,6 +321,69 @@ mod tests {
         assert!(cached()
             .iter()
             .any(|t| t == &format!("[data-x{}]", 3 * PARSED_SELECTORS_KEPT - 1)));
+    }
+
+    fn rewrite(page: &str, firewall: Option<crate::TagFirewall>) -> String {
+        let swaps = vec![(
+            E164::parse("+15551234567").unwrap(),
+            E164::parse("+15559876543").unwrap(),
+        )];
+        let plan = RewritePlan::new(&RewriteConfig::default(), swaps, firewall);
+        let mut rw = StreamRewriter::new(plan, "text/html", 1).unwrap();
+        let mut out = Vec::new();
+        // Byte by byte: every chunk split.
+        for b in page.as_bytes().chunks(1) {
+            out.extend(rw.write(b).unwrap().unwrap_or_default());
+        }
+        out.extend(rw.end().unwrap().0);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Raw text is skipped by its text type, except `<noscript>`'s; the same elements inside
+    /// `<svg>` / `<math>` hold ordinary text (HTML's foreign content: WHATWG HTML, 13.2.6.5
+    /// "The rules for parsing tokens in foreign content") and are skipped by their selector.
+    #[test]
+    fn raw_text_elements_are_skipped_in_html_and_in_foreign_content() {
+        let n = "555-123-4567";
+        let m = "555-987-6543";
+        for tag in ["style", "xmp", "noembed", "noframes", "iframe", "textarea"] {
+            let html = format!("<p>{n}</p><{tag}>{n}</{tag}><p>{n}</p>");
+            let want = format!("<p>{m}</p><{tag}>{n}</{tag}><p>{m}</p>");
+            assert_eq!(rewrite(&html, None), want, "{tag}");
+            for root in ["svg", "math"] {
+                let html = format!("<{root}><{tag}><g>{n}</g>{n}</{tag}><text>{n}</text></{root}>");
+                let want = format!("<{root}><{tag}><g>{n}</g>{n}</{tag}><text>{m}</text></{root}>");
+                assert_eq!(rewrite(&html, None), want, "{root} {tag}");
+            }
+        }
+        assert_eq!(
+            rewrite(&format!("<p>{n}<plaintext>{n}</p>"), None),
+            format!("<p>{m}<plaintext>{n}</p>")
+        );
+        assert_eq!(
+            rewrite(&format!("<svg><plaintext>{n}</plaintext>{n}</svg>"), None),
+            format!("<svg><plaintext>{n}</plaintext>{m}</svg>")
+        );
+        // `title` is RCDATA like `textarea`, and rewritten; `noscript` raw text is rewritten
+        // (without a firewall as text, with one as markup by the nested rewriter).
+        assert_eq!(
+            rewrite(&format!("<title>{n}</title><noscript>{n}</noscript>"), None),
+            format!("<title>{m}</title><noscript>{m}</noscript>")
+        );
+        let firewall = crate::TagFirewall {
+            classifier: std::rc::Rc::new(crate::ListClassifier::default()),
+            declined: vec![dni_common::Category::Marketing],
+            marker_attribute: "data-dni-category".into(),
+            max_inline_script_bytes: crate::DEFAULT_MAX_INLINE_SCRIPT_BYTES,
+            reenable: Vec::new(),
+        };
+        assert_eq!(
+            rewrite(
+                &format!("<noscript><b>{n}</b></noscript><style>{n}</style>"),
+                Some(firewall)
+            ),
+            format!("<noscript><b>{m}</b></noscript><style>{n}</style>")
+        );
     }
 
     /// Two sites' attribute lists one after the other on one thread: each rewrite uses its
