@@ -27,6 +27,15 @@ impl Shared {
         if tag == "iframe" {
             self.on_srcdoc(fw, el)?;
         }
+        // Selected by `[ping]` too: an `<input>` is an image button only with `type=image`
+        // (what `input[type=image i]` selects).
+        if tag == "input"
+            && !el
+                .get_attribute("type")
+                .is_some_and(|t| t.eq_ignore_ascii_case("image"))
+        {
+            return Ok(());
+        }
         let rel = (tag == "link").then(|| el.get_attribute("rel")).flatten();
         let Some((attrs, frame)) = resource_attributes(&tag, rel.as_deref()) else {
             return Ok(());

@@ -20,9 +20,10 @@ use crate::shared::Shared;
 
 /// Elements whose URL attributes the firewall checks. `link`, not `link[rel]`: the same
 /// selector as the framework markers' is one test per start tag fewer (`on_resource` reads
-/// `rel`).
+/// `rel`). `[ping]`, not `a[ping], area[ping]`: one entry instead of two (`on_resource`
+/// leaves other elements' `ping` alone).
 const RESOURCE_SELECTOR: &str = "img, source, iframe, frame, embed, object, video, audio, \
-     input[type=image i], link, a[ping], area[ping], image, [background]";
+     input[type=image i], link, [ping], image, [background]";
 
 type Handlers = (Cow<'static, Selector>, ElementContentHandlers<'static>);
 
@@ -383,6 +384,54 @@ mod tests {
                 Some(firewall)
             ),
             format!("<noscript><b>{m}</b></noscript><style>{n}</style>")
+        );
+    }
+
+    /// `[ping]` selects any element with a `ping`: only `<a>` and `<area>` lose it, and an
+    /// `<input>` that is not an image button keeps its `src` (as with `input[type=image i]`).
+    #[test]
+    fn only_links_lose_their_ping_and_only_image_inputs_their_src() {
+        let pixel = "https://www.facebook.com/tr?id=1&ev=ping";
+        let firewall = || crate::TagFirewall {
+            classifier: std::rc::Rc::new(crate::ListClassifier {
+                resources: vec![(
+                    "www.facebook.com/tr".into(),
+                    crate::TagInfo {
+                        category: dni_common::Category::Marketing,
+                        google_tag: false,
+                    },
+                )],
+                ..crate::ListClassifier::default()
+            }),
+            declined: vec![dni_common::Category::Marketing],
+            marker_attribute: "data-dni-category".into(),
+            max_inline_script_bytes: crate::DEFAULT_MAX_INLINE_SCRIPT_BYTES,
+            reenable: Vec::new(),
+        };
+        let kept = format!(
+            r#"<div ping="{pixel}">x</div><input type="text" ping="{pixel}" src="{pixel}"><input src="{pixel}">"#
+        );
+        assert_eq!(rewrite(&kept, Some(firewall())), kept);
+        for tag in ["a", "area"] {
+            assert_eq!(
+                rewrite(
+                    &format!(r#"<{tag} href="/x" ping="{pixel}">"#),
+                    Some(firewall())
+                ),
+                format!(
+                    r#"<{tag} href="/x" data-dni-ping="{pixel}" data-consent-category="marketing">"#
+                )
+            );
+        }
+        assert_eq!(
+            rewrite(
+                &format!(r#"<input type="IMAGE" ping="/p" src="{pixel}">"#),
+                Some(firewall())
+            ),
+            format!(
+                r#"<input type="IMAGE" ping="/p" src="{}" data-dni-src="{pixel}" data-consent-category="marketing">"#,
+                crate::firewall::BLANK_IMAGE
+            )
         );
     }
 
