@@ -21,9 +21,11 @@ use crate::shared::Shared;
 /// Elements whose URL attributes the firewall checks. `link`, not `link[rel]`: the same
 /// selector as the framework markers' is one test per start tag fewer (`on_resource` reads
 /// `rel`). `[ping]`, not `a[ping], area[ping]`: one entry instead of two (`on_resource`
-/// leaves other elements' `ping` alone).
-const RESOURCE_SELECTOR: &str = "img, source, iframe, frame, embed, object, video, audio, \
-     input[type=image i], link, [ping], image, [background]";
+/// leaves other elements' `ping` alone). `[src]` for `embed`, `audio` and `input[type=image
+/// i]`, whose only URL attribute is `src` (one entry instead of three; `on_resource` leaves
+/// other elements alone, and an `<input>` other than an image button).
+const RESOURCE_SELECTOR: &str = "img, source, iframe, frame, object, video, link, [src], \
+     [ping], image, [background]";
 
 type Handlers = (Cow<'static, Selector>, ElementContentHandlers<'static>);
 
@@ -387,10 +389,11 @@ mod tests {
         );
     }
 
-    /// `[ping]` selects any element with a `ping`: only `<a>` and `<area>` lose it, and an
-    /// `<input>` that is not an image button keeps its `src` (as with `input[type=image i]`).
+    /// `[ping]` and `[src]` select any element with one: only `<a>` and `<area>` lose their
+    /// `ping`, only resources their `src`, and an `<input>` that is not an image button keeps
+    /// its `src` (as with `input[type=image i]`).
     #[test]
-    fn only_links_lose_their_ping_and_only_image_inputs_their_src() {
+    fn only_links_lose_their_ping_and_only_resources_their_src() {
         let pixel = "https://www.facebook.com/tr?id=1&ev=ping";
         let firewall = || crate::TagFirewall {
             classifier: std::rc::Rc::new(crate::ListClassifier {
@@ -409,7 +412,7 @@ mod tests {
             reenable: Vec::new(),
         };
         let kept = format!(
-            r#"<div ping="{pixel}">x</div><input type="text" ping="{pixel}" src="{pixel}"><input src="{pixel}">"#
+            r#"<div ping="{pixel}">x</div><input type="text" ping="{pixel}" src="{pixel}"><input src="{pixel}"><video><track src="{pixel}"></video><p src="{pixel}">x</p>"#
         );
         assert_eq!(rewrite(&kept, Some(firewall())), kept);
         for tag in ["a", "area"] {
@@ -420,6 +423,18 @@ mod tests {
                 ),
                 format!(
                     r#"<{tag} href="/x" data-dni-ping="{pixel}" data-consent-category="marketing">"#
+                )
+            );
+        }
+        // `[src]` selects these (their only URL attribute).
+        for tag in ["embed", "audio"] {
+            assert_eq!(
+                rewrite(
+                    &format!(r#"<{tag} src="{pixel}" ping="/p">"#),
+                    Some(firewall())
+                ),
+                format!(
+                    r#"<{tag} ping="/p" data-dni-src="{pixel}" data-consent-category="marketing">"#
                 )
             );
         }
