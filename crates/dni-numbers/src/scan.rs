@@ -251,7 +251,15 @@ pub(crate) fn find_digit_or_wide(b: &[u8], from: usize) -> Option<usize> {
 
 /// Where a run containing the digit at `d` starts: a `+`, `(` or `+(` right before it (ASCII
 /// or fullwidth).
+#[inline(always)]
 pub(crate) fn run_start_before_digit(b: &[u8], d: usize) -> usize {
+    // Most digits follow an ASCII byte that is neither (the fullwidth forms end in bytes
+    // 0x88 and 0x8B): one test.
+    match d.checked_sub(1).and_then(|i| b.get(i)) {
+        Some(&c) if c < 0x80 && c != b'(' && c != b'+' => return d,
+        None => return d,
+        _ => {}
+    }
     let ends_with = |end: usize, ascii: u8, wide: &[u8; 3]| match end.checked_sub(1) {
         Some(i) if b.get(i) == Some(&ascii) => Some(i),
         // The fullwidth form's last byte first: most text has none.
@@ -686,6 +694,17 @@ mod tests {
         assert_eq!(run_start_before_digit(b"(5", 1), 0);
         assert_eq!(run_start_before_digit(b"+(44)", 2), 0);
         assert_eq!(run_start_before_digit(b"5", 0), 0);
+        // Fullwidth `（` and `＋` (bytes >= 0x80 before the digit: the general test).
+        let wide = "x＋（5".as_bytes();
+        assert_eq!(run_start_before_digit(wide, wide.len() - 1), 1);
+        let wide = "（5".as_bytes();
+        assert_eq!(run_start_before_digit(wide, 3), 0);
+        let other = "é5".as_bytes();
+        assert_eq!(run_start_before_digit(other, 2), 2);
+        // Every ASCII byte but `(` and `+` before a digit starts nothing.
+        for c in (0..0x80u8).filter(|&c| c != b'(' && c != b'+') {
+            assert_eq!(run_start_before_digit(&[b'+', c, b'5'], 2), 2, "{c}");
+        }
     }
 
     #[test]

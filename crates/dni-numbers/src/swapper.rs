@@ -430,7 +430,6 @@ impl NumberSwapper {
         let digits = run.digits.get(a..a + found.len)?;
         let first = digits.first()?;
         let end = digits.last()?.end();
-        let home = found.swap.target.country_code();
         match found.swap.styled(found.style) {
             Some(nd) if nd.len() == found.len => {
                 // The printed span copied once, its digits overwritten in the copy (a digit
@@ -483,6 +482,8 @@ impl NumberSwapper {
                     .find(|s| !s.is_empty() && !s.contains(['(', ')']))
                     .unwrap_or("");
                 out.push_str(text.get(copied..start)?);
+                // Only here: the country code is read from the E.164 text (a UTF-8 check).
+                let home = found.swap.target.country_code();
                 let mut form = standard_form(&found.swap.replacement, found.style, home, sep);
                 if digits.iter().all(|d| d.wide) {
                     // Printed in fullwidth: so is the replacement.
