@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 
-/** mulberry32: a small seeded PRNG, so every run builds the same bytes. */
-function prng(seed) {
+/** mulberry32: a small seeded PRNG, so every run builds the same bytes (and shuffles the same). */
+export function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { writePages, nextLikePage } from './pages.mjs';
+import { writePages, nextLikePage, prng } from './pages.mjs';
 import { siteConfig, tcAccept, tcDecline, mainTarget } from '../tests/support/config.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -349,17 +349,7 @@ if (FEW_CASES || process.env.BENCH_CORE) {
   for (let i = CASES.length - 1; i >= 0; i--) if (!keep.has(CASES[i].id)) CASES.splice(i, 1);
 }
 
-/** A deterministic PRNG (mulberry32) and a Fisher-Yates shuffle with it. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A Fisher-Yates shuffle with a seeded PRNG (`prng` of pages.mjs). */
 function shuffled(xs, random) {
   const out = [...xs];
   for (let i = out.length - 1; i > 0; i--) {
@@ -380,7 +370,7 @@ const results = {};
 for (const page of Object.keys(pages)) {
   for (let i = 0; i < WARMUP; i++) for (const c of CASES) await timed(c.host, page, c.cookie());
   const samples = Object.fromEntries(CASES.map((c) => [c.id, []]));
-  const random = seeded(page.length);
+  const random = prng(page.length);
   for (let round = 0; round < N[page]; round++) {
     // Interleave in a new shuffled order each round, so no case always follows the same one.
     // (A rotation kept the cyclic order: the case after the JS twin always paid for the twin's
