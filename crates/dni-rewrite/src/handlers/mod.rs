@@ -104,6 +104,40 @@ fn number_handlers(
     if numbers.swapper.is_empty() {
         return None;
     }
+    skip_marker_handlers(shared, out);
+    let selector = numbers.attribute_selector();
+    let s = shared.clone();
+    out.extend(handlers(
+        &selector,
+        ElementContentHandlers::default().element(move |el: &mut Element<'_, '_>| {
+            match &s.numbers {
+                Some(n) => n.on_attributes(el, &s.stats),
+                None => Ok(()),
+            }
+        }),
+    ));
+    let s = shared.clone();
+    let e = shared.clone();
+    Some(
+        DocumentContentHandlers::default()
+            .text(move |t: &mut TextChunk<'_>| {
+                if let Some(n) = &s.numbers {
+                    n.on_text(t, &s.stats, &s.out);
+                }
+                Ok(())
+            })
+            .end(move |_: &mut lol_html::html_content::DocumentEnd<'_>| {
+                if let Some(n) = &e.numbers {
+                    n.on_end(&e.stats, &e.out);
+                }
+                Ok(())
+            }),
+    )
+}
+
+/// The markers the number handlers read: `[data-dni-skip]` elements, text never rewritten
+/// (`textarea`, raw text in `<svg>`/`<math>`, ...), and `<noscript>` raw text.
+fn skip_marker_handlers(shared: &Rc<Shared>, out: &mut Vec<Handlers>) {
     let s = shared.clone();
     out.extend(handlers(
         SKIP_ELEMENT_SELECTOR,
@@ -135,34 +169,6 @@ fn number_handlers(
             Ok(())
         }),
     ));
-    let selector = numbers.attribute_selector();
-    let s = shared.clone();
-    out.extend(handlers(
-        &selector,
-        ElementContentHandlers::default().element(move |el: &mut Element<'_, '_>| {
-            match &s.numbers {
-                Some(n) => n.on_attributes(el, &s.stats),
-                None => Ok(()),
-            }
-        }),
-    ));
-    let s = shared.clone();
-    let e = shared.clone();
-    Some(
-        DocumentContentHandlers::default()
-            .text(move |t: &mut TextChunk<'_>| {
-                if let Some(n) = &s.numbers {
-                    n.on_text(t, &s.stats, &s.out);
-                }
-                Ok(())
-            })
-            .end(move |_: &mut lol_html::html_content::DocumentEnd<'_>| {
-                if let Some(n) = &e.numbers {
-                    n.on_end(&e.stats, &e.out);
-                }
-                Ok(())
-            }),
-    )
 }
 
 fn script_handlers(shared: &Rc<Shared>, out: &mut Vec<Handlers>) {
