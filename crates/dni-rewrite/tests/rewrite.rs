@@ -22,6 +22,28 @@ fn swap_and_script_plan() -> RewritePlan {
     )
 }
 
+/// Rewrites `body` (served as `ct`) split in two at every point, asserts the output is
+/// `expected` each time, and returns each split's counts.
+fn at_every_split(
+    plan: fn() -> RewritePlan,
+    ct: &str,
+    body: &[u8],
+    expected: &str,
+) -> Vec<dni_rewrite::RewriteStats> {
+    (0..=body.len())
+        .map(|cut| {
+            let (a, b) = body.split_at(cut);
+            let (out, stats) = rewrite_chunks(plan(), ct, &[a, b]);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                expected,
+                "{ct}, split at {cut}"
+            );
+            stats
+        })
+        .collect()
+}
+
 /// A UTF-16 byte-order mark wins over the charset the response names (or its absence), as
 /// in browsers: the page is decoded from UTF-16 and goes out in UTF-8 behind a UTF-8 mark.
 #[test]
@@ -41,14 +63,7 @@ fn a_utf16_byte_order_mark_wins_over_the_declared_charset() {
         "text/html",
     ] {
         for body in [&le, &be] {
-            for cut in 0..=body.len() {
-                let (a, b) = body.split_at(cut);
-                let (out, stats) = rewrite_chunks(swap_and_script_plan(), ct, &[a, b]);
-                assert_eq!(
-                    String::from_utf8(out).unwrap(),
-                    expected,
-                    "{ct}, split at {cut}"
-                );
+            for stats in at_every_split(swap_and_script_plan, ct, body, &expected) {
                 assert_eq!((stats.numbers_swapped, stats.scripts_neutralised), (1, 1));
             }
         }
@@ -69,15 +84,8 @@ fn a_utf8_byte_order_mark_wins_over_the_declared_charset_and_meta_charset() {
         "text/html",
         "text/html; charset=utf-8",
     ] {
-        for cut in 0..=page.len() {
-            let (a, b) = page.as_bytes().split_at(cut);
-            let (out, stats) = rewrite_chunks(swap_plan(), ct, &[a, b]);
-            assert_eq!(
-                String::from_utf8(out).unwrap(),
-                expected,
-                "{ct}, split at {cut}"
-            );
-            assert_eq!(stats.numbers_swapped, 1, "{ct}, split at {cut}");
+        for stats in at_every_split(swap_plan, ct, page.as_bytes(), &expected) {
+            assert_eq!(stats.numbers_swapped, 1, "{ct}");
         }
     }
 }
@@ -119,14 +127,7 @@ fn utf16_and_iso_2022_jp_pages_are_rewritten_in_utf8() {
         ("text/html; charset=utf-16be", utf16be.as_slice()),
         ("text/html; charset=iso-2022-jp", jis.as_ref()),
     ] {
-        for cut in 0..=body.len() {
-            let (a, b) = body.split_at(cut);
-            let (out, stats) = rewrite_chunks(swap_and_script_plan(), ct, &[a, b]);
-            assert_eq!(
-                String::from_utf8(out).unwrap(),
-                expected,
-                "{ct}, split at {cut}"
-            );
+        for stats in at_every_split(swap_and_script_plan, ct, body, expected) {
             assert_eq!((stats.numbers_swapped, stats.scripts_neutralised), (1, 1));
         }
     }
