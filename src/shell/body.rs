@@ -196,7 +196,7 @@ extern "C" {
     ) -> js_sys::Promise;
 }
 
-/// The rewriter as pump.js drives it: one call per piece of input, output returned as bytes
+/// The rewriter as pump.js drives it: one call per ~64 KiB of input, output returned as bytes
 /// (`undefined`: nothing to send yet). `on_end` is called once, when the body ended or
 /// failed; a pump dropped before (the client went away) never calls it.
 #[wasm_bindgen]

@@ -24,6 +24,8 @@ const sha256 = (b) => crypto.createHash('sha256').update(b).digest('hex');
 
 let releaseOrigin;
 const released = new Promise((r) => { releaseOrigin = r; });
+let releaseTrickle;
+const trickleReleased = new Promise((r) => { releaseTrickle = r; });
 let origin, worker;
 
 before(async () => {
@@ -33,6 +35,18 @@ before(async () => {
       body: PAGE,
       chunkSize: 16 * 1024,
       holdAfter: { bytes: Buffer.byteLength(HEAD), release: released },
+    },
+    // The head in 300-byte pieces a millisecond apart (never 2 ms of silence), then a hold:
+    // the pump gathers input for the rewriter, and what it gathered must not wait for more.
+    '/trickle.html': async (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      const head = Buffer.from(HEAD);
+      for (let at = 0; at < head.length; at += 300) {
+        res.write(head.subarray(at, at + 300));
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      await trickleReleased;
+      res.end(REST);
     },
     '/big.bin': { headers: { 'content-type': 'application/octet-stream' }, body: BINARY, chunkSize: 64 * 1024 },
     '/big.html': { headers: { 'content-type': 'text/html' }, body: PAGE.repeat(40), chunkSize: 32 * 1024 },
@@ -50,6 +64,7 @@ before(async () => {
 });
 after(async () => {
   releaseOrigin?.();
+  releaseTrickle?.();
   await worker?.dispose();
   await origin?.close();
 });
@@ -92,6 +107,33 @@ test('the rewritten head arrives while the origin is still holding the rest of t
 
   originHolding = false;
   releaseOrigin();
+  for (;;) {
+    const { done, value } = await guard(reader.read(), 20_000, 'rest of the body');
+    if (done) break;
+    received += decoder.decode(value, { stream: true });
+  }
+  received += decoder.decode();
+  assert.equal(received, swapped(PAGE));
+});
+
+test('a head trickling in small pieces arrives whole while the origin holds the rest', async () => {
+  let originHolding = true;
+  const r = await guard(worker.fetch('/trickle.html', declined()), 20_000, 'response headers');
+  assert.equal(r.status, 200);
+  const reader = r.body.getReader();
+  const decoder = new TextDecoder();
+  let received = '';
+  while (!received.includes('<div id="held-here">')) {
+    const { done, value } = await guard(reader.read(), 20_000, 'the trickled head while the origin holds');
+    assert.ok(!done, 'the body ended before the origin was released');
+    received += decoder.decode(value, { stream: true });
+  }
+  assert.ok(originHolding, 'the head arrived only after the origin was released');
+  assert.ok(swapped(PAGE).startsWith(received), 'what arrived is a prefix of the rewritten page');
+  assert.ok(!received.includes('Paragraph 599'), 'nothing past the hold point arrived');
+
+  originHolding = false;
+  releaseTrickle();
   for (;;) {
     const { done, value } = await guard(reader.read(), 20_000, 'rest of the body');
     if (done) break;
