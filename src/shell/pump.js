@@ -54,16 +54,6 @@ export async function pumpBody(source, writer, rewriter, idleMs) {
     staged = 0;
     return out === undefined || send(out);
   };
-  // Gathers `chunk` (copied: a BYOB buffer is reused), feeding the rewriter when enough is in.
-  const gather = async (chunk) => {
-    if (staged + chunk.length > stage.length) {
-      if (!(await feed())) return false;
-      if (chunk.length > stage.length) stage = new Uint8Array(chunk.length);
-    }
-    stage.set(chunk, staged);
-    staged += chunk.length;
-    return staged < STAGE_BYTES || feed();
-  };
   try {
     try {
       reader = source.getReader({ mode: 'byob' });
@@ -92,10 +82,17 @@ export async function pumpBody(source, writer, rewriter, idleMs) {
         read = await next;
       }
       if (read.done) break;
-      const more = await gather(read.value);
+      // Gathered (copied: a BYOB buffer is reused); the rewriter is fed when enough is in.
+      const chunk = read.value;
+      if (staged + chunk.length > stage.length) {
+        if (!(await feed())) return;
+        if (chunk.length > stage.length) stage = new Uint8Array(chunk.length);
+      }
+      stage.set(chunk, staged);
+      staged += chunk.length;
       // The buffer came back (transferred): the next read fills it again.
-      if (view !== null) view = new Uint8Array(read.value.buffer);
-      if (!more) return;
+      if (view !== null) view = new Uint8Array(chunk.buffer);
+      if (staged >= STAGE_BYTES && !(await feed())) return;
     }
     stopTimer();
     if (!(await feed())) return;
