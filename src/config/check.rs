@@ -96,17 +96,18 @@ fn join(path: &str, inner: &str) -> String {
 /// error's column ([`path_at`]).
 fn section<T: DeserializeOwned>(v: &Value, path: &str, issues: &mut Vec<ConfigIssue>) -> Option<T> {
     let text = v.to_string();
-    match serde_json::from_str::<T>(&text) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            let at = join(path, &path_at(&text, e.column()));
-            let message = e.to_string();
-            let suffix = format!(" at line {} column {}", e.line(), e.column());
-            let message = message.strip_suffix(&suffix).unwrap_or(&message);
-            issues.push(deserialize_issue(&at, message));
-            None
-        }
-    }
+    serde_json::from_str::<T>(&text)
+        .map_err(|e| report(&text, &e, path, issues))
+        .ok()
+}
+
+/// [`section`]'s error, kept out of the generic function (one copy, not one per type).
+fn report(text: &str, e: &serde_json::Error, path: &str, issues: &mut Vec<ConfigIssue>) {
+    let at = join(path, &path_at(text, e.column()));
+    let message = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = message.strip_suffix(&suffix).unwrap_or(&message);
+    issues.push(deserialize_issue(&at, message));
 }
 
 fn optional<T: DeserializeOwned + Default>(
