@@ -9,6 +9,7 @@ use dni_common::{ConfigIssue, Validate};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use super::json_path::path_at;
 use super::numbers::check_numbers;
 use super::{deserialize_issue, Config, HostPattern, SiteConfig, Upstream};
 
@@ -89,15 +90,24 @@ fn join(path: &str, inner: &str) -> String {
 }
 
 /// Deserialises `v` as a `T`, reporting a failure at `path` + the path inside `v`.
+///
+/// `v` is written out (compact, one line) and read back by serde_json, so every config type
+/// has one `Deserialize` instantiation, serde_json's: the path inside `v` is found from the
+/// error's column ([`path_at`]).
 fn section<T: DeserializeOwned>(v: &Value, path: &str, issues: &mut Vec<ConfigIssue>) -> Option<T> {
-    match serde_path_to_error::deserialize::<_, T>(v) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            let at = join(path, &e.path().to_string());
-            issues.push(deserialize_issue(&at, &e.into_inner().to_string()));
-            None
-        }
-    }
+    let text = v.to_string();
+    serde_json::from_str::<T>(&text)
+        .map_err(|e| report(&text, &e, path, issues))
+        .ok()
+}
+
+/// [`section`]'s error, kept out of the generic function (one copy, not one per type).
+fn report(text: &str, e: &serde_json::Error, path: &str, issues: &mut Vec<ConfigIssue>) {
+    let at = join(path, &path_at(text, e.column()));
+    let message = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = message.strip_suffix(&suffix).unwrap_or(&message);
+    issues.push(deserialize_issue(&at, message));
 }
 
 fn optional<T: DeserializeOwned + Default>(

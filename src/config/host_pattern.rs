@@ -100,8 +100,7 @@ fn strip_port(host: &str) -> &str {
 
 impl<'de> Deserialize<'de> for HostPattern {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        HostPattern::parse(&s).map_err(serde::de::Error::custom)
+        dni_common::de::parse_str(d, HostPattern::parse)
     }
 }
 

@@ -10,6 +10,7 @@ mod check;
 mod data_paths;
 mod host_pattern;
 mod idn;
+mod json_path;
 mod numbers;
 pub mod secrets;
 mod upstream;

@@ -71,8 +71,7 @@ fn url_host(url: &str) -> Option<&str> {
 
 impl<'de> Deserialize<'de> for Upstream {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Upstream::parse(&s).map_err(serde::de::Error::custom)
+        dni_common::de::parse_str(d, Upstream::parse)
     }
 }
 

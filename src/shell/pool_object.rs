@@ -195,11 +195,20 @@ impl Sql for DoSql {
         query: &str,
         args: Vec<SqlArg>,
     ) -> std::result::Result<Vec<T>, StoreError> {
+        // Rows come out of JavaScript as `serde_json::Value`s (the one type
+        // serde-wasm-bindgen decodes, also for `exec`) and are then read by serde_json:
+        // each row type has serde_json's `Deserialize` code only (BENCHMARKS.md, issue 16).
         self.0
             .exec(query, Some(bind(args)))
             .map_err(|e| StoreError(format!("{e} ({query})")))?
-            .to_array::<T>()
-            .map_err(|e| StoreError(format!("row does not decode: {e} ({query})")))
+            .to_array::<serde_json::Value>()
+            .map_err(|e| StoreError(format!("row does not decode: {e} ({query})")))?
+            .into_iter()
+            .map(|row| {
+                serde_json::from_value::<T>(row)
+                    .map_err(|e| StoreError(format!("row does not decode: {e} ({query})")))
+            })
+            .collect()
     }
 
     fn exec(&self, query: &str, args: Vec<SqlArg>) -> std::result::Result<u64, StoreError> {

@@ -15,9 +15,15 @@ pub const MAX_COOKIE_NAME_LEN: usize = 4096;
 
 /// A non-empty RFC 6265 cookie name (an RFC 9110 token), at most [`MAX_COOKIE_NAME_LEN`]
 /// bytes. Safe to echo in a `Set-Cookie` header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(into = "String")]
 pub struct CookieName(String);
+
+impl<'de> Deserialize<'de> for CookieName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::parse_str(d, |s| CookieName::new(s.to_string()))
+    }
+}
 
 /// Why a string is not a [`CookieName`].
 #[derive(Debug, Clone, PartialEq, Eq)]

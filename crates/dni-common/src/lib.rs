@@ -5,6 +5,7 @@
 //! * [`CookieName`]: a validated cookie name.
 //! * [`ConfigIssue`]: one problem found while validating configuration, with the key path
 //!   and its [`Severity`] (error or warning).
+//! * [`de::parse_str`]: deserialise a string-written value through its parser.
 //! * [`country`]: ISO 3166-1 alpha-2 codes and hints for the usual mistakes (`UK`, `EL`).
 
 mod category;
@@ -12,6 +13,7 @@ mod config_issue;
 pub mod cookie_header;
 mod cookie_name;
 pub mod country;
+pub mod de;
 pub mod markup;
 mod reenable;
 

@@ -157,8 +157,9 @@ impl Serialize for E164 {
 
 impl<'de> Deserialize<'de> for E164 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        E164::parse(&s).map_err(|e| serde::de::Error::custom(format!("`{s}`: {e}")))
+        dni_common::de::parse_str(deserializer, |s| {
+            E164::parse(s).map_err(|e| format!("`{s}`: {e}"))
+        })
     }
 }
 

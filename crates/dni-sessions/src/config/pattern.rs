@@ -46,11 +46,36 @@ struct RegexSpec {
     matches: String,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// A string or `{"matches": ...}`, read with a visitor (not `#[serde(untagged)]`, which
+/// buffers the input and reports only "did not match any variant", at the enclosing table).
 enum RawMatch {
     Plain(String),
     Regex(RegexSpec),
+}
+
+impl<'de> Deserialize<'de> for RawMatch {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RawMatchVisitor)
+    }
+}
+
+struct RawMatchVisitor;
+
+impl<'de> serde::de::Visitor<'de> for RawMatchVisitor {
+    type Value = RawMatch;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string or a table with `matches`")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RawMatch, E> {
+        Ok(RawMatch::Plain(s.to_string()))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawMatch, A::Error> {
+        RegexSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            .map(RawMatch::Regex)
+    }
 }
 
 /// How a query value (`utm_source`, ...) is matched.

@@ -1,5 +1,6 @@
 //! The conditions that pick a traffic source: click ids, UTM values, referrer, landing path.
 
+use dni_common::de::OneOrMany;
 use dni_common::{ConfigIssue, Validate};
 use serde::Deserialize;
 
@@ -71,13 +72,6 @@ impl SourceMatch {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawReferrer {
-    One(String),
-    Many(Vec<String>),
-}
-
 /// One host pattern as written, with its parse result (errors are reported by `Validate`).
 #[derive(Debug, Clone)]
 pub struct HostRule {
@@ -87,7 +81,7 @@ pub struct HostRule {
 
 /// The referrer condition of a source.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(from = "RawReferrer")]
+#[serde(from = "OneOrMany")]
 pub enum ReferrerMatch {
     /// `"search"`: a built-in search engine ([`crate::referrer::SEARCH_ENGINES`]).
     Search,
@@ -99,20 +93,20 @@ pub enum ReferrerMatch {
     Hosts(Vec<HostRule>),
 }
 
-impl From<RawReferrer> for ReferrerMatch {
-    fn from(raw: RawReferrer) -> Self {
+impl From<OneOrMany> for ReferrerMatch {
+    fn from(raw: OneOrMany) -> Self {
         let rule = |raw: String| HostRule {
             pattern: HostPattern::parse(&raw),
             raw,
         };
         match raw {
-            RawReferrer::One(s) => match s.as_str() {
+            OneOrMany::One(s) => match s.as_str() {
                 "search" => ReferrerMatch::Search,
                 "social" => ReferrerMatch::Social,
                 "direct" => ReferrerMatch::Direct,
                 _ => ReferrerMatch::Hosts(vec![rule(s)]),
             },
-            RawReferrer::Many(list) => ReferrerMatch::Hosts(list.into_iter().map(rule).collect()),
+            OneOrMany::Many(list) => ReferrerMatch::Hosts(list.into_iter().map(rule).collect()),
         }
     }
 }

@@ -72,16 +72,21 @@ pub struct LeaseRecord {
 /// store keeps it). A stored string that no longer parses reads as an empty attribution:
 /// the lease itself (number, session, times) still answers the call.
 fn attribution_object_or_text<'de, D: Deserializer<'de>>(d: D) -> Result<Attribution, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Stored {
-        Object(Box<Attribution>),
-        Text(String),
+    // A visitor, not `#[serde(untagged)]`: the value is read once, without buffering it.
+    struct ObjectOrText;
+    impl<'de> serde::de::Visitor<'de> for ObjectOrText {
+        type Value = Attribution;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an attribution object or JSON text holding one")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Attribution, E> {
+            Ok(serde_json::from_str(s).unwrap_or_default())
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Attribution, A::Error> {
+            Attribution::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
     }
-    Ok(match Stored::deserialize(d)? {
-        Stored::Object(a) => *a,
-        Stored::Text(s) => serde_json::from_str(&s).unwrap_or_default(),
-    })
+    d.deserialize_any(ObjectOrText)
 }
 
 /// A storage operation failed (the database refused a statement, a row did not decode).

@@ -105,16 +105,7 @@ pub(crate) fn one_or_many<'de, D>(deserializer: D) -> Result<Vec<String>, D::Err
 where
     D: serde::Deserializer<'de>,
 {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
-    }
-    Ok(match OneOrMany::deserialize(deserializer)? {
-        OneOrMany::One(s) => vec![s],
-        OneOrMany::Many(v) => v,
-    })
+    Ok(dni_common::de::OneOrMany::deserialize(deserializer)?.into_vec())
 }
 
 impl Default for TcfConfig {
