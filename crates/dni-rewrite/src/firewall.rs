@@ -5,6 +5,7 @@
 //! by a nested rewriter, passed in as a [`NestedRewrite`] (the rewriter sits above the
 //! firewall).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use dni_common::Category;
@@ -106,7 +107,8 @@ pub(crate) fn resource_attributes(
             if !fetches {
                 return None;
             }
-            (&["href"], false)
+            // `imagesrcset`: the candidates of `<link rel=preload as=image>`.
+            (&["href", "imagesrcset"], false)
         }
         _ => return None,
     })
@@ -142,6 +144,107 @@ pub(crate) fn decode_attribute_entities(value: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// The named character references a browser decodes to an ASCII character a URL can hold
+/// (HTML's named character reference table has none for letters or digits), without `&`.
+const URL_NAMED_REFERENCES: [(&str, char); 29] = [
+    ("colon;", ':'),
+    ("sol;", '/'),
+    ("bsol;", '\\'),
+    ("period;", '.'),
+    ("quest;", '?'),
+    ("equals;", '='),
+    ("amp;", '&'),
+    ("AMP;", '&'),
+    ("num;", '#'),
+    ("percnt;", '%'),
+    ("lowbar;", '_'),
+    ("UnderBar;", '_'),
+    ("commat;", '@'),
+    ("plus;", '+'),
+    ("comma;", ','),
+    ("semi;", ';'),
+    ("excl;", '!'),
+    ("dollar;", '$'),
+    ("lpar;", '('),
+    ("rpar;", ')'),
+    ("ast;", '*'),
+    ("midast;", '*'),
+    ("apos;", '\''),
+    ("quot;", '"'),
+    ("tilde;", '~'),
+    ("Tab;", '\t'),
+    ("NewLine;", '\n'),
+    ("lsqb;", '['),
+    ("rsqb;", ']'),
+];
+
+/// An attribute value holding a URL, as written (lol_html does not decode entities), with
+/// the character references a browser decodes in it decoded, so the URL is classified as
+/// the browser will fetch it: numeric ones (`&#104;`, `&#x2E;`, with or without the `;`)
+/// and the named ones for URL punctuation (`&colon;`, `&sol;`, `&period;`, ...). A
+/// reference that decodes to nothing valid is kept as written.
+pub(crate) fn decode_url_entities(value: &str) -> Cow<'_, str> {
+    if !value.contains('&') {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(rest.get(..amp).unwrap_or_default());
+        let after = rest.get(amp + 1..).unwrap_or_default();
+        let (decoded, used) = numeric_reference(after)
+            .or_else(|| {
+                URL_NAMED_REFERENCES
+                    .iter()
+                    .find(|(name, _)| after.starts_with(name))
+                    .map(|(name, c)| (*c, name.len()))
+            })
+            .unwrap_or(('&', 0));
+        out.push(decoded);
+        rest = after.get(used..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// `#123;` / `#x7B;` (the `;` optional) at the start of `s`: the character and the bytes
+/// used. Code points a browser replaces (0, surrogates, beyond U+10FFFF) decode to U+FFFD.
+fn numeric_reference(s: &str) -> Option<(char, usize)> {
+    let body = s.strip_prefix('#')?;
+    let (hex, digits_at) = match body.as_bytes().first() {
+        Some(b'x' | b'X') => (true, 2),
+        _ => (false, 1),
+    };
+    let digits = s.get(digits_at..)?;
+    let len = digits
+        .bytes()
+        .take_while(|b| {
+            if hex {
+                b.is_ascii_hexdigit()
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+        .count();
+    if len == 0 {
+        return None;
+    }
+    let text = digits.get(..len)?;
+    let code = u32::from_str_radix(text.trim_start_matches('0'), if hex { 16 } else { 10 })
+        .ok()
+        .or(if text.bytes().all(|b| b == b'0') {
+            Some(0)
+        } else {
+            None
+        })
+        .unwrap_or(u32::MAX);
+    let c = char::from_u32(code)
+        .filter(|&c| c != '\0')
+        .unwrap_or('\u{FFFD}');
+    let semicolon = usize::from(digits.get(len..).is_some_and(|r| r.starts_with(';')));
+    Some((c, digits_at + len + semicolon))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +256,43 @@ mod tests {
             "<img src=\"a?b=1&amp;c\">'"
         );
         assert_eq!(decode_attribute_entities("<p>plain</p>"), "<p>plain</p>");
+    }
+
+    #[test]
+    fn url_references_are_decoded_as_a_browser_does() {
+        for (written, fetched) in [
+            (
+                "&#104;ttps://www.facebook.com/tr",
+                "https://www.facebook.com/tr",
+            ),
+            (
+                "https://www&#46;facebook.com/tr",
+                "https://www.facebook.com/tr",
+            ),
+            (
+                "https&colon;&sol;&sol;www&period;facebook&period;com/tr",
+                "https://www.facebook.com/tr",
+            ),
+            (
+                "https://www&#x2E;facebook&#X2e;com/tr",
+                "https://www.facebook.com/tr",
+            ),
+            (
+                "&#104ttps://a.b/?x=1&amp;y=2&ampz",
+                "https://a.b/?x=1&y=2&ampz",
+            ),
+            ("a&b&#;&#x;&unknown;", "a&b&#;&#x;&unknown;"),
+            ("&#0;&#99999999999;&#xD800;", "\u{FFFD}\u{FFFD}\u{FFFD}"),
+            ("plain", "plain"),
+        ] {
+            assert_eq!(decode_url_entities(written), fetched, "{written}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn url_reference_decoding_never_panics(s in "([&#xX;a-z0-9]|&colon;|&#[0-9]{1,12}){0,20}") {
+            let _ = decode_url_entities(&s);
+        }
     }
 }

@@ -195,6 +195,55 @@ fn pixels_frames_and_preloads_of_declined_vendors_make_no_request() {
     assert_eq!(rewrite(granted(), html).0, html);
 }
 
+/// URLs written with character references are classified as the browser decodes and
+/// fetches them (numeric references, with or without `;`, and the named ones for URL
+/// punctuation), and a preloaded image's `imagesrcset` is a resource URL too.
+#[test]
+fn entity_encoded_urls_and_preloaded_image_sets_make_no_request() {
+    let html = concat!(
+        r#"<img src="&#104;ttps://pixel.example/collect?id=1&amp;ev=Scheme" height="1" width="1">"#,
+        r#"<IMG SRC="https://pixel&#46;example/collect?id=1&amp;ev=Host">"#,
+        r#"<img src="https&colon;&sol;&sol;pixel&period;example&sol;collect?ev=Named">"#,
+        r#"<iframe src="https://tracker&#x2e;example/ns.html"></iframe>"#,
+        r#"<a href="/x" ping="https://pixel&#x2E;example/collect?ping">x</a>"#,
+        r#"<script src="https://tracker&#46example/t.js" async></script>"#,
+        r#"<link rel="preload" as="image" imagesrcset="https://pixel.example/collect?ev=Srcset 1x">"#,
+        r#"<img src="/logo&#46;png" alt="logo">"#,
+    );
+    let out = every_chunking(declined, html);
+    assert_eq!(
+        out.matches("data-consent-category=\"marketing\"").count(),
+        7,
+        "{out}"
+    );
+    assert!(!out.contains(" src=\"&#104;ttps"), "{out}");
+    assert!(!out.contains(" SRC=\"https://pixel&#46;"), "{out}");
+    assert!(!out.contains(" src=\"https&colon;"), "{out}");
+    assert!(
+        out.contains(
+            r#"<iframe src="about:blank" data-dni-src="https://tracker&#x2e;example/ns.html""#
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"data-dni-ping="https://pixel&#x2E;example/collect?ping""#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"<script src="https://tracker&#46example/t.js" async type="text/plain""#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"data-dni-imagesrcset="https://pixel.example/collect?ev=Srcset 1x""#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"<img src="/logo&#46;png" alt="logo">"#),
+        "{out}"
+    );
+    assert_eq!(rewrite(granted(), html).0, html);
+}
+
 #[test]
 fn noscript_pixels_are_disarmed_and_its_numbers_swapped() {
     let html = r#"<noscript><img height="1" width="1" src="https://pixel.example/collect?id=1&amp;noscript=1"/><a href="tel:+15551234567">555-123-4567</a></noscript><p>x</p>"#;

@@ -6,8 +6,8 @@ use lol_html::html_content::{ContentType, Element, TextChunk};
 use lol_html::HandlerResult;
 
 use crate::firewall::{
-    decode_attribute_entities, resource_attributes, resource_urls, Firewall, BLANK_IMAGE,
-    MAX_NOSCRIPT_BYTES,
+    decode_attribute_entities, decode_url_entities, resource_attributes, resource_urls, Firewall,
+    BLANK_IMAGE, MAX_NOSCRIPT_BYTES,
 };
 use crate::plan::RewritePlan;
 use crate::shared::Shared;
@@ -45,7 +45,7 @@ impl Shared {
             let Some(value) = el.get_attribute(attr) else {
                 continue;
             };
-            if let Some(c) = resource_urls(attr, &value)
+            if let Some(c) = resource_urls(attr, &decode_url_entities(&value))
                 .into_iter()
                 .find_map(|u| fw.blocks(fw.plan.classifier.resource(u)))
             {
@@ -82,7 +82,7 @@ impl Shared {
         let Some(ping) = el.get_attribute("ping") else {
             return Ok(());
         };
-        let Some(category) = ping
+        let Some(category) = decode_url_entities(&ping)
             .split_ascii_whitespace()
             .find_map(|u| fw.blocks(fw.plan.classifier.resource(u)))
         else {
