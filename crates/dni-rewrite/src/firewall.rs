@@ -38,6 +38,9 @@ pub(crate) struct Firewall {
     pub plan: TagFirewall,
     /// The `<noscript>` content collected so far.
     pub noscript: RefCell<Option<String>>,
+    /// The document's base URL: the first `<base href>` (relative URLs after it are resolved
+    /// against it, as the browser does, before they are classified).
+    pub base: RefCell<Option<String>>,
     pub nested: NestedPlan,
 }
 
@@ -46,12 +49,31 @@ impl Firewall {
         Firewall {
             plan,
             noscript: RefCell::new(None),
+            base: RefCell::new(None),
             nested,
         }
     }
 
     pub(crate) fn blocks(&self, info: Option<TagInfo>) -> Option<Category> {
         info.map(|i| i.category).filter(|c| self.plan.declines(*c))
+    }
+
+    /// `url` (its character references decoded) as the browser fetches it: resolved
+    /// against the document's `<base href>` when it is relative.
+    pub(crate) fn resolved<'u>(&self, url: &'u str) -> Cow<'u, str> {
+        match self.base.borrow().as_deref().and_then(|b| resolve(b, url)) {
+            Some(resolved) => Cow::Owned(resolved),
+            None => Cow::Borrowed(url),
+        }
+    }
+
+    /// A `<base href>` (its character references decoded): the first one sets the base, as
+    /// in the browser; relative, it resolves nothing (it stays on the page's own origin).
+    pub(crate) fn set_base(&self, href: &str) {
+        let mut base = self.base.borrow_mut();
+        if base.is_none() {
+            *base = Some(href.to_owned());
+        }
     }
 
     /// Whether `<noscript>` content must be rewritten (something can be disarmed).
@@ -142,6 +164,74 @@ pub(crate) fn decode_attribute_entities(value: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
+}
+
+/// Whether `url` (trimmed as a browser does) is absolute (`scheme:`) or protocol-relative
+/// (`//`, `\\\\`), and where its path starts (after the authority) when it is hierarchical.
+fn absolute_url_start(url: &str) -> Option<usize> {
+    let after_scheme = match url.find(':') {
+        Some(colon)
+            if url.get(..colon).is_some_and(|scheme| {
+                scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && scheme
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+            }) =>
+        {
+            colon + 1
+        }
+        _ => 0,
+    };
+    let rest = url.get(after_scheme..)?;
+    let slashes = rest
+        .bytes()
+        .take_while(|b| matches!(b, b'/' | b'\\'))
+        .count();
+    if slashes < 2 {
+        return (after_scheme > 0).then_some(url.len());
+    }
+    let authority = after_scheme + slashes;
+    let end = url
+        .get(authority..)?
+        .find(['/', '\\', '?', '#'])
+        .map_or(url.len(), |i| authority + i);
+    Some(end)
+}
+
+/// A relative `url` resolved against an absolute `http(s):` or `//` `base` (the WHATWG URL parser's steps for
+/// the forms a page writes: `/path`, `path`, `?query`, `#fragment`); `None` when `url` is
+/// absolute itself or `base` is not.
+pub(crate) fn resolve(base: &str, url: &str) -> Option<String> {
+    let url = url.trim_matches(|c: char| c <= ' ');
+    if absolute_url_start(url).is_some() {
+        return None;
+    }
+    let base = base.trim_matches(|c: char| c <= ' ');
+    let scheme = base.split(':').next().unwrap_or_default();
+    let fetchable = base.starts_with(['/', '\\'])
+        || scheme.eq_ignore_ascii_case("http")
+        || scheme.eq_ignore_ascii_case("https");
+    if !fetchable {
+        return None;
+    }
+    let path_start = absolute_url_start(base)?;
+    let origin = base.get(..path_start)?;
+    let base_path = base.get(path_start..)?;
+    let base_path = base_path
+        .find(['?', '#'])
+        .and_then(|i| base_path.get(..i))
+        .unwrap_or(base_path);
+    Some(if url.starts_with(['/', '\\']) {
+        format!("{origin}{url}")
+    } else if url.starts_with(['?', '#']) || url.is_empty() {
+        format!("{origin}{base_path}{url}")
+    } else {
+        let dir = base_path
+            .rfind(['/', '\\'])
+            .and_then(|i| base_path.get(..=i))
+            .unwrap_or("/");
+        format!("{origin}{dir}{url}")
+    })
 }
 
 /// The named character references a browser decodes to an ASCII character a URL can hold
@@ -289,7 +379,43 @@ mod tests {
         }
     }
 
+    #[test]
+    fn relative_urls_resolve_against_an_absolute_base() {
+        let b = "https://www.facebook.com/";
+        assert_eq!(
+            resolve(b, "tr?id=1").as_deref(),
+            Some("https://www.facebook.com/tr?id=1")
+        );
+        assert_eq!(
+            resolve(b, " /tr").as_deref(),
+            Some("https://www.facebook.com/tr")
+        );
+        assert_eq!(
+            resolve("//cdn.example/a/b.html?q", "c/d.js").as_deref(),
+            Some("//cdn.example/a/c/d.js")
+        );
+        assert_eq!(
+            resolve("https://x.example", "p").as_deref(),
+            Some("https://x.example/p")
+        );
+        assert_eq!(
+            resolve("https://x.example/a?b#c", "?d").as_deref(),
+            Some("https://x.example/a?d")
+        );
+        assert_eq!(resolve(b, "https://other.example/x"), None);
+        assert_eq!(resolve(b, "//other.example/x"), None);
+        assert_eq!(resolve(b, "data:image/gif;base64,R0"), None);
+        assert_eq!(resolve("/relative/base/", "x"), None);
+        assert_eq!(resolve("mailto:a@b", "x"), None);
+    }
+
     proptest::proptest! {
+        #[test]
+        fn base_resolution_never_panics(b in "[a-z:/\\\\.?#]{0,12}", u in "[a-z:/\\\\.?# ]{0,12}") {
+            let _ = resolve(&b, &u);
+            let _ = absolute_url_start(&b);
+        }
+
         #[test]
         fn url_reference_decoding_never_panics(s in "([&#xX;a-z0-9]|&colon;|&#[0-9]{1,12}){0,20}") {
             let _ = decode_url_entities(&s);

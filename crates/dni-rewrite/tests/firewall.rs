@@ -244,6 +244,55 @@ fn entity_encoded_urls_and_preloaded_image_sets_make_no_request() {
     assert_eq!(rewrite(granted(), html).0, html);
 }
 
+/// `<base href>`: relative URLs after it are fetched from the base's host, so they are
+/// classified resolved against it; a base on a declined vendor's own host loses its `href`.
+#[test]
+fn relative_urls_under_a_vendor_base_make_no_request() {
+    let html = concat!(
+        r#"<head><base href="https://pixel.example/"><base href="https://elsewhere.example/"></head>"#,
+        r#"<img src="collect?id=1&amp;ev=BaseHref" height="1" width="1">"#,
+        r#"<img srcset="/logo.png 1x, collect?ev=2x 2x">"#,
+        r#"<script src="/js/app.js"></script>"#,
+    );
+    let out = every_chunking(declined, html);
+    assert!(
+        out.contains(
+            r#"data-dni-src="collect?id=1&amp;ev=BaseHref" data-consent-category="marketing""#
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            r#"data-dni-srcset="/logo.png 1x, collect?ev=2x 2x" data-consent-category="marketing""#
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"<script src="/js/app.js"></script>"#),
+        "{out}"
+    );
+
+    let html = concat!(
+        r#"<base href="https://tracker.example/lib/">"#,
+        r#"<script src="app.js"></script><img src="/logo.png">"#,
+    );
+    let out = every_chunking(declined, html);
+    assert!(out.starts_with(r#"<base data-dni-href="https://tracker.example/lib/" data-consent-category="marketing">"#), "{out}");
+    assert!(
+        out.ends_with(r#"<script src="app.js"></script><img src="/logo.png">"#),
+        "the base is gone, so nothing else is the vendor's: {out}"
+    );
+
+    // A first relative base resolves nothing; a first-party base changes nothing.
+    for html in [
+        r#"<base href="/shop/"><base href="https://pixel.example/"><img src="collect?x">"#,
+        r#"<base href="https://www.example.com/"><img src="collect?x"><script src="t.js"></script>"#,
+    ] {
+        assert_eq!(every_chunking(declined, html), html);
+    }
+    assert_eq!(rewrite(granted(), html).0, html);
+}
+
 #[test]
 fn noscript_pixels_are_disarmed_and_its_numbers_swapped() {
     let html = r#"<noscript><img height="1" width="1" src="https://pixel.example/collect?id=1&amp;noscript=1"/><a href="tel:+15551234567">555-123-4567</a></noscript><p>x</p>"#;

@@ -27,6 +27,9 @@ impl Shared {
         if tag == "iframe" {
             self.on_srcdoc(fw, el)?;
         }
+        if tag == "base" {
+            return self.on_base(fw, el);
+        }
         // Selected by `[ping]` too: an `<input>` is an image button only with `type=image`
         // (what `input[type=image i]` selects).
         if tag == "input"
@@ -47,7 +50,7 @@ impl Shared {
             };
             if let Some(c) = resource_urls(attr, &decode_url_entities(&value))
                 .into_iter()
-                .find_map(|u| fw.blocks(fw.plan.classifier.resource(u)))
+                .find_map(|u| fw.blocks(fw.plan.classifier.resource(&fw.resolved(u))))
             {
                 blocked = Some(c);
                 break;
@@ -84,7 +87,7 @@ impl Shared {
         };
         let Some(category) = decode_url_entities(&ping)
             .split_ascii_whitespace()
-            .find_map(|u| fw.blocks(fw.plan.classifier.resource(u)))
+            .find_map(|u| fw.blocks(fw.plan.classifier.resource(&fw.resolved(u))))
         else {
             return Ok(());
         };
@@ -92,6 +95,26 @@ impl Shared {
         el.remove_attribute("ping");
         el.set_attribute("data-consent-category", category.as_str())?;
         self.count(|s| s.pixels_disarmed += 1);
+        Ok(())
+    }
+
+    /// `<base href>`: the document's base URL, which relative URLs after it are resolved
+    /// against before they are classified (`<base href="https://www.facebook.com/">` then
+    /// `<img src="tr?id=1">` is Meta's pixel). A base on a declined vendor's host loses its
+    /// `href` (kept in `data-dni-href`): relative URLs then stay on the page's origin.
+    fn on_base(&self, fw: &Firewall, el: &mut Element<'_, '_>) -> HandlerResult {
+        let Some(href) = el.get_attribute("href") else {
+            return Ok(());
+        };
+        let decoded = decode_url_entities(&href);
+        if let Some(category) = fw.blocks(fw.plan.classifier.resource(&decoded)) {
+            el.set_attribute("data-dni-href", &href)?;
+            el.remove_attribute("href");
+            el.set_attribute("data-consent-category", category.as_str())?;
+            self.count(|s| s.pixels_disarmed += 1);
+            return Ok(());
+        }
+        fw.set_base(&decoded);
         Ok(())
     }
 

@@ -139,7 +139,12 @@ impl Shared {
             let url = decode_url_entities(&url);
             let infos = match data_url_text(&url) {
                 Some(code) => fw.plan.classifier.inline_script(&code),
-                None => fw.plan.classifier.script_src(&url).into_iter().collect(),
+                None => fw
+                    .plan
+                    .classifier
+                    .script_src(&fw.resolved(&url))
+                    .into_iter()
+                    .collect(),
             };
             google_tag |= infos.iter().any(|i| i.google_tag);
             blocked = blocked.or_else(|| infos.into_iter().find_map(|i| fw.blocks(Some(i))));
