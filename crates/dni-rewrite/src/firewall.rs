@@ -15,6 +15,9 @@ use crate::plan::{RewritePlan, RewriteStats, TagFirewall, TagInfo};
 
 /// Most bytes of one `<noscript>` rewritten; a longer one is dropped (fail closed).
 pub const MAX_NOSCRIPT_BYTES: usize = 64 * 1024;
+/// Most bytes of one `<style>` element whose `url()`s are checked; a longer one goes out
+/// as written (a page's inlined stylesheet is not dropped).
+pub const MAX_STYLE_BYTES: usize = 256 * 1024;
 /// A transparent 1×1 GIF: a disarmed image keeps its box and makes no request.
 pub(crate) const BLANK_IMAGE: &str =
     "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
@@ -38,6 +41,8 @@ pub(crate) struct Firewall {
     pub plan: TagFirewall,
     /// The `<noscript>` content collected so far.
     pub noscript: RefCell<Option<String>>,
+    /// The `<style>` content collected so far (`None` once it is over [`MAX_STYLE_BYTES`]).
+    pub style: RefCell<Option<String>>,
     /// The document's base URL: the first `<base href>` (relative URLs after it are resolved
     /// against it, as the browser does, before they are classified).
     pub base: RefCell<Option<String>>,
@@ -49,6 +54,7 @@ impl Firewall {
         Firewall {
             plan,
             noscript: RefCell::new(None),
+            style: RefCell::new(Some(String::new())),
             base: RefCell::new(None),
             nested,
         }
@@ -164,6 +170,54 @@ pub(crate) fn decode_attribute_entities(value: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
+}
+
+/// CSS (a `style` attribute or a `<style>` element) with every `url(…)` whose URL `blocks`
+/// (given the URL, its CSS escapes not decoded) replaced by `url(<a blank image>)`, and the
+/// category of the first one replaced; `None` when nothing is.
+pub(crate) fn disarm_css_urls<C: Copy>(
+    css: &str,
+    blocks: impl Fn(&str) -> Option<C>,
+) -> Option<(String, C)> {
+    let mut first = None;
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(at) = find_ascii_ci(css.get(from..)?, "url(").map(|i| from + i) {
+        let open = at + 4;
+        let rest = css.get(open..)?;
+        let inner = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
+        let lead = rest.len() - inner.len();
+        let (url, len) = match inner.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let body = inner.get(1..)?;
+                let end = body.find(q).unwrap_or(body.len());
+                (body.get(..end)?, 1 + end + usize::from(end < body.len()))
+            }
+            _ => {
+                let end = inner.find(')').unwrap_or(inner.len());
+                (inner.get(..end)?.trim_end(), end)
+            }
+        };
+        from = open + lead + len;
+        let Some(category) = blocks(url) else {
+            continue;
+        };
+        first = first.or(Some(category));
+        out.push_str(css.get(copied..open)?);
+        out.push_str(BLANK_IMAGE);
+        copied = from;
+    }
+    let category = first?;
+    out.push_str(css.get(copied..)?);
+    Some((out, category))
+}
+
+fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Whether `url` (trimmed as a browser does) is absolute (`scheme:`) or protocol-relative
@@ -409,7 +463,30 @@ mod tests {
         assert_eq!(resolve("mailto:a@b", "x"), None);
     }
 
+    #[test]
+    fn css_urls_of_blocked_hosts_are_blanked() {
+        let blocks = |u: &str| u.contains("pixel.example").then_some(1);
+        let css = r#"a{background:url(https://pixel.example/p?a=1) no-repeat}b{background-image:URL( "//pixel.example/q" )}c{background:url('/ok.png')}"#;
+        let (out, c) = disarm_css_urls(css, blocks).unwrap();
+        assert_eq!(c, 1);
+        assert_eq!(
+            out,
+            format!("a{{background:url({BLANK_IMAGE}) no-repeat}}b{{background-image:URL({BLANK_IMAGE} )}}c{{background:url('/ok.png')}}")
+        );
+        assert_eq!(
+            disarm_css_urls("c{background:url('/ok.png')}", blocks),
+            None
+        );
+        assert_eq!(disarm_css_urls("url(", blocks), None);
+        assert!(disarm_css_urls("x:url('https://pixel.example", blocks).is_some());
+    }
+
     proptest::proptest! {
+        #[test]
+        fn css_url_disarming_never_panics(s in "([a-z:;{}() '\"/.é]|url[(]|pixel[.]example){0,30}") {
+            let _ = disarm_css_urls(&s, |u: &str| u.contains("pixel").then_some(()));
+        }
+
         #[test]
         fn base_resolution_never_panics(b in "[a-z:/\\\\.?#]{0,12}", u in "[a-z:/\\\\.?# ]{0,12}") {
             let _ = resolve(&b, &u);

@@ -293,6 +293,45 @@ fn relative_urls_under_a_vendor_base_make_no_request() {
     assert_eq!(rewrite(granted(), html).0, html);
 }
 
+/// CSS background pixels: a `url()` pointing at a declined vendor, in a `style` attribute
+/// or a `<style>` element, becomes a blank image; other URLs and other CSS stay as written.
+#[test]
+fn css_background_pixels_make_no_request() {
+    let html = concat!(
+        "<head><style>\n.pix { background: url(https://pixel.example/collect?id=1&ev=StyleBlock) no-repeat; }\n",
+        ".logo { background: url('/logo.png'); }\n</style></head>",
+        r#"<div style="width:1px;background-image:url(&quot;https://pixel.example/collect?ev=Attr&quot;)">Call us</div>"#,
+        r#"<div style="color:red;background:url(/bg.png)">x</div>"#,
+        r#"<p style="font-family:&quot;A&amp;B&quot;;background:url(//pixel.example/collect)">y</p>"#,
+    );
+    let out = every_chunking(declined, html);
+    assert!(
+        out.contains(
+            r#"<p style="font-family:&quot;A&amp;B&quot;;background:url(data:image/gif;base64,"#
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("url(https://pixel.example"), "{out}");
+    assert!(!out.contains("url(\"https://pixel.example"), "{out}");
+    assert!(
+        out.contains(".pix { background: url(data:image/gif;base64,"),
+        "{out}"
+    );
+    assert!(
+        out.contains(".logo { background: url('/logo.png'); }"),
+        "{out}"
+    );
+    assert!(out.contains(r#"data-dni-style="width:1px;background-image:url(&quot;https://pixel.example/collect?ev=Attr&quot;)""#), "{out}");
+    assert!(
+        out.contains(r#"<div style="color:red;background:url(/bg.png)">x</div>"#),
+        "{out}"
+    );
+    assert_eq!(rewrite(granted(), html).0, html);
+    // A style element over the bound goes out as written, whatever the chunking.
+    let big = format!("<style>{}</style><p>x</p>", "a{color:red}".repeat(30_000));
+    assert_eq!(every_chunking(declined, &big), big);
+}
+
 #[test]
 fn noscript_pixels_are_disarmed_and_its_numbers_swapped() {
     let html = r#"<noscript><img height="1" width="1" src="https://pixel.example/collect?id=1&amp;noscript=1"/><a href="tel:+15551234567">555-123-4567</a></noscript><p>x</p>"#;

@@ -6,8 +6,8 @@ use lol_html::html_content::{ContentType, Element, TextChunk};
 use lol_html::HandlerResult;
 
 use crate::firewall::{
-    decode_attribute_entities, decode_url_entities, resource_attributes, resource_urls, Firewall,
-    BLANK_IMAGE, MAX_NOSCRIPT_BYTES,
+    decode_attribute_entities, decode_url_entities, disarm_css_urls, resource_attributes,
+    resource_urls, Firewall, BLANK_IMAGE, MAX_NOSCRIPT_BYTES, MAX_STYLE_BYTES,
 };
 use crate::plan::RewritePlan;
 use crate::shared::Shared;
@@ -20,6 +20,7 @@ impl Shared {
         if el.has_attribute("data-dni-allow") {
             return Ok(());
         }
+        self.on_style_attribute(fw, el)?;
         let tag = el.tag_name();
         if matches!(tag.as_str(), "a" | "area") {
             return self.on_ping(fw, el);
@@ -118,6 +119,70 @@ impl Shared {
         Ok(())
     }
 
+    /// A `style` attribute whose `url()` points at a declined vendor (a CSS background
+    /// pixel): those URLs become a blank image (the attribute as written kept in
+    /// `data-dni-style`).
+    fn on_style_attribute(&self, fw: &Firewall, el: &mut Element<'_, '_>) -> HandlerResult {
+        let Some(style) = el.get_attribute("style") else {
+            return Ok(());
+        };
+        if find_url_call(&style).is_none() {
+            return Ok(());
+        }
+        // The value as written (entities not decoded): a quoted URL may read `&quot;…&quot;`.
+        let Some((disarmed, category)) = disarm_css_urls(&style, |u| {
+            let url = decode_url_entities(u);
+            let url = url.trim_matches(|c: char| c == '"' || c == '\'' || c.is_ascii_whitespace());
+            fw.blocks(fw.plan.classifier.resource(&fw.resolved(url)))
+        }) else {
+            return Ok(());
+        };
+        el.set_attribute("data-dni-style", &style)?;
+        el.set_attribute("style", &disarmed)?;
+        el.set_attribute("data-consent-category", category.as_str())?;
+        self.count(|s| s.pixels_disarmed += 1);
+        Ok(())
+    }
+
+    /// `<style>` content: collected (up to [`MAX_STYLE_BYTES`], a longer one goes out as
+    /// written) and sent out at its end with the `url()`s of declined vendors blanked.
+    pub(crate) fn on_style_text(&self, fw: &Firewall, chunk: &mut TextChunk<'_>) {
+        let mut buf = fw.style.borrow_mut();
+        let last = chunk.last_in_text_node();
+        let Some(text) = buf.as_mut() else {
+            // Over the bound: this element goes out as written.
+            if last {
+                *buf = Some(String::new());
+            }
+            return;
+        };
+        if text.len() + chunk.as_str().len() > MAX_STYLE_BYTES {
+            // What was held goes out first, then the rest as it comes.
+            let held = std::mem::take(text);
+            let here = chunk.as_str().to_owned();
+            chunk.replace(&(held + &here), ContentType::Html);
+            *buf = (last).then(String::new);
+            return;
+        }
+        text.push_str(chunk.as_str());
+        if !last {
+            chunk.remove();
+            return;
+        }
+        let css = std::mem::take(text);
+        drop(buf);
+        let out = match disarm_css_urls(&css, |u| {
+            fw.blocks(fw.plan.classifier.resource(&fw.resolved(u)))
+        }) {
+            Some((disarmed, _)) => {
+                self.count(|s| s.pixels_disarmed += 1);
+                disarmed
+            }
+            None => css,
+        };
+        chunk.replace(&out, ContentType::Html);
+    }
+
     /// `<iframe srcdoc>`: a document of its own. When the firewall would disarm anything in
     /// it (rewritten as markup by a nested rewriter), the frame loses its `srcdoc` (kept,
     /// inert, in `data-dni-srcdoc`).
@@ -213,4 +278,11 @@ impl Shared {
             None => String::new(),
         }
     }
+}
+
+/// Where `url(` (any case) is in CSS text, if anywhere.
+fn find_url_call(css: &str) -> Option<usize> {
+    css.as_bytes()
+        .windows(4)
+        .position(|w| w.eq_ignore_ascii_case(b"url("))
 }

@@ -25,7 +25,7 @@ use crate::shared::Shared;
 /// i]`, whose only URL attribute is `src` (one entry instead of three; `on_resource` leaves
 /// other elements alone, and an `<input>` other than an image button).
 const RESOURCE_SELECTOR: &str = "img, source, iframe, frame, object, video, link, [src], \
-     [ping], image, [background], base";
+     [ping], image, [background], base, [style]";
 
 type Handlers = (Cow<'static, Selector>, ElementContentHandlers<'static>);
 
@@ -251,6 +251,16 @@ fn firewall_handlers(shared: &Rc<Shared>, out: &mut Vec<Handlers>) {
         NOSCRIPT_SELECTOR,
         ElementContentHandlers::default().text(move |c: &mut TextChunk<'_>| {
             s.on_noscript_text(c);
+            Ok(())
+        }),
+    ));
+    let s = shared.clone();
+    out.extend(handlers(
+        "style",
+        ElementContentHandlers::default().text(move |c: &mut TextChunk<'_>| {
+            if let Some(fw) = &s.firewall {
+                s.on_style_text(fw, c);
+            }
             Ok(())
         }),
     ));
