@@ -173,8 +173,9 @@ pub(crate) fn decode_attribute_entities(value: &str) -> String {
 }
 
 /// CSS (a `style` attribute or a `<style>` element) with every `url(…)` whose URL `blocks`
-/// (given the URL, its CSS escapes not decoded) replaced by `url(<a blank image>)`, and the
-/// category of the first one replaced; `None` when nothing is.
+/// (given the URL, its CSS escapes not decoded) replaced by `url(<a blank image>)`, and every
+/// `@import "…"` of such a URL by `@import ""`, and the category of the first one replaced;
+/// `None` when nothing is.
 pub(crate) fn disarm_css_urls<C: Copy>(
     css: &str,
     blocks: impl Fn(&str) -> Option<C>,
@@ -208,9 +209,39 @@ pub(crate) fn disarm_css_urls<C: Copy>(
         out.push_str(BLANK_IMAGE);
         copied = from;
     }
+    // `@import "https://…"`: the string form (the `url(` form is above).
+    let mut disarmed = String::new();
+    let mut kept = 0;
+    let mut from = 0;
+    let css_after_urls = if first.is_some() {
+        out.push_str(css.get(copied..)?);
+        out
+    } else {
+        css.to_owned()
+    };
+    let text = css_after_urls.as_str();
+    while let Some(at) = find_ascii_ci(text.get(from..)?, "@import").map(|i| from + i) {
+        let after = at + "@import".len();
+        let rest = text.get(after..)?;
+        let inner = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
+        let open = after + (rest.len() - inner.len());
+        from = open;
+        let Some(q @ ('"' | '\'')) = inner.chars().next() else {
+            continue;
+        };
+        let body = inner.get(1..)?;
+        let end = body.find(q).unwrap_or(body.len());
+        from = open + 1 + end;
+        let Some(category) = blocks(body.get(..end)?) else {
+            continue;
+        };
+        first = first.or(Some(category));
+        disarmed.push_str(text.get(kept..=open)?);
+        kept = open + 1 + end;
+    }
     let category = first?;
-    out.push_str(css.get(copied..)?);
-    Some((out, category))
+    disarmed.push_str(text.get(kept..)?);
+    Some((disarmed, category))
 }
 
 fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
@@ -479,6 +510,13 @@ mod tests {
         );
         assert_eq!(disarm_css_urls("url(", blocks), None);
         assert!(disarm_css_urls("x:url('https://pixel.example", blocks).is_some());
+        let (out, _) = disarm_css_urls(
+            "@import \"https://pixel.example/a.css\" screen;@IMPORT '/site.css';a{b:c}",
+            blocks,
+        )
+        .unwrap();
+        assert_eq!(out, "@import \"\" screen;@IMPORT '/site.css';a{b:c}");
+        assert_eq!(disarm_css_urls("@import '/site.css';@import", blocks), None);
     }
 
     proptest::proptest! {

@@ -332,6 +332,41 @@ fn css_background_pixels_make_no_request() {
     assert_eq!(every_chunking(declined, &big), big);
 }
 
+/// Event handler attributes are inline scripts: a declined vendor's code in `onload`,
+/// `onerror` or `onclick` is dropped (kept in `data-dni-on…`); the site's own handlers stay.
+#[test]
+fn event_handlers_with_a_declined_vendors_code_are_dropped() {
+    let html = concat!(
+        r#"<img src="/logo.gif" onload="trackerSnippet(&quot;load&quot;)" alt="">"#,
+        r#"<IMG SRC="/missing.gif" ONERROR="this.onerror=null;trackerSnippet('error')">"#,
+        r#"<a href="tel:+15551234567" onclick="trackerSnippet('call'); return true">Call</a>"#,
+        r#"<button onclick="openMenu()">Menu</button>"#,
+        "<style>@import \"https://pixel.example/collect.css\";</style>",
+    );
+    let out = every_chunking(declined, html);
+    assert!(out.contains(r#"<img src="/logo.gif" alt="" data-dni-onload="trackerSnippet(&quot;load&quot;)" data-consent-category="marketing">"#), "{out}");
+    assert!(out.contains(r#"<IMG SRC="/missing.gif" data-dni-onerror="this.onerror=null;trackerSnippet('error')" data-consent-category="marketing">"#), "{out}");
+    assert!(
+        out.contains(r#"data-dni-onclick="trackerSnippet('call'); return true""#),
+        "{out}"
+    );
+    assert!(!out.contains(" onclick=\"trackerSnippet"), "{out}");
+    assert!(
+        out.contains(r#"<button onclick="openMenu()">Menu</button>"#),
+        "{out}"
+    );
+    assert!(out.contains("<style>@import \"\";</style>"), "{out}");
+    let granted_out = rewrite(granted(), html).0;
+    assert!(
+        granted_out.contains(r#"onload="trackerSnippet(&quot;load&quot;)""#),
+        "{granted_out}"
+    );
+    assert!(
+        granted_out.contains("@import \"https://pixel.example/collect.css\""),
+        "{granted_out}"
+    );
+}
+
 #[test]
 fn noscript_pixels_are_disarmed_and_its_numbers_swapped() {
     let html = r#"<noscript><img height="1" width="1" src="https://pixel.example/collect?id=1&amp;noscript=1"/><a href="tel:+15551234567">555-123-4567</a></noscript><p>x</p>"#;

@@ -21,6 +21,7 @@ impl Shared {
             return Ok(());
         }
         self.on_style_attribute(fw, el)?;
+        self.on_event_handlers(fw, el)?;
         let tag = el.tag_name();
         if matches!(tag.as_str(), "a" | "area") {
             return self.on_ping(fw, el);
@@ -141,6 +142,32 @@ impl Shared {
         el.set_attribute("style", &disarmed)?;
         el.set_attribute("data-consent-category", category.as_str())?;
         self.count(|s| s.pixels_disarmed += 1);
+        Ok(())
+    }
+
+    /// Event handler attributes (`onload`, `onerror`, `onclick`, see [`EVENT_HANDLERS`]) are
+    /// inline scripts: one whose code is a declined vendor's (a snippet signature, or a URL
+    /// on its hosts: `onload="new Image().src='https://www.facebook.com/tr?…'"`) is dropped
+    /// (kept, inert, in `data-dni-<name>`).
+    fn on_event_handlers(&self, fw: &Firewall, el: &mut Element<'_, '_>) -> HandlerResult {
+        for name in EVENT_HANDLERS {
+            let Some(code) = el.get_attribute(name) else {
+                continue;
+            };
+            let Some(category) = fw
+                .plan
+                .classifier
+                .inline_script(&decode_attribute_entities(&code))
+                .into_iter()
+                .find_map(|i| fw.blocks(Some(i)))
+            else {
+                continue;
+            };
+            el.set_attribute(&format!("data-dni-{name}"), &code)?;
+            el.remove_attribute(name);
+            el.set_attribute("data-consent-category", category.as_str())?;
+            self.count(|s| s.inline_scripts_neutralised += 1);
+        }
         Ok(())
     }
 
@@ -286,3 +313,8 @@ fn find_url_call(css: &str) -> Option<usize> {
         .windows(4)
         .position(|w| w.eq_ignore_ascii_case(b"url("))
 }
+
+/// The event handler attributes the firewall reads (selected in `handlers/mod.rs`): those
+/// that run without the visitor doing anything (`onload`, `onerror`: an image that fires a
+/// pixel when it loads or fails) and the click that a conversion pixel waits for.
+pub(crate) const EVENT_HANDLERS: [&str; 3] = ["onload", "onerror", "onclick"];

@@ -25,7 +25,7 @@ use crate::shared::Shared;
 /// i]`, whose only URL attribute is `src` (one entry instead of three; `on_resource` leaves
 /// other elements alone, and an `<input>` other than an image button).
 const RESOURCE_SELECTOR: &str = "img, source, iframe, frame, object, video, link, [src], \
-     [ping], image, [background], base, [style]";
+     [ping], image, [background], base, [style], [onload], [onerror], [onclick]";
 
 type Handlers = (Cow<'static, Selector>, ElementContentHandlers<'static>);
 
