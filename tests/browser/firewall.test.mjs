@@ -10,8 +10,9 @@
 //   no JS      the <noscript> pixels and the GTM frame are not requested either
 //   404        an error page in the same template is protected the same way
 //   forms      pixels written as pages write them (character references, uppercase markup,
-//              imagesrcset, lazy-loader attributes, <template>, CSS backgrounds, <base href>,
-//              fired from code with document.write, new Image, sendBeacon) are not requested
+//              imagesrcset, lazy-loader attributes, <template>, CSS backgrounds and @import,
+//              <base href>, fired from code with document.write, new Image, sendBeacon, and
+//              from onload/onerror handlers) are not requested
 //              either; with consent they are
 // Screenshots go to tests/artifacts/firewall-*.png.
 import { test, before, after } from 'node:test';
@@ -46,6 +47,10 @@ before(async () => {
     if (file) {
       res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/css' });
       return res.end(fs.readFileSync(path.join(DEMO, file)));
+    }
+    if (url.pathname === '/logo.gif') {
+      res.writeHead(200, { 'content-type': 'image/gif' });
+      return res.end(Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64'));
     }
     const fixture = { '/pixel-forms': 'pixel-forms.html', '/pixel-base': 'pixel-base.html' }[url.pathname];
     if (fixture) {
@@ -195,7 +200,7 @@ test('pixels in the forms pages write them are not requested for a declined visi
   for (const p of ['/pixel-forms', '/pixel-base']) await page.goto(`${base}${p}`, { waitUntil: 'load' });
   await settle(v.log);
   const events = new Set(v.log.filter((e) => e.tracking).map((e) => new URL(e.url).searchParams.get('ev') ?? new URL(e.url).hostname));
-  for (const ev of ['ImageSrcset', 'StyleBlock', 'UpperCase', 'EntityScheme', 'EntityHost', 'NamedColon', 'StyleAttr', 'DocWrite', 'NewImage',
+  for (const ev of ['ImageSrcset', 'StyleBlock', 'UpperCase', 'EntityScheme', 'EntityHost', 'NamedColon', 'StyleAttr', 'DocWrite', 'NewImage', 'StyleImport', 'OnLoad', 'OnError',
     'BaseHref', 'px.ads.linkedin.com', 't.co', 'ct.pinterest.com', 'api.segment.io']) {
     assert.ok(events.has(ev), `${ev} requested with consent (${[...events].join(' ')})`);
   }
