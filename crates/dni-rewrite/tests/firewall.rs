@@ -367,6 +367,28 @@ fn event_handlers_with_a_declined_vendors_code_are_dropped() {
     );
 }
 
+/// A frame whose `src` is a `data:` document is read like an `<iframe srcdoc>`: a
+/// declined vendor's pixel or script in it blanks the frame.
+#[test]
+fn data_url_frames_with_a_declined_vendors_pixel_are_blank() {
+    let html = concat!(
+        r#"<iframe src="data:text/html,<img src='https://pixel.example/collect?id=1%26ev=DataFrame'>" width="1" height="1"></iframe>"#,
+        r#"<iframe src="data:text/html;base64,PHNjcmlwdCBzcmM9Imh0dHBzOi8vdHJhY2tlci5leGFtcGxlL3QuanMiPjwvc2NyaXB0Pg=="></iframe>"#,
+        r#"<iframe src="data:text/html,<p>Hello</p>"></iframe>"#,
+    );
+    let out = every_chunking(declined, html);
+    assert!(out.contains(r#"<iframe src="about:blank" width="1" height="1" data-dni-src="data:text/html,<img src='https://pixel.example/collect?id=1%26ev=DataFrame'>" data-consent-category="marketing">"#), "{out}");
+    assert!(
+        out.contains(r#"<iframe src="about:blank" data-dni-src="data:text/html;base64,PHNj"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"<iframe src="data:text/html,<p>Hello</p>"></iframe>"#),
+        "{out}"
+    );
+    assert_eq!(rewrite(granted(), html).0, html);
+}
+
 #[test]
 fn noscript_pixels_are_disarmed_and_its_numbers_swapped() {
     let html = r#"<noscript><img height="1" width="1" src="https://pixel.example/collect?id=1&amp;noscript=1"/><a href="tel:+15551234567">555-123-4567</a></noscript><p>x</p>"#;

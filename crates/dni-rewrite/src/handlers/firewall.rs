@@ -10,6 +10,7 @@ use crate::firewall::{
     resource_urls, Firewall, BLANK_IMAGE, MAX_NOSCRIPT_BYTES, MAX_STYLE_BYTES,
 };
 use crate::plan::RewritePlan;
+use crate::script_tag::data_url_text;
 use crate::shared::Shared;
 
 impl Shared {
@@ -50,7 +51,17 @@ impl Shared {
             let Some(value) = el.get_attribute(attr) else {
                 continue;
             };
-            if let Some(c) = resource_urls(attr, &decode_url_entities(&value))
+            let value = decode_url_entities(&value);
+            // A frame's `data:` document (`<iframe src="data:text/html,<img src=…>">`) is
+            // read like an `<iframe srcdoc>`.
+            if let Some(doc) = frame.then(|| data_url_text(&value)).flatten() {
+                if self.nested_disarms(fw, &doc) {
+                    blocked = fw.plan.fail_closed_category();
+                    break;
+                }
+                continue;
+            }
+            if let Some(c) = resource_urls(attr, &value)
                 .into_iter()
                 .find_map(|u| fw.blocks(fw.plan.classifier.resource(&fw.resolved(u))))
             {
