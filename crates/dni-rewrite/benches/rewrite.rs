@@ -248,11 +248,15 @@ criterion_group!(benches, bench, bench_setup);
 /// `DNI_BENCH_PAGES=<count>:<bytes>` runs the full plan over `count` pages of `bytes` and
 /// exits: a fixed amount of work for an instruction count (valgrind `cachegrind`), which a
 /// busy machine does not blur. Instructions per page = (run of 6 − run of 1) / 5 (see
-/// BENCHMARKS.md). Otherwise: criterion.
+/// BENCHMARKS.md). With `DNI_BENCH_FILE=<path>` the page is that file (e.g. the workerd
+/// bench's `bench/pages/page-700k.html`) and `<bytes>` is ignored. Otherwise: criterion.
 fn main() {
     if let Ok(spec) = std::env::var("DNI_BENCH_PAGES") {
         let (count, bytes) = spec.split_once(':').unwrap();
-        let p = page(bytes.parse().unwrap());
+        let p = match std::env::var("DNI_BENCH_FILE") {
+            Ok(path) => std::fs::read(path).unwrap(),
+            Err(_) => page(bytes.parse().unwrap()),
+        };
         let total: usize = (0..count.parse::<usize>().unwrap())
             .map(|_| run_full(black_box(&p)))
             .sum();
