@@ -333,14 +333,15 @@ fn css_background_pixels_make_no_request() {
 }
 
 /// Event handler attributes are inline scripts: a declined vendor's code in `onload`,
-/// `onerror` or `onclick` is dropped (kept in `data-dni-on…`); the site's own handlers stay.
+/// `onerror` or `onclick` (of the images, frames and `[src]` elements the firewall reads) is
+/// dropped (kept in `data-dni-on…`); the site's own handlers stay.
 #[test]
 fn event_handlers_with_a_declined_vendors_code_are_dropped() {
     let html = concat!(
         r#"<img src="/logo.gif" onload="trackerSnippet(&quot;load&quot;)" alt="">"#,
         r#"<IMG SRC="/missing.gif" ONERROR="this.onerror=null;trackerSnippet('error')">"#,
-        r#"<a href="tel:+15551234567" onclick="trackerSnippet('call'); return true">Call</a>"#,
-        r#"<button onclick="openMenu()">Menu</button>"#,
+        r#"<input type="image" src="/call.png" alt="Call" onclick="trackerSnippet('call'); return true">"#,
+        r#"<img src="/menu.png" onclick="openMenu()">"#,
         "<style>@import \"https://pixel.example/collect.css\";</style>",
     );
     let out = every_chunking(declined, html);
@@ -352,7 +353,7 @@ fn event_handlers_with_a_declined_vendors_code_are_dropped() {
     );
     assert!(!out.contains(" onclick=\"trackerSnippet"), "{out}");
     assert!(
-        out.contains(r#"<button onclick="openMenu()">Menu</button>"#),
+        out.contains(r#"<img src="/menu.png" onclick="openMenu()">"#),
         "{out}"
     );
     assert!(out.contains("<style>@import \"\";</style>"), "{out}");

@@ -325,7 +325,8 @@ fn find_url_call(css: &str) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(b"url("))
 }
 
-/// The event handler attributes the firewall reads (selected in `handlers/mod.rs`): those
-/// that run without the visitor doing anything (`onload`, `onerror`: an image that fires a
-/// pixel when it loads or fails) and the click that a conversion pixel waits for.
+/// The event handler attributes the firewall reads, on the elements it selects anyway
+/// (`RESOURCE_SELECTOR` in `handlers/mod.rs`: images, frames, `[src]`, `[ping]`): those that
+/// run without the visitor doing anything (`onload`, `onerror`: an image that fires a pixel
+/// when it loads or fails) and the click that a conversion pixel waits for.
 pub(crate) const EVENT_HANDLERS: [&str; 3] = ["onload", "onerror", "onclick"];
