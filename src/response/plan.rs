@@ -49,6 +49,43 @@ pub struct OriginHeaders {
     pub link: Option<String>,
     /// `X-Content-Type-Options: nosniff`: a body without a type is not sniffed as HTML.
     pub nosniff: bool,
+    /// `Content-Encoding`, as the runtime hands it over.
+    pub content_encoding: Option<String>,
+}
+
+/// How the body the runtime hands over is encoded, for the rewriter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyCoding {
+    /// Readable as is: no coding, or one the runtime decodes itself (`gzip`, `br`; it keeps
+    /// the header and encodes the response again for the client).
+    Readable,
+    /// `deflate` (zlib, RFC 9110 8.4.1.2), which the runtime's `fetch` hands over still
+    /// encoded: the shell decodes it (`DecompressionStream("deflate")`) before the rewriter
+    /// and drops the header. An origin sends it unasked (the runtime asks for `br, gzip`).
+    Deflate,
+    /// Another coding, or several (`zstd`, `compress`, `gzip, deflate`): not read.
+    Unreadable,
+}
+
+impl OriginHeaders {
+    /// How the body is encoded (see [`BodyCoding`]).
+    pub fn body_coding(&self) -> BodyCoding {
+        let Some(value) = self.content_encoding.as_deref() else {
+            return BodyCoding::Readable;
+        };
+        let mut codings = value
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("identity"));
+        match (codings.next(), codings.next()) {
+            (None, _) => BodyCoding::Readable,
+            (Some(c), None) if c.eq_ignore_ascii_case("gzip") || c.eq_ignore_ascii_case("br") => {
+                BodyCoding::Readable
+            }
+            (Some(c), None) if c.eq_ignore_ascii_case("deflate") => BodyCoding::Deflate,
+            _ => BodyCoding::Unreadable,
+        }
+    }
 }
 
 impl OriginHeaders {
@@ -63,6 +100,7 @@ impl OriginHeaders {
                 "vary" => h.vary = Some(value),
                 "cache-control" => h.cache_control = Some(value),
                 "link" => h.link = Some(value),
+                "content-encoding" => h.content_encoding = Some(value),
                 "x-content-type-options" => {
                     h.nosniff = value
                         .split(',')
@@ -493,4 +531,34 @@ fn plan_link(
     let (path, _) = crate::response::path_and_query(&facts.url);
     let filtered = dni_privacy::filter_link_header(value, &site.catalog, declined, path);
     (filtered.removed > 0).then_some(filtered)
+}
+
+#[cfg(test)]
+mod coding_tests {
+    use super::*;
+
+    fn coding(value: Option<&str>) -> BodyCoding {
+        let entries = value.map(|v| ("Content-Encoding".to_string(), v.to_string()));
+        OriginHeaders::from_entries(entries).body_coding()
+    }
+
+    #[test]
+    fn deflate_is_decoded_by_the_shell_and_unknown_codings_are_not_read() {
+        assert_eq!(coding(None), BodyCoding::Readable);
+        for v in ["gzip", "br", "BR", " identity ", "identity, gzip", ""] {
+            assert_eq!(coding(Some(v)), BodyCoding::Readable, "{v}");
+        }
+        for v in ["deflate", "Deflate", "deflate, identity"] {
+            assert_eq!(coding(Some(v)), BodyCoding::Deflate, "{v}");
+        }
+        for v in [
+            "zstd",
+            "compress",
+            "gzip, deflate",
+            "deflate, br",
+            "x-unknown",
+        ] {
+            assert_eq!(coding(Some(v)), BodyCoding::Unreadable, "{v}");
+        }
+    }
 }

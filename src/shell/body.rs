@@ -308,6 +308,23 @@ pub fn untouched_response(body: Body, ctx: &worker::Context) -> Result<Response>
     }
 }
 
+/// `stream` decoded by the runtime's `DecompressionStream(format)` (`"deflate"`: zlib);
+/// `None` if the runtime has none.
+pub fn decompressed(
+    stream: &web_sys::ReadableStream,
+    format: &str,
+) -> Option<web_sys::ReadableStream> {
+    let ctor = js_sys::Reflect::get(&js_sys::global(), &"DecompressionStream".into()).ok()?;
+    let ctor: js_sys::Function = ctor.dyn_into().ok()?;
+    let args = js_sys::Array::of1(&format.into());
+    let decoder = js_sys::Reflect::construct(&ctor, &args).ok()?;
+    let pipe: js_sys::Function = js_sys::Reflect::get(stream, &"pipeThrough".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    pipe.call1(stream, &decoder).ok()?.dyn_into().ok()
+}
+
 /// A runtime-native identity stream: (readable side, writer of the writable side).
 fn native_pipe() -> Option<(
     web_sys::ReadableStream,

@@ -16,8 +16,8 @@ use crate::error::HttpError;
 use crate::observe::LogLine;
 use crate::request::RequestFacts;
 use crate::response::{
-    needs_sniffing, plan_response, rewrite_plan, sniff, HeaderEdit, OriginHeaders, ResponsePlan,
-    Sniffed, REWRITTEN_BODY_DROPS, SNIFFED_HTML, SNIFF_BYTES,
+    needs_sniffing, plan_response, rewrite_plan, sniff, BodyCoding, HeaderEdit, OriginHeaders,
+    ResponsePlan, Sniffed, REWRITTEN_BODY_DROPS, SNIFFED_HTML, SNIFF_BYTES,
 };
 use crate::runtime::{Runtime, Site};
 use crate::session::{numbers_for, Numbers, SessionInputs};
@@ -79,6 +79,8 @@ struct Planned {
     plan: ResponsePlan,
     /// The origin sent no usable type and the body sniffed as HTML.
     sniffed_html: bool,
+    /// How the body is encoded.
+    coding: BodyCoding,
 }
 
 /// The origin's body: as the runtime holds it, or partly read ahead (to sniff its type).
@@ -124,6 +126,7 @@ async fn plan_origin(
         body,
         headers,
         status,
+        coding: read.body_coding(),
         content_type: read.content_type,
         plan,
         sniffed_html,
@@ -161,17 +164,34 @@ pub async fn handle(
     if plan.counts_view {
         super::stats_client::record(env, ctx, site, &log.line, decision.swap);
     }
-    let rewriter = plan.rewrite.then(|| {
+    // A body in a coding nothing here decodes (`zstd`, stacked codings) goes out as sent:
+    // rewritten as text it would reach the client corrupted.
+    let readable = planned.coding != BodyCoding::Unreadable;
+    if plan.rewrite && !readable {
+        log.line.note = Some("not rewritten: a Content-Encoding the worker cannot decode".into());
+    }
+    let rewriter = (plan.rewrite && readable).then(|| {
         let page = (declined, planned.plan.clone());
         body_rewriter(site, &facts, numbers.swaps, page, planned.content_type, env)
     });
+    let mut origin_body = planned.body;
+    if rewriter.is_some() && planned.coding == BodyCoding::Deflate {
+        // The runtime decodes gzip and br itself; a deflate body is decoded here, and goes
+        // out decoded.
+        if let OriginBody::Runtime(ResponseBody::Stream(stream)) = &origin_body {
+            if let Some(decoded) = body::decompressed(stream, "deflate") {
+                planned.headers.delete("content-encoding").or_internal()?;
+                origin_body = OriginBody::Runtime(ResponseBody::Stream(decoded));
+            }
+        }
+    }
     let outgoing = Outgoing {
         headers: planned.headers,
         status: planned.status,
         log,
     };
     let stats = (site.name.clone(), site.stats_pool.clone());
-    match (planned.body, rewriter) {
+    match (origin_body, rewriter) {
         (OriginBody::Runtime(ResponseBody::Stream(stream)), Some(rewriter)) => {
             rewritten(rewriter, Input::Stream(stream), outgoing, stats, ctx)
         }

@@ -9,6 +9,11 @@
 //   withdrawn  after declining on a page where the tags ran, the next page makes no tracking request
 //   no JS      the <noscript> pixels and the GTM frame are not requested either
 //   404        an error page in the same template is protected the same way
+//   forms      pixels written as pages write them (character references, uppercase markup,
+//              imagesrcset, lazy-loader attributes, <template>, CSS backgrounds and @import,
+//              <base href>, fired from code with document.write, new Image, sendBeacon, and
+//              from onload/onerror handlers) are not requested
+//              either; with consent they are
 // Screenshots go to tests/artifacts/firewall-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,6 +47,15 @@ before(async () => {
     if (file) {
       res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/css' });
       return res.end(fs.readFileSync(path.join(DEMO, file)));
+    }
+    if (url.pathname === '/logo.gif') {
+      res.writeHead(200, { 'content-type': 'image/gif' });
+      return res.end(Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64'));
+    }
+    const fixture = { '/pixel-forms': 'pixel-forms.html', '/pixel-base': 'pixel-base.html' }[url.pathname];
+    if (fixture) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end(fs.readFileSync(path.join(FIXTURES, fixture)));
     }
     if (url.pathname === '/' || url.pathname === '/services') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -170,4 +184,24 @@ test('an error page in the site template is protected the same way', () => visit
   await assertUntracked(v, '404');
   assert.ok((await v.page.locator('body').innerText()).includes('Page not found'));
   await screenshot(v.page, 'firewall-05-404');
+}));
+
+test('pixels in the forms pages write them are not requested for a declined visitor, and are with consent', () => visitor(async (v) => {
+  const { page } = v;
+  for (const p of ['/pixel-forms', '/pixel-base']) {
+    await page.goto(`${base}${p}`, { waitUntil: 'load' });
+    await assertUntracked(v, p);
+    assert.equal(await page.evaluate(() => window.__siteScriptRan), true, `${p}: the site's own script ran`);
+  }
+  // The same pages for a visitor who accepted: the pixels are requested (the forms are real).
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  await clickAndWaitForLoad(page, '#consent-accept');
+  v.log.length = 0;
+  for (const p of ['/pixel-forms', '/pixel-base']) await page.goto(`${base}${p}`, { waitUntil: 'load' });
+  await settle(v.log);
+  const events = new Set(v.log.filter((e) => e.tracking).map((e) => new URL(e.url).searchParams.get('ev') ?? new URL(e.url).hostname));
+  for (const ev of ['ImageSrcset', 'StyleBlock', 'UpperCase', 'EntityScheme', 'EntityHost', 'NamedColon', 'StyleAttr', 'DocWrite', 'NewImage', 'StyleImport', 'OnLoad', 'OnError',
+    'BaseHref', 'px.ads.linkedin.com', 't.co', 'ct.pinterest.com', 'api.segment.io']) {
+    assert.ok(events.has(ev), `${ev} requested with consent (${[...events].join(' ')})`);
+  }
 }));

@@ -6,6 +6,7 @@
 // worker's own cookie, Cache-Control / Vary, and malformed input.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
 import { startOrigin } from '../support/origin.mjs';
 import { startWorker } from '../support/worker.mjs';
 import { siteConfig, tcAccept, tcDecline, MAIN_FALLBACK, ADS_POOL, DEFAULT_POOL, BROWSER } from '../support/config.mjs';
@@ -67,6 +68,10 @@ before(async () => {
     '/untyped-nosniff': { headers: { 'x-content-type-options': 'nosniff' }, body: SCRIPTS_PAGE },
     '/untyped-json': { body: UNTYPED_JSON, chunkSize: 5 },
     '/untyped-404': { status: 404, headers: { 'content-type': 'unknown/unknown' }, body: SCRIPTS_PAGE },
+    // Encoded bodies the runtime's fetch does not decode (it asks for `br, gzip`; these
+    // origins answer deflate, or zstd, unasked).
+    '/deflate': { headers: { ...html, 'content-encoding': 'deflate' }, setCookies: ORIGIN_SET_COOKIES, body: zlib.deflateSync(SCRIPTS_PAGE + NUMBER_PAGE), chunkSize: 7 },
+    '/zstd': { headers: { ...html, 'content-encoding': 'zstd' }, body: Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3]) },
   });
   eu = await startWorker({ config: siteConfig(origin.url), cf: { country: 'DE' } });
   euDomain = await startWorker({ config: siteConfig(origin.url, { vendors: { cookie_domain: '.example.com' } }), cf: { country: 'DE' } });
@@ -269,6 +274,22 @@ test('declined: vendor <script src> and marked inline scripts become text/plain 
   // One more: the Consent Mode default (the page carries Google tags), first in <head>.
   assert.equal(tags.length, scriptTags(SCRIPTS_PAGE).length + 1);
   assert.match(body, /<head><script data-dni-consent-mode>[^<]*'ad_storage':'denied'/);
+});
+
+test('a deflate-encoded page is decoded and filtered like any page (it goes out decoded); another coding passes as sent', async () => {
+  const r = await eu.fetch('/deflate', nav(DECLINE()));
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-encoding'), null, 'sent decoded');
+  const body = await r.text();
+  const tags = scriptTags(body);
+  neutralised(tagWith(tags, 'fbevents.js'), 'marketing');
+  neutralised(tagWith(tags, 'gtag/js?id=G-1'), 'analytics');
+  assert.ok(body.includes('(503) 555-0199'), 'the number is swapped (fallback for a declined visitor)');
+  const got = r.headers.getSetCookie().map(nameOf);
+  assert.deepEqual(got, SITE_OWN, 'tracking Set-Cookies removed');
+  const z = await eu.fetch('/zstd', nav(DECLINE()));
+  assert.equal(z.headers.get('content-encoding'), 'zstd');
+  assert.deepEqual([...new Uint8Array(await z.arrayBuffer())], [0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3]);
 });
 
 test('analytics only: analytics scripts run, marketing ones are neutralised', async () => {

@@ -335,22 +335,44 @@ impl Catalog {
             .and_then(|r| self.tag_match(r.vendor))
     }
 
-    /// Every vendor whose snippet signature the inline script `text` contains (each once,
-    /// in order of first appearance).
+    /// Every vendor whose snippet signature the inline script `text` contains, or whose
+    /// script host or endpoint one of its absolute URLs (`https://…`, `//…`) points at: a
+    /// pixel fired from code (`new Image().src=`, `document.write('<img src=…>')`,
+    /// `navigator.sendBeacon(…)`). Each vendor once, signatures first, then URLs, each in
+    /// order of first appearance.
     pub fn inline_script(&self, text: &str) -> Vec<TagMatch<'_>> {
-        let Some(ac) = &self.signatures else {
-            return Vec::new();
-        };
         let normalised = normalise_script(text);
         let mut seen: Vec<usize> = Vec::new();
-        for m in ac.find_overlapping_iter(&normalised) {
-            if let Some(&v) = self.signature_vendor.get(m.pattern().as_usize()) {
+        if let Some(ac) = &self.signatures {
+            for m in ac.find_overlapping_iter(&normalised) {
+                if let Some(&v) = self.signature_vendor.get(m.pattern().as_usize()) {
+                    if !seen.contains(&v) {
+                        seen.push(v);
+                    }
+                }
+            }
+        }
+        for url in script_urls(&normalised) {
+            if let Some(v) = self.resource_vendor(url) {
                 if !seen.contains(&v) {
                     seen.push(v);
                 }
             }
         }
         seen.into_iter().filter_map(|v| self.tag_match(v)).collect()
+    }
+
+    /// The vendor index of an absolute (or protocol-relative) URL found in script text, by
+    /// the resource rules; first-party path patterns are not used (any URL with the file
+    /// name would match them).
+    fn resource_vendor(&self, url: &str) -> Option<usize> {
+        let parsed = parse_script_src(url, "/")?;
+        let host = parsed.host.as_deref()?;
+        self.resource_rules
+            .iter()
+            .filter(|r| r.pattern.host.is_some())
+            .find(|r| r.pattern.matches(Some(host), &parsed.path_and_query))
+            .map(|r| r.vendor)
     }
 
     /// Every vendor, with its effective category (the own session cookie first when
@@ -368,6 +390,32 @@ impl Catalog {
     pub fn cookie_domain(&self) -> Option<&str> {
         self.cookie_domain.as_deref()
     }
+}
+
+/// The absolute and protocol-relative URLs in normalised script text (see
+/// [`normalise_script`]: no whitespace, `'` for every quote): from each `//` to the next
+/// character that ends a URL in code (a quote, a bracket, `;`, `,`, `+`, `<`, `>`, `\\`).
+fn script_urls(normalised: &str) -> impl Iterator<Item = &str> {
+    normalised.match_indices("//").filter_map(move |(i, _)| {
+        let rest = normalised.get(i..)?;
+        let end = rest
+            .char_indices()
+            .skip(2)
+            .find(|&(_, c)| {
+                matches!(
+                    c,
+                    '\'' | '(' | ')' | '[' | ']' | '{' | '}' | ';' | ',' | '+' | '<' | '>' | '\\'
+                )
+            })
+            .map_or(rest.len(), |(j, _)| j);
+        let url = rest.get(..end)?;
+        // A host follows: `//` then a letter or digit (not `///`, not a `//` comment's
+        // punctuation).
+        url.as_bytes()
+            .get(2)
+            .is_some_and(u8::is_ascii_alphanumeric)
+            .then_some(url)
+    })
 }
 
 fn script_rank(r: &ScriptRule) -> (Tier, std::cmp::Reverse<usize>, u8) {

@@ -280,3 +280,45 @@ fn sites_extend_builtin_vendors_and_add_their_own_signatures() {
     dni_common::Validate::validate(&at_limit, "v", &mut issues);
     assert!(issues.is_empty(), "{issues:?}");
 }
+
+/// Pixels fired from code rather than from a snippet: an inline script whose URL points at a
+/// vendor's endpoint or script host is that vendor's, whatever code sends it. The URLs are
+/// the vendors' documented pixel URLs: Meta Pixel base code's `<noscript>` image
+/// (developers.facebook.com/docs/meta-pixel/get-started), LinkedIn Insight Tag's
+/// `<noscript>` image (LinkedIn Help, "Add the LinkedIn Insight Tag to your website"),
+/// Microsoft UET's `<noscript>` image (learn.microsoft.com, "UET tag"), Segment's HTTP
+/// Tracking API (segment.com/docs/connections/sources/catalog/libraries/server/http-api/).
+#[test]
+fn pixels_fired_from_code_are_their_vendors() {
+    let catalog = Catalog::new(&VendorsConfig::default(), None);
+    for (text, vendor) in [
+        (
+            "new Image().src = \"https://www.facebook.com/tr?id=1234567890&ev=PageView&noscript=1\";",
+            "meta",
+        ),
+        (
+            "document.write('<img height=\"1\" width=\"1\" style=\"display:none;\" alt=\"\" src=\"https://px.ads.linkedin.com/collect/?pid=1234567&fmt=gif\" />');",
+            "linkedin",
+        ),
+        ("(new Image).src='//bat.bing.com/action/0?ti=12345678&Ver=2'", "microsoft-ads"),
+        (
+            "navigator.sendBeacon(\"https:\\/\\/api.segment.io\\/v1\\/t\", JSON.stringify(event));",
+            "segment",
+        ),
+        (
+            "var i=document.createElement('img');i.src='https://www.facebook.com/tr?id='+pid+'&ev=Lead';",
+            "meta",
+        ),
+    ] {
+        let found: Vec<&str> = catalog.inline_script(text).iter().map(|m| m.vendor).collect();
+        assert_eq!(found, [vendor], "{text}");
+    }
+    // URLs of no vendor, and vendor hosts' other pages, are not pixels.
+    for text in [
+        "// see https://example.com/docs\nfetch('//cdn.example.com/app.js')",
+        "location.href = 'https://www.facebook.com/harborandpine';",
+        "var u = 'https:///nohost';",
+    ] {
+        assert!(catalog.inline_script(text).is_empty(), "{text}");
+    }
+}

@@ -65,6 +65,7 @@ proptest! {
         let _ = vary_with_cookie(Some(&s));
         let _ = CookiePattern::parse(&s);
         let _ = ScriptPattern::parse(&s);
+        let _ = c.inline_script(&s);
     }
 
     #[test]
@@ -72,6 +73,13 @@ proptest! {
                                     base in "/?[a-z./%2eE]{0,20}") {
         let c = catalog();
         let _ = c.script_category_at(&s, &base);
+        let _ = c.resource(&s, &base);
+        let _ = c.inline_script(&s);
+    }
+
+    #[test]
+    fn script_text_with_urls_never_panics(s in "([a-z'\"(;+ ]{0,4}(https?:)?//[a-zA-Z0-9.é/?&=%'\\-]{0,30}){0,4}") {
+        let _ = catalog().inline_script(&s);
     }
 
     #[test]

@@ -195,6 +195,201 @@ fn pixels_frames_and_preloads_of_declined_vendors_make_no_request() {
     assert_eq!(rewrite(granted(), html).0, html);
 }
 
+/// URLs written with character references are classified as the browser decodes and
+/// fetches them (numeric references, with or without `;`, and the named ones for URL
+/// punctuation), and a preloaded image's `imagesrcset` is a resource URL too.
+#[test]
+fn entity_encoded_urls_and_preloaded_image_sets_make_no_request() {
+    let html = concat!(
+        r#"<img src="&#104;ttps://pixel.example/collect?id=1&amp;ev=Scheme" height="1" width="1">"#,
+        r#"<IMG SRC="https://pixel&#46;example/collect?id=1&amp;ev=Host">"#,
+        r#"<img src="https&colon;&sol;&sol;pixel&period;example&sol;collect?ev=Named">"#,
+        r#"<iframe src="https://tracker&#x2e;example/ns.html"></iframe>"#,
+        r#"<a href="/x" ping="https://pixel&#x2E;example/collect?ping">x</a>"#,
+        r#"<script src="https://tracker&#46example/t.js" async></script>"#,
+        r#"<link rel="preload" as="image" imagesrcset="https://pixel.example/collect?ev=Srcset 1x">"#,
+        r#"<img src="/logo&#46;png" alt="logo">"#,
+    );
+    let out = every_chunking(declined, html);
+    assert_eq!(
+        out.matches("data-consent-category=\"marketing\"").count(),
+        7,
+        "{out}"
+    );
+    assert!(!out.contains(" src=\"&#104;ttps"), "{out}");
+    assert!(!out.contains(" SRC=\"https://pixel&#46;"), "{out}");
+    assert!(!out.contains(" src=\"https&colon;"), "{out}");
+    assert!(
+        out.contains(
+            r#"<iframe src="about:blank" data-dni-src="https://tracker&#x2e;example/ns.html""#
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"data-dni-ping="https://pixel&#x2E;example/collect?ping""#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"<script src="https://tracker&#46example/t.js" async type="text/plain""#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"data-dni-imagesrcset="https://pixel.example/collect?ev=Srcset 1x""#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"<img src="/logo&#46;png" alt="logo">"#),
+        "{out}"
+    );
+    assert_eq!(rewrite(granted(), html).0, html);
+}
+
+/// `<base href>`: relative URLs after it are fetched from the base's host, so they are
+/// classified resolved against it; a base on a declined vendor's own host loses its `href`.
+#[test]
+fn relative_urls_under_a_vendor_base_make_no_request() {
+    let html = concat!(
+        r#"<head><base href="https://pixel.example/"><base href="https://elsewhere.example/"></head>"#,
+        r#"<img src="collect?id=1&amp;ev=BaseHref" height="1" width="1">"#,
+        r#"<img srcset="/logo.png 1x, collect?ev=2x 2x">"#,
+        r#"<script src="/js/app.js"></script>"#,
+    );
+    let out = every_chunking(declined, html);
+    assert!(
+        out.contains(
+            r#"data-dni-src="collect?id=1&amp;ev=BaseHref" data-consent-category="marketing""#
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            r#"data-dni-srcset="/logo.png 1x, collect?ev=2x 2x" data-consent-category="marketing""#
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"<script src="/js/app.js"></script>"#),
+        "{out}"
+    );
+
+    let html = concat!(
+        r#"<base href="https://tracker.example/lib/">"#,
+        r#"<script src="app.js"></script><img src="/logo.png">"#,
+    );
+    let out = every_chunking(declined, html);
+    assert!(out.starts_with(r#"<base data-dni-href="https://tracker.example/lib/" data-consent-category="marketing">"#), "{out}");
+    assert!(
+        out.ends_with(r#"<script src="app.js"></script><img src="/logo.png">"#),
+        "the base is gone, so nothing else is the vendor's: {out}"
+    );
+
+    // A first relative base resolves nothing; a first-party base changes nothing.
+    for html in [
+        r#"<base href="/shop/"><base href="https://pixel.example/"><img src="collect?x">"#,
+        r#"<base href="https://www.example.com/"><img src="collect?x"><script src="t.js"></script>"#,
+    ] {
+        assert_eq!(every_chunking(declined, html), html);
+    }
+    assert_eq!(rewrite(granted(), html).0, html);
+}
+
+/// CSS background pixels: a `url()` pointing at a declined vendor, in a `style` attribute
+/// or a `<style>` element, becomes a blank image; other URLs and other CSS stay as written.
+#[test]
+fn css_background_pixels_make_no_request() {
+    let html = concat!(
+        "<head><style>\n.pix { background: url(https://pixel.example/collect?id=1&ev=StyleBlock) no-repeat; }\n",
+        ".logo { background: url('/logo.png'); }\n</style></head>",
+        r#"<div style="width:1px;background-image:url(&quot;https://pixel.example/collect?ev=Attr&quot;)">Call us</div>"#,
+        r#"<div style="color:red;background:url(/bg.png)">x</div>"#,
+        r#"<p style="font-family:&quot;A&amp;B&quot;;background:url(//pixel.example/collect)">y</p>"#,
+    );
+    let out = every_chunking(declined, html);
+    assert!(
+        out.contains(
+            r#"<p style="font-family:&quot;A&amp;B&quot;;background:url(data:image/gif;base64,"#
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("url(https://pixel.example"), "{out}");
+    assert!(!out.contains("url(\"https://pixel.example"), "{out}");
+    assert!(
+        out.contains(".pix { background: url(data:image/gif;base64,"),
+        "{out}"
+    );
+    assert!(
+        out.contains(".logo { background: url('/logo.png'); }"),
+        "{out}"
+    );
+    assert!(out.contains(r#"data-dni-style="width:1px;background-image:url(&quot;https://pixel.example/collect?ev=Attr&quot;)""#), "{out}");
+    assert!(
+        out.contains(r#"<div style="color:red;background:url(/bg.png)">x</div>"#),
+        "{out}"
+    );
+    assert_eq!(rewrite(granted(), html).0, html);
+    // A style element over the bound goes out as written, whatever the chunking.
+    let big = format!("<style>{}</style><p>x</p>", "a{color:red}".repeat(30_000));
+    assert_eq!(every_chunking(declined, &big), big);
+}
+
+/// Event handler attributes are inline scripts: a declined vendor's code in `onload`,
+/// `onerror` or `onclick` (of the images, frames and `[src]` elements the firewall reads) is
+/// dropped (kept in `data-dni-on…`); the site's own handlers stay.
+#[test]
+fn event_handlers_with_a_declined_vendors_code_are_dropped() {
+    let html = concat!(
+        r#"<img src="/logo.gif" onload="trackerSnippet(&quot;load&quot;)" alt="">"#,
+        r#"<IMG SRC="/missing.gif" ONERROR="this.onerror=null;trackerSnippet('error')">"#,
+        r#"<input type="image" src="/call.png" alt="Call" onclick="trackerSnippet('call'); return true">"#,
+        r#"<img src="/menu.png" onclick="openMenu()">"#,
+        "<style>@import \"https://pixel.example/collect.css\";</style>",
+    );
+    let out = every_chunking(declined, html);
+    assert!(out.contains(r#"<img src="/logo.gif" alt="" data-dni-onload="trackerSnippet(&quot;load&quot;)" data-consent-category="marketing">"#), "{out}");
+    assert!(out.contains(r#"<IMG SRC="/missing.gif" data-dni-onerror="this.onerror=null;trackerSnippet('error')" data-consent-category="marketing">"#), "{out}");
+    assert!(
+        out.contains(r#"data-dni-onclick="trackerSnippet('call'); return true""#),
+        "{out}"
+    );
+    assert!(!out.contains(" onclick=\"trackerSnippet"), "{out}");
+    assert!(
+        out.contains(r#"<img src="/menu.png" onclick="openMenu()">"#),
+        "{out}"
+    );
+    assert!(out.contains("<style>@import \"\";</style>"), "{out}");
+    let granted_out = rewrite(granted(), html).0;
+    assert!(
+        granted_out.contains(r#"onload="trackerSnippet(&quot;load&quot;)""#),
+        "{granted_out}"
+    );
+    assert!(
+        granted_out.contains("@import \"https://pixel.example/collect.css\""),
+        "{granted_out}"
+    );
+}
+
+/// A frame whose `src` is a `data:` document is read like an `<iframe srcdoc>`: a
+/// declined vendor's pixel or script in it blanks the frame.
+#[test]
+fn data_url_frames_with_a_declined_vendors_pixel_are_blank() {
+    let html = concat!(
+        r#"<iframe src="data:text/html,<img src='https://pixel.example/collect?id=1%26ev=DataFrame'>" width="1" height="1"></iframe>"#,
+        r#"<iframe src="data:text/html;base64,PHNjcmlwdCBzcmM9Imh0dHBzOi8vdHJhY2tlci5leGFtcGxlL3QuanMiPjwvc2NyaXB0Pg=="></iframe>"#,
+        r#"<iframe src="data:text/html,<p>Hello</p>"></iframe>"#,
+    );
+    let out = every_chunking(declined, html);
+    assert!(out.contains(r#"<iframe src="about:blank" width="1" height="1" data-dni-src="data:text/html,<img src='https://pixel.example/collect?id=1%26ev=DataFrame'>" data-consent-category="marketing">"#), "{out}");
+    assert!(
+        out.contains(r#"<iframe src="about:blank" data-dni-src="data:text/html;base64,PHNj"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"<iframe src="data:text/html,<p>Hello</p>"></iframe>"#),
+        "{out}"
+    );
+    assert_eq!(rewrite(granted(), html).0, html);
+}
+
 #[test]
 fn noscript_pixels_are_disarmed_and_its_numbers_swapped() {
     let html = r#"<noscript><img height="1" width="1" src="https://pixel.example/collect?id=1&amp;noscript=1"/><a href="tel:+15551234567">555-123-4567</a></noscript><p>x</p>"#;

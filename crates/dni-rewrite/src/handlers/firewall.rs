@@ -6,10 +6,11 @@ use lol_html::html_content::{ContentType, Element, TextChunk};
 use lol_html::HandlerResult;
 
 use crate::firewall::{
-    decode_attribute_entities, resource_attributes, resource_urls, Firewall, BLANK_IMAGE,
-    MAX_NOSCRIPT_BYTES,
+    decode_attribute_entities, decode_url_entities, disarm_css_urls, resource_attributes,
+    resource_urls, Firewall, BLANK_IMAGE, MAX_NOSCRIPT_BYTES, MAX_STYLE_BYTES,
 };
 use crate::plan::RewritePlan;
+use crate::script_tag::data_url_text;
 use crate::shared::Shared;
 
 impl Shared {
@@ -20,12 +21,17 @@ impl Shared {
         if el.has_attribute("data-dni-allow") {
             return Ok(());
         }
+        self.on_style_attribute(fw, el)?;
+        self.on_event_handlers(fw, el)?;
         let tag = el.tag_name();
         if matches!(tag.as_str(), "a" | "area") {
             return self.on_ping(fw, el);
         }
         if tag == "iframe" {
             self.on_srcdoc(fw, el)?;
+        }
+        if tag == "base" {
+            return self.on_base(fw, el);
         }
         // Selected by `[ping]` too: an `<input>` is an image button only with `type=image`
         // (what `input[type=image i]` selects).
@@ -45,9 +51,19 @@ impl Shared {
             let Some(value) = el.get_attribute(attr) else {
                 continue;
             };
+            let value = decode_url_entities(&value);
+            // A frame's `data:` document (`<iframe src="data:text/html,<img src=…>">`) is
+            // read like an `<iframe srcdoc>`.
+            if let Some(doc) = frame.then(|| data_url_text(&value)).flatten() {
+                if self.nested_disarms(fw, &doc) {
+                    blocked = fw.plan.fail_closed_category();
+                    break;
+                }
+                continue;
+            }
             if let Some(c) = resource_urls(attr, &value)
                 .into_iter()
-                .find_map(|u| fw.blocks(fw.plan.classifier.resource(u)))
+                .find_map(|u| fw.blocks(fw.plan.classifier.resource(&fw.resolved(u))))
             {
                 blocked = Some(c);
                 break;
@@ -82,9 +98,9 @@ impl Shared {
         let Some(ping) = el.get_attribute("ping") else {
             return Ok(());
         };
-        let Some(category) = ping
+        let Some(category) = decode_url_entities(&ping)
             .split_ascii_whitespace()
-            .find_map(|u| fw.blocks(fw.plan.classifier.resource(u)))
+            .find_map(|u| fw.blocks(fw.plan.classifier.resource(&fw.resolved(u))))
         else {
             return Ok(());
         };
@@ -93,6 +109,116 @@ impl Shared {
         el.set_attribute("data-consent-category", category.as_str())?;
         self.count(|s| s.pixels_disarmed += 1);
         Ok(())
+    }
+
+    /// `<base href>`: the document's base URL, which relative URLs after it are resolved
+    /// against before they are classified (`<base href="https://www.facebook.com/">` then
+    /// `<img src="tr?id=1">` is Meta's pixel). A base on a declined vendor's host loses its
+    /// `href` (kept in `data-dni-href`): relative URLs then stay on the page's origin.
+    fn on_base(&self, fw: &Firewall, el: &mut Element<'_, '_>) -> HandlerResult {
+        let Some(href) = el.get_attribute("href") else {
+            return Ok(());
+        };
+        let decoded = decode_url_entities(&href);
+        if let Some(category) = fw.blocks(fw.plan.classifier.resource(&decoded)) {
+            el.set_attribute("data-dni-href", &href)?;
+            el.remove_attribute("href");
+            el.set_attribute("data-consent-category", category.as_str())?;
+            self.count(|s| s.pixels_disarmed += 1);
+            return Ok(());
+        }
+        fw.set_base(&decoded);
+        Ok(())
+    }
+
+    /// A `style` attribute whose `url()` points at a declined vendor (a CSS background
+    /// pixel): those URLs become a blank image (the attribute as written kept in
+    /// `data-dni-style`).
+    fn on_style_attribute(&self, fw: &Firewall, el: &mut Element<'_, '_>) -> HandlerResult {
+        let Some(style) = el.get_attribute("style") else {
+            return Ok(());
+        };
+        if find_url_call(&style).is_none() {
+            return Ok(());
+        }
+        // The value as written (entities not decoded): a quoted URL may read `&quot;…&quot;`.
+        let Some((disarmed, category)) = disarm_css_urls(&style, |u| {
+            let url = decode_url_entities(u);
+            let url = url.trim_matches(|c: char| c == '"' || c == '\'' || c.is_ascii_whitespace());
+            fw.blocks(fw.plan.classifier.resource(&fw.resolved(url)))
+        }) else {
+            return Ok(());
+        };
+        el.set_attribute("data-dni-style", &style)?;
+        el.set_attribute("style", &disarmed)?;
+        el.set_attribute("data-consent-category", category.as_str())?;
+        self.count(|s| s.pixels_disarmed += 1);
+        Ok(())
+    }
+
+    /// Event handler attributes (`onload`, `onerror`, `onclick`, see [`EVENT_HANDLERS`]) are
+    /// inline scripts: one whose code is a declined vendor's (a snippet signature, or a URL
+    /// on its hosts: `onload="new Image().src='https://www.facebook.com/tr?…'"`) is dropped
+    /// (kept, inert, in `data-dni-<name>`).
+    fn on_event_handlers(&self, fw: &Firewall, el: &mut Element<'_, '_>) -> HandlerResult {
+        for name in EVENT_HANDLERS {
+            let Some(code) = el.get_attribute(name) else {
+                continue;
+            };
+            let Some(category) = fw
+                .plan
+                .classifier
+                .inline_script(&decode_attribute_entities(&code))
+                .into_iter()
+                .find_map(|i| fw.blocks(Some(i)))
+            else {
+                continue;
+            };
+            el.set_attribute(&format!("data-dni-{name}"), &code)?;
+            el.remove_attribute(name);
+            el.set_attribute("data-consent-category", category.as_str())?;
+            self.count(|s| s.inline_scripts_neutralised += 1);
+        }
+        Ok(())
+    }
+
+    /// `<style>` content: collected (up to [`MAX_STYLE_BYTES`], a longer one goes out as
+    /// written) and sent out at its end with the `url()`s of declined vendors blanked.
+    pub(crate) fn on_style_text(&self, fw: &Firewall, chunk: &mut TextChunk<'_>) {
+        let mut buf = fw.style.borrow_mut();
+        let last = chunk.last_in_text_node();
+        let Some(text) = buf.as_mut() else {
+            // Over the bound: this element goes out as written.
+            if last {
+                *buf = Some(String::new());
+            }
+            return;
+        };
+        if text.len() + chunk.as_str().len() > MAX_STYLE_BYTES {
+            // What was held goes out first, then the rest as it comes.
+            let held = std::mem::take(text);
+            let here = chunk.as_str().to_owned();
+            chunk.replace(&(held + &here), ContentType::Html);
+            *buf = (last).then(String::new);
+            return;
+        }
+        text.push_str(chunk.as_str());
+        if !last {
+            chunk.remove();
+            return;
+        }
+        let css = std::mem::take(text);
+        drop(buf);
+        let out = match disarm_css_urls(&css, |u| {
+            fw.blocks(fw.plan.classifier.resource(&fw.resolved(u)))
+        }) {
+            Some((disarmed, _)) => {
+                self.count(|s| s.pixels_disarmed += 1);
+                disarmed
+            }
+            None => css,
+        };
+        chunk.replace(&out, ContentType::Html);
     }
 
     /// `<iframe srcdoc>`: a document of its own. When the firewall would disarm anything in
@@ -191,3 +317,16 @@ impl Shared {
         }
     }
 }
+
+/// Where `url(` (any case) is in CSS text, if anywhere.
+fn find_url_call(css: &str) -> Option<usize> {
+    css.as_bytes()
+        .windows(4)
+        .position(|w| w.eq_ignore_ascii_case(b"url("))
+}
+
+/// The event handler attributes the firewall reads, on the elements it selects anyway
+/// (`RESOURCE_SELECTOR` in `handlers/mod.rs`: images, frames, `[src]`, `[ping]`): those that
+/// run without the visitor doing anything (`onload`, `onerror`: an image that fires a pixel
+/// when it loads or fails) and the click that a conversion pixel waits for.
+pub(crate) const EVENT_HANDLERS: [&str; 3] = ["onload", "onerror", "onclick"];

@@ -11,7 +11,7 @@ use encoding_rs::Encoding;
 use lol_html::html_content::{ContentType, Element, EndTag, TextChunk};
 use lol_html::HandlerResult;
 
-use crate::firewall::Firewall;
+use crate::firewall::{decode_url_entities, Firewall};
 use crate::payload::{js_payload, script_kind, Framework, ScriptKind, JS_MARKER_WINDOW};
 use crate::script::{Payload, PendingScript, ScriptState};
 use crate::script_tag::{
@@ -136,9 +136,15 @@ impl Shared {
             let Some(url) = el.get_attribute(attr) else {
                 continue;
             };
+            let url = decode_url_entities(&url);
             let infos = match data_url_text(&url) {
                 Some(code) => fw.plan.classifier.inline_script(&code),
-                None => fw.plan.classifier.script_src(&url).into_iter().collect(),
+                None => fw
+                    .plan
+                    .classifier
+                    .script_src(&fw.resolved(&url))
+                    .into_iter()
+                    .collect(),
             };
             google_tag |= infos.iter().any(|i| i.google_tag);
             blocked = blocked.or_else(|| infos.into_iter().find_map(|i| fw.blocks(Some(i))));
