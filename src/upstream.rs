@@ -21,6 +21,10 @@ pub struct UpstreamPlan {
     pub whole: bool,
     /// How many cookies were withheld (for the log line).
     pub cookies_withheld: u32,
+    /// Ask for the body without content coding (`Accept-Encoding: identity`): the second
+    /// request after an answer in a coding the worker cannot decode
+    /// ([`crate::response::refetch_uncoded`]).
+    pub identity_encoding: bool,
 }
 
 /// Headers dropped from an unconditional request.
@@ -35,6 +39,7 @@ impl UpstreamPlan {
             unconditional: false,
             whole: false,
             cookies_withheld: 0,
+            identity_encoding: false,
         }
     }
 
@@ -47,6 +52,7 @@ impl UpstreamPlan {
                     .iter()
                     .any(|h| name.eq_ignore_ascii_case(h)))
             || (self.whole && name.eq_ignore_ascii_case("range"))
+            || (self.identity_encoding && name.eq_ignore_ascii_case("accept-encoding"))
     }
 }
 

@@ -15,8 +15,8 @@ pub use csp::{hash_source, pass_csp, pass_csp_all, CspPass};
 pub use data::{data_kind, path_and_query};
 pub use hydration_guard::{guard_script, GUARD_SCRIPT};
 pub use plan::{
-    has_body, is_html, plan_response, BodyCoding, ConsentModeOutcome, HeaderEdit, OriginHead,
-    OriginHeaders, ResponsePlan, REWRITTEN_BODY_DROPS,
+    has_body, is_html, plan_response, refetch_uncoded, BodyCoding, ConsentModeOutcome, HeaderEdit,
+    OriginHead, OriginHeaders, ResponsePlan, REWRITTEN_BODY_DROPS,
 };
 pub use rewrite::{rewrite_plan, CatalogClassifier};
 pub use sniff::{is_unknown_type, needs_sniffing, sniff, Sniffed, SNIFFED_HTML, SNIFF_BYTES};

@@ -67,6 +67,15 @@ pub enum BodyCoding {
     Unreadable,
 }
 
+/// Whether to ask the origin again, for the body without content coding
+/// (`Accept-Encoding: identity`), after an answer whose body is in a coding nothing here
+/// decodes (`zstd`, stacked codings: [`BodyCoding::Unreadable`]) but must be rewritten: sent
+/// as is it would reach a visitor who declined with its tags live. Only a GET or HEAD is
+/// asked again (repeating them changes nothing at the origin).
+pub fn refetch_uncoded(method: Method, rewrite: bool, coding: BodyCoding) -> bool {
+    rewrite && coding == BodyCoding::Unreadable && matches!(method, Method::Get | Method::Head)
+}
+
 impl OriginHeaders {
     /// How the body is encoded (see [`BodyCoding`]).
     pub fn body_coding(&self) -> BodyCoding {
@@ -540,6 +549,27 @@ mod coding_tests {
     fn coding(value: Option<&str>) -> BodyCoding {
         let entries = value.map(|v| ("Content-Encoding".to_string(), v.to_string()));
         OriginHeaders::from_entries(entries).body_coding()
+    }
+
+    #[test]
+    fn an_unreadable_page_to_rewrite_is_asked_for_again_without_coding() {
+        use BodyCoding::{Deflate, Readable, Unreadable};
+        assert!(refetch_uncoded(Method::Get, true, Unreadable));
+        assert!(refetch_uncoded(Method::Head, true, Unreadable));
+        // Not repeated: a request with effects, a body with nothing to rewrite, a body read
+        // as it is.
+        assert!(!refetch_uncoded(Method::Post, true, Unreadable));
+        assert!(!refetch_uncoded(Method::Other, true, Unreadable));
+        assert!(!refetch_uncoded(Method::Get, false, Unreadable));
+        assert!(!refetch_uncoded(Method::Get, true, Readable));
+        assert!(!refetch_uncoded(Method::Get, true, Deflate));
+        // The second request asks for no coding, whatever the visitor's browser accepts.
+        let identity = crate::upstream::UpstreamPlan {
+            identity_encoding: true,
+            ..crate::upstream::UpstreamPlan::untouched()
+        };
+        assert!(identity.drops("Accept-Encoding"));
+        assert!(!crate::upstream::UpstreamPlan::untouched().drops("accept-encoding"));
     }
 
     #[test]

@@ -14,14 +14,14 @@ use super::pool_client::DoPools;
 use super::{body, headers, now_ms, upstream, OrHttp};
 use crate::error::HttpError;
 use crate::observe::LogLine;
-use crate::request::RequestFacts;
+use crate::request::{Method, RequestFacts};
 use crate::response::{
-    needs_sniffing, plan_response, rewrite_plan, sniff, BodyCoding, HeaderEdit, OriginHeaders,
-    ResponsePlan, Sniffed, REWRITTEN_BODY_DROPS, SNIFFED_HTML, SNIFF_BYTES,
+    needs_sniffing, plan_response, refetch_uncoded, rewrite_plan, sniff, BodyCoding, HeaderEdit,
+    OriginHeaders, ResponsePlan, Sniffed, REWRITTEN_BODY_DROPS, SNIFFED_HTML, SNIFF_BYTES,
 };
 use crate::runtime::{Runtime, Site};
 use crate::session::{numbers_for, Numbers, SessionInputs};
-use crate::upstream::plan_upstream;
+use crate::upstream::{plan_upstream, UpstreamPlan};
 
 thread_local! {
     /// `DNI_SECRET` as last read, and whether it is usable: checked once per isolate.
@@ -155,8 +155,28 @@ pub async fn handle(
     let numbers = visitor_numbers(site, &facts, &decision, env).await;
     log.line.swap = numbers.outcome;
     log.line.note = numbers.note.map(str::to_string);
+    // A GET or HEAD is kept to be asked again if the answer's coding cannot be read.
+    let again = matches!(facts.method, Method::Get | Method::Head)
+        .then(|| req.clone().ok())
+        .flatten();
     let origin = upstream::fetch(env, &site.config.upstream, req, &upstream_plan).await?;
-    let planned = plan_origin(site, &facts, &decision, &numbers, origin).await?;
+    let mut planned = plan_origin(site, &facts, &decision, &numbers, origin).await?;
+    if let Some(req) =
+        again.filter(|_| refetch_uncoded(facts.method, planned.plan.rewrite, planned.coding))
+    {
+        // Asked again for the body without coding (`refetch_uncoded`); if that one cannot
+        // be read either, it goes out as sent (below).
+        if let OriginBody::Runtime(ResponseBody::Stream(stream)) = &planned.body {
+            drop(stream.cancel());
+        }
+        let identity = UpstreamPlan {
+            identity_encoding: true,
+            ..upstream_plan.clone()
+        };
+        let origin = upstream::fetch(env, &site.config.upstream, req, &identity).await?;
+        planned = plan_origin(site, &facts, &decision, &numbers, origin).await?;
+        log.line.note = Some("asked the origin again with Accept-Encoding: identity".into());
+    }
     let plan = &planned.plan;
     apply_headers(&planned.headers, plan)?;
     plan.log_into(planned.status, &mut log.line);

@@ -48,6 +48,9 @@ fn upstream_headers(
     if let Some(Some(cookie)) = &plan.cookie {
         headers.set("cookie", cookie).or_internal()?;
     }
+    if plan.identity_encoding {
+        headers.set("accept-encoding", "identity").or_internal()?;
+    }
     if matches!(upstream, Upstream::Origin) {
         headers.set(HOP_HEADER, "1").or_internal()?;
     }

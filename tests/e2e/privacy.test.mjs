@@ -72,6 +72,16 @@ before(async () => {
     // origins answer deflate, or zstd, unasked).
     '/deflate': { headers: { ...html, 'content-encoding': 'deflate' }, setCookies: ORIGIN_SET_COOKIES, body: zlib.deflateSync(SCRIPTS_PAGE + NUMBER_PAGE), chunkSize: 7 },
     '/zstd': { headers: { ...html, 'content-encoding': 'zstd' }, body: Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3]) },
+    // zstd unless asked for no coding: then the page as is.
+    '/zstd-or-identity': (req, res) => {
+      if (req.headers['accept-encoding'] === 'identity') {
+        res.writeHead(200, { ...html, 'set-cookie': ORIGIN_SET_COOKIES });
+        res.end(SCRIPTS_PAGE + NUMBER_PAGE);
+      } else {
+        res.writeHead(200, { ...html, 'content-encoding': 'zstd' });
+        res.end(Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3]));
+      }
+    },
   });
   eu = await startWorker({ config: siteConfig(origin.url), cf: { country: 'DE' } });
   euDomain = await startWorker({ config: siteConfig(origin.url, { vendors: { cookie_domain: '.example.com' } }), cf: { country: 'DE' } });
@@ -274,6 +284,29 @@ test('declined: vendor <script src> and marked inline scripts become text/plain 
   // One more: the Consent Mode default (the page carries Google tags), first in <head>.
   assert.equal(tags.length, scriptTags(SCRIPTS_PAGE).length + 1);
   assert.match(body, /<head><script data-dni-consent-mode>[^<]*'ad_storage':'denied'/);
+});
+
+test('a page in a coding the worker cannot read is asked for again without coding, then filtered; if it stays unreadable it passes as sent', async () => {
+  const seen = origin.requests.length;
+  const r = await eu.fetch('/zstd-or-identity?m=refetch', nav(DECLINE()));
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-encoding'), null);
+  const body = await r.text();
+  const tags = scriptTags(body);
+  neutralised(tagWith(tags, 'fbevents.js'), 'marketing');
+  neutralised(tagWith(tags, 'gtag/js?id=G-1'), 'analytics');
+  assert.ok(body.includes('(503) 555-0199'), 'the number is swapped (fallback for a declined visitor)');
+  assert.deepEqual(r.headers.getSetCookie().map(nameOf), SITE_OWN, 'tracking Set-Cookies removed');
+  const asked = origin.requests.slice(seen).filter((q) => q.search.includes('m=refetch'));
+  assert.equal(asked.length, 2, 'asked twice');
+  assert.notEqual(asked[0].headers['accept-encoding'], 'identity');
+  assert.equal(asked[1].headers['accept-encoding'], 'identity');
+  // Nothing to rewrite (a POST is never repeated; a visitor with nothing to change): one request.
+  const before = origin.requests.length;
+  const p = await eu.fetch('/zstd-or-identity?m=post', { method: 'POST', body: 'x', ...nav(DECLINE()) });
+  assert.equal(p.headers.get('content-encoding'), 'zstd');
+  await p.arrayBuffer();
+  assert.equal(origin.requests.slice(before).filter((q) => q.search.includes('m=post')).length, 1);
 });
 
 test('a deflate-encoded page is decoded and filtered like any page (it goes out decoded); another coding passes as sent', async () => {
