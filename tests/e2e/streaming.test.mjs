@@ -84,6 +84,16 @@ function guard(promise, ms, what) {
   ]);
 }
 
+/** The rest of a body being read with `reader`, decoded to its end (each read hang-guarded). */
+async function readRest(reader, decoder) {
+  let rest = '';
+  for (;;) {
+    const { done, value } = await guard(reader.read(), 20_000, 'rest of the body');
+    if (done) return rest + decoder.decode();
+    rest += decoder.decode(value, { stream: true });
+  }
+}
+
 test('the rewritten head arrives while the origin is still holding the rest of the page', async () => {
   let originHolding = true;
   const r = await guard(worker.fetch('/held.html', declined()), 20_000, 'response headers');
@@ -107,12 +117,7 @@ test('the rewritten head arrives while the origin is still holding the rest of t
 
   originHolding = false;
   releaseOrigin();
-  for (;;) {
-    const { done, value } = await guard(reader.read(), 20_000, 'rest of the body');
-    if (done) break;
-    received += decoder.decode(value, { stream: true });
-  }
-  received += decoder.decode();
+  received += await readRest(reader, decoder);
   assert.equal(received, swapped(PAGE));
 });
 
@@ -134,12 +139,7 @@ test('a head trickling in small pieces arrives whole while the origin holds the 
 
   originHolding = false;
   releaseTrickle();
-  for (;;) {
-    const { done, value } = await guard(reader.read(), 20_000, 'rest of the body');
-    if (done) break;
-    received += decoder.decode(value, { stream: true });
-  }
-  received += decoder.decode();
+  received += await readRest(reader, decoder);
   assert.equal(received, swapped(PAGE));
 });
 
